@@ -1,0 +1,237 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Table types for Kysely, kept beside the SQL migrations (one interface per table). */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** A calendar date as 'YYYY-MM-DD' (the driver is told never to turn it into a Date). */
+type DateString = string;
+type Json = ColumnType<unknown, string | null, string | null>;
+
+export type Role = 'admin' | 'manager' | 'collector' | 'viewer';
+export type CustomerStatus = 'active' | 'credit_hold' | 'agency' | 'closed';
+export type RiskClass = 'low' | 'medium' | 'high';
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  slug: string;
+  time_zone: Generated<string>;
+  base_currency: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: string;
+  org_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string | null;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  token_hash: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  org_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  role: Role;
+  created_by: string | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<bigint>;
+  email: string;
+  ip: string;
+  succeeded: boolean;
+  at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<bigint>;
+  org_id: string;
+  at: Timestamp;
+  actor_type: 'user' | 'api_key' | 'system';
+  actor_id: string | null;
+  actor_name: string;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  before: Json;
+  after: Json;
+  request_id: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  org_id: string;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  status_code: number;
+  response: Json;
+  created_at: Timestamp;
+}
+
+export interface PaymentTermsTable {
+  org_id: string;
+  code: string;
+  name: string;
+  type: 'net' | 'eom';
+  net_days: number;
+  discount_bp: Generated<number>;
+  discount_days: Generated<number>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface DocumentsTable {
+  id: string;
+  org_id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Buffer | Uint8Array;
+  uploaded_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CustomersTable {
+  id: string;
+  org_id: string;
+  account_number: string;
+  name: string;
+  legal_name: string;
+  parent_id: string | null;
+  currency: string;
+  payment_terms_code: string;
+  credit_limit_minor: ColumnType<bigint, bigint | undefined, bigint>;
+  risk_class: RiskClass | null;
+  collector_id: string | null;
+  sales_rep_id: string | null;
+  status: Generated<CustomerStatus>;
+  external_id: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  search_text: ColumnType<string, never, never>;
+}
+
+export interface CustomerContactsTable {
+  id: string;
+  org_id: string;
+  customer_id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  title: string | null;
+  roles: ColumnType<string[], string[] | undefined, string[]>;
+  preferred_channel: Generated<'email' | 'phone' | 'letter'>;
+  is_primary: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface CustomerAddressesTable {
+  id: string;
+  org_id: string;
+  customer_id: string;
+  kind: 'billing' | 'shipping' | 'remit_from';
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postal_code: string | null;
+  country: string;
+  created_at: CreatedAt;
+}
+
+export interface TaxCertificatesTable {
+  id: string;
+  org_id: string;
+  customer_id: string;
+  jurisdiction: string;
+  certificate_number: string;
+  expires_on: DateString | null;
+  document_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CreditReferencesTable {
+  id: string;
+  org_id: string;
+  customer_id: string;
+  kind: 'trade' | 'bank';
+  name: string;
+  contact_name: string | null;
+  phone: string | null;
+  email: string | null;
+  notes: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CustomerNotesTable {
+  id: string;
+  org_id: string;
+  customer_id: string;
+  body: string;
+  author_id: string | null;
+  author_name: string;
+  created_at: Timestamp;
+}
+
+export interface CustomerStatusHistoryTable {
+  id: Generated<bigint>;
+  org_id: string;
+  customer_id: string;
+  from_status: CustomerStatus | null;
+  to_status: CustomerStatus;
+  reason: string | null;
+  changed_by: string | null;
+  changed_by_name: string | null;
+  changed_at: Timestamp;
+}
+
+export interface DB {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  login_attempts: LoginAttemptsTable;
+  audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
+  payment_terms: PaymentTermsTable;
+  documents: DocumentsTable;
+  customers: CustomersTable;
+  customer_contacts: CustomerContactsTable;
+  customer_addresses: CustomerAddressesTable;
+  tax_certificates: TaxCertificatesTable;
+  credit_references: CreditReferencesTable;
+  customer_notes: CustomerNotesTable;
+  customer_status_history: CustomerStatusHistoryTable;
+}
+
+export type Customer = Selectable<CustomersTable>;
+export type NewCustomer = Insertable<CustomersTable>;
+export type CustomerUpdate = Updateable<CustomersTable>;

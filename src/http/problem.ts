@@ -1,0 +1,97 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, type FieldError } from '../shared/errors.ts';
+
+/** RFC 9457 problem details, with a stable machine `code` and per-field `errors`. */
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  errors?: FieldError[];
+  requestId?: string;
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+export function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
+  return {
+    type: `https://dunwell.dev/problems/${code.replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    ...(errors && errors.length > 0 ? { errors } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
+  return reply
+    .code(p.status)
+    .type('application/problem+json')
+    .send({ ...p, requestId: reply.request.id });
+}
+
+type PgError = { code?: string; constraint?: string; detail?: string };
+
+/** Maps every error to problem+json once; unknown errors become a 500 without internals. */
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const p = toProblem(error);
+  if (p.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: p.code, status: p.status }, p.detail);
+  if (p.status === 429 && error instanceof AppError && 'retryAfterSeconds' in error) {
+    reply.header('retry-after', String(error.retryAfterSeconds));
+  }
+  return sendProblem(reply, p);
+}
+
+function toProblem(error: FastifyError): Problem {
+  if (error instanceof AppError) return problem(error.status, error.code, error.message, error.errors);
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors = error.validation.map((v) => ({
+      path: [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'is invalid',
+    }));
+    const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+    return problem(400, 'validation_failed', `The request is invalid: ${detail}`, errors);
+  }
+  if (isResponseSerializationError(error)) return problem(500, 'internal_error', 'Internal server error');
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem(400, 'malformed_json', `The request body is not valid JSON: ${error.message}`);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+      return problem(413, 'payload_too_large', error.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return problem(415, 'unsupported_media_type', error.message);
+  }
+  if (error instanceof SyntaxError && error.statusCode === 400) {
+    return problem(400, 'malformed_json', `The request body is not valid JSON: ${error.message}`);
+  }
+  const pgError = error as unknown as PgError;
+  if (pgError.code === '23505') {
+    return problem(409, 'duplicate', `A record with the same unique value already exists (${pgError.constraint ?? 'unique'})`);
+  }
+  if (pgError.code === '23503') {
+    return problem(422, 'invalid_reference', 'A referenced record does not exist in this organization');
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return problem(error.statusCode, 'bad_request', error.message);
+  }
+  return problem(500, 'internal_error', 'Internal server error');
+}

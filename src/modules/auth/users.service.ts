@@ -1,0 +1,148 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB, Role } from '../../db/schema.ts';
+import type { Actor } from '../../shared/actor.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { newId, randomSecret, sha256Hex } from '../../shared/ids.ts';
+import { recordAudit } from '../audit/index.ts';
+import { API_KEY_PREFIX } from './auth.service.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.ts';
+
+export type UserDto = { id: string; email: string; name: string; role: Role; active: boolean };
+export type ApiKeyDto = { id: string; name: string; prefix: string; role: Role; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+
+export async function listUsers(db: Kysely<DB>, actor: Actor): Promise<UserDto[]> {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'role', 'active'])
+    .where('org_id', '=', actor.orgId)
+    .orderBy('name')
+    .limit(1000)
+    .execute();
+}
+
+export async function createUser(
+  db: Kysely<DB>,
+  actor: Actor,
+  now: Date,
+  input: { email: string; name: string; role: Role; password: string },
+): Promise<UserDto> {
+  if (input.password.length < MIN_PASSWORD_LENGTH) {
+    throw new ValidationError(`The password must have at least ${MIN_PASSWORD_LENGTH} characters`, [
+      { path: 'body.password', message: `must have at least ${MIN_PASSWORD_LENGTH} characters` },
+    ]);
+  }
+  const taken = await db
+    .selectFrom('users')
+    .select('id')
+    .where(sql<string>`lower(email)`, '=', input.email.toLowerCase())
+    .executeTakeFirst();
+  if (taken) throw new ConflictError('email_taken', `A user with e-mail ${input.email} already exists`);
+  const user = {
+    id: newId(),
+    org_id: actor.orgId,
+    email: input.email,
+    name: input.name,
+    role: input.role,
+    password_hash: await hashPassword(input.password),
+    created_at: now,
+    updated_at: now,
+  };
+  await db.insertInto('users').values(user).execute();
+  const dto: UserDto = { id: user.id, email: user.email, name: user.name, role: user.role, active: true };
+  await recordAudit(db, actor, now, [{ entityType: 'user', entityId: user.id, action: 'create', after: dto }]);
+  return dto;
+}
+
+export async function updateUser(
+  db: Kysely<DB>,
+  actor: Actor,
+  now: Date,
+  userId: string,
+  patch: { name?: string | undefined; role?: Role | undefined; active?: boolean | undefined },
+): Promise<UserDto> {
+  const before = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'role', 'active'])
+    .where('org_id', '=', actor.orgId)
+    .where('id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!before) throw new NotFoundError(`User ${userId} not found`);
+  const after: UserDto = { ...before, ...stripUndefined(patch) };
+  await db
+    .updateTable('users')
+    .set({ name: after.name, role: after.role, active: after.active, updated_at: now })
+    .where('org_id', '=', actor.orgId)
+    .where('id', '=', userId)
+    .execute();
+  if (!after.active) {
+    await db.updateTable('sessions').set({ revoked_at: now }).where('org_id', '=', actor.orgId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  }
+  await recordAudit(db, actor, now, [{ entityType: 'user', entityId: userId, action: 'update', before, after }]);
+  return after;
+}
+
+export async function listApiKeys(db: Kysely<DB>, actor: Actor): Promise<ApiKeyDto[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'prefix', 'role', 'created_at', 'last_used_at', 'revoked_at'])
+    .where('org_id', '=', actor.orgId)
+    .orderBy('created_at', 'desc')
+    .limit(1000)
+    .execute();
+  return rows.map(apiKeyDto);
+}
+
+/** Creates an API key; the secret is returned once and only its hash is stored. */
+export async function createApiKey(
+  db: Kysely<DB>,
+  actor: Actor,
+  now: Date,
+  input: { name: string; role: Role },
+): Promise<ApiKeyDto & { key: string }> {
+  const key = API_KEY_PREFIX + randomSecret(32);
+  const row = {
+    id: newId(),
+    org_id: actor.orgId,
+    name: input.name,
+    prefix: key.slice(0, API_KEY_PREFIX.length + 6),
+    key_hash: sha256Hex(key),
+    role: input.role,
+    created_by: actor.type === 'user' ? actor.id : null,
+    created_at: now,
+    last_used_at: null,
+    revoked_at: null,
+  };
+  await db.insertInto('api_keys').values(row).execute();
+  const dto = apiKeyDto(row);
+  await recordAudit(db, actor, now, [{ entityType: 'api_key', entityId: row.id, action: 'create', after: dto }]);
+  return { ...dto, key };
+}
+
+export async function revokeApiKey(db: Kysely<DB>, actor: Actor, now: Date, id: string): Promise<void> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('org_id', '=', actor.orgId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) throw new NotFoundError(`Active API key ${id} not found`);
+  await recordAudit(db, actor, now, [{ entityType: 'api_key', entityId: id, action: 'revoke' }]);
+}
+
+function apiKeyDto(r: { id: string; name: string; prefix: string; role: Role; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }): ApiKeyDto {
+  return {
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    role: r.role,
+    createdAt: r.created_at.toISOString(),
+    lastUsedAt: r.last_used_at?.toISOString() ?? null,
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

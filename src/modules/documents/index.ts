@@ -1,0 +1,1 @@
+export { documentsRoutes, sanitizeFilename } from './documents.routes.ts';
