@@ -15,6 +15,8 @@ export type Database = {
   /** A human description for start-up logs (never includes a password). */
   readonly description: string;
   close(): Promise<void>;
+  /** PGlite only: a tarball of the data directory (see `loadDataDir`). */
+  dump?: () => Promise<Blob | File>;
 };
 
 export type DatabaseOptions = {
@@ -22,6 +24,8 @@ export type DatabaseOptions = {
   url?: string | undefined;
   /** PGlite data directory; `undefined` (with no url) means in-memory. */
   dataDir?: string | undefined;
+  /** PGlite only: start from this dump of a data directory (tests load a migrated snapshot). */
+  loadDataDir?: Blob | undefined;
   poolSize?: number;
 };
 
@@ -33,7 +37,7 @@ const parseInt8 = (value: string) => BigInt(value);
 const parseDate = (value: string) => value;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPGlite(options.dataDir);
+  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPGlite(options.dataDir, options.loadDataDir);
 }
 
 function openPostgres(url: string, poolSize: number): Database {
@@ -61,7 +65,7 @@ function openPostgres(url: string, poolSize: number): Database {
   };
 }
 
-async function openPGlite(dataDir: string | undefined): Promise<Database> {
+async function openPGlite(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   let releaseLock = () => {};
   if (dataDir) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -70,6 +74,7 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
   try {
     const pglite = await PGlite.create({
       ...(dataDir ? { dataDir: path.join(dataDir, 'pgdata') } : {}),
+      ...(loadDataDir ? { loadDataDir } : {}),
       extensions: { pg_trgm },
       parsers: { [pgliteTypes.INT8]: parseInt8, [pgliteTypes.DATE]: parseDate },
     });
@@ -77,6 +82,7 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
     return {
       db,
       kind: 'pglite',
+      dump: () => pglite.dumpDataDir('none'),
       description: dataDir ? `PGlite in ${path.join(dataDir, 'pgdata')}` : 'PGlite in memory',
       close: async () => {
         await db.destroy();
@@ -115,7 +121,7 @@ function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(fs.readFileSync(lockPath, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
         throw new Error(
           `The data directory ${dataDir} is in use by process ${owner}. PGlite allows one process at a time: ` +
             `stop it first, or set DATABASE_URL to use a PostgreSQL server.`,

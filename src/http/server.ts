@@ -11,7 +11,9 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { newId } from '../shared/ids.ts';
 import { registerAuth } from './auth.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
-import type { App, AppDeps } from './types.ts';
+import type { Access, App, AppDeps } from './types.ts';
+
+export type RouteInfo = { method: string; url: string; access: Access };
 
 export type RouteModule = (app: App, deps: AppDeps) => void | Promise<void>;
 
@@ -65,6 +67,15 @@ export async function buildServer(deps: AppDeps, routes: RouteModule[], options:
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // every API route, so tests can prove that isolation and role checks cover all of them
+  const routeTable: RouteInfo[] = [];
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1')) return;
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, access: route.config?.access ?? 'public' });
+    }
+  });
+  app.decorate('routeTable', routeTable);
   registerAuth(app, deps);
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   for (const register of routes) await register(app, deps);
@@ -82,4 +93,10 @@ export async function buildServer(deps: AppDeps, routes: RouteModule[], options:
     return sendProblem(reply, problem(404, 'not_found', `No route ${request.method} ${url}`));
   });
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteInfo[];
+  }
 }
