@@ -12,13 +12,30 @@ import { organizationsRoutes } from './modules/organizations/index.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 
 /** Every module's routes; removing a module is removing its folder and its line here. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, organizationsRoutes, customersRoutes, documentsRoutes, importsRoutes, auditRoutes];
+export const ROUTE_MODULES: RouteModule[] = [
+  authRoutes,
+  organizationsRoutes,
+  customersRoutes,
+  documentsRoutes,
+  importsRoutes,
+  auditRoutes,
+];
 
-export type Runtime = { app: App; database: Database; clock: Clock; config: Config; close(): Promise<void> };
+export type Runtime = {
+  app: App;
+  database: Database;
+  clock: Clock;
+  config: Config;
+  close(): Promise<void>;
+};
 
 /** Opens the database, applies migrations and builds the server (not yet listening). */
-export async function createRuntime(config: Config, options: ServerOptions & { clock?: Clock; database?: Database } = {}): Promise<Runtime> {
-  const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+export async function createRuntime(
+  config: Config,
+  options: ServerOptions & { clock?: Clock; database?: Database } = {},
+): Promise<Runtime> {
+  const database =
+    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
   const clock = options.clock ?? systemClock;
   try {
     await migrate(database.db);

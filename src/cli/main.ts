@@ -9,7 +9,10 @@ import { serve } from './serve.ts';
 
 export async function runCli(argv: string[]): Promise<void> {
   const program = new Command();
-  program.name('dunwell').description('Dunwell — accounts receivable and collections').showHelpAfterError();
+  program
+    .name('dunwell')
+    .description('Dunwell — accounts receivable and collections')
+    .showHelpAfterError();
 
   program
     .command('serve')
@@ -25,7 +28,11 @@ export async function runCli(argv: string[]): Promise<void> {
       const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
       try {
         const applied = await migrate(database.db);
-        console.log(applied.length ? `Applied ${applied.join(', ')} on ${database.description}` : `Up to date (${database.description})`);
+        console.log(
+          applied.length
+            ? `Applied ${applied.join(', ')} on ${database.description}`
+            : `Up to date (${database.description})`,
+        );
       } finally {
         await database.close();
       }
@@ -40,8 +47,13 @@ export async function runCli(argv: string[]): Promise<void> {
       const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
       try {
         await migrate(database.db);
-        const created = await seedDemo(database.db, systemClock, { password: config.demoPassword, customers: Number(opts.customers) });
-        console.log(created ? 'Demo organization created.' : 'The demo organization exists already.');
+        const created = await seedDemo(database.db, systemClock, {
+          password: config.demoPassword,
+          customers: Number(opts.customers),
+        });
+        console.log(
+          created ? 'Demo organization created.' : 'The demo organization exists already.',
+        );
         for (const u of DEMO_USERS.slice(0, 3)) console.log(`  ${u.role.padEnd(9)} ${u.email}`);
         console.log(`  password  ${config.demoPassword}`);
       } finally {

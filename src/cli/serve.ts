@@ -8,7 +8,11 @@ export async function serve(options: { demo: boolean }): Promise<void> {
   const runtime = await createRuntime(config, { logger: { level: config.logLevel } });
   const { app, database } = runtime;
   if (options.demo) {
-    const hasOrg = await database.db.selectFrom('organizations').select('id').limit(1).executeTakeFirst();
+    const hasOrg = await database.db
+      .selectFrom('organizations')
+      .select('id')
+      .limit(1)
+      .executeTakeFirst();
     if (!hasOrg) {
       app.log.info('creating the demo organization (first start)…');
       await seedDemo(database.db, runtime.clock, { password: config.demoPassword });

@@ -37,7 +37,9 @@ const parseInt8 = (value: string) => BigInt(value);
 const parseDate = (value: string) => value;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPGlite(options.dataDir, options.loadDataDir);
+  return options.url
+    ? openPostgres(options.url, options.poolSize ?? 10)
+    : openPGlite(options.dataDir, options.loadDataDir);
 }
 
 function openPostgres(url: string, poolSize: number): Database {
@@ -65,7 +67,10 @@ function openPostgres(url: string, poolSize: number): Database {
   };
 }
 
-async function openPGlite(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
+async function openPGlite(
+  dataDir: string | undefined,
+  loadDataDir: Blob | undefined,
+): Promise<Database> {
   let releaseLock = () => {};
   if (dataDir) {
     fs.mkdirSync(dataDir, { recursive: true });

@@ -50,7 +50,9 @@ export async function migrate(db: Kysely<DB>, files = listMigrations()): Promise
       const previous = known.get(file.version);
       if (previous) {
         if (previous.checksum !== file.checksum) {
-          throw new Error(`Migration ${file.name} was changed after it was applied; add a new migration instead`);
+          throw new Error(
+            `Migration ${file.name} was changed after it was applied; add a new migration instead`,
+          );
         }
         continue;
       }

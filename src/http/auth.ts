@@ -49,7 +49,8 @@ async function resolveActor(request: FastifyRequest, deps: AppDeps): Promise<Act
   const cookie = request.cookies[SESSION_COOKIE];
   if (!cookie) return null;
   const principal = await authenticate(deps, cookie, request.id);
-  if (!principal?.session) throw new UnauthorizedError('The session has expired; sign in again', 'session_expired');
+  if (!principal?.session)
+    throw new UnauthorizedError('The session has expired; sign in again', 'session_expired');
   if (UNSAFE_METHODS.has(request.method)) {
     const given = request.headers['x-csrf-token'];
     if (!csrfMatches(principal.session.csrfToken, typeof given === 'string' ? given : undefined)) {

@@ -1,5 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+} from 'fastify-type-provider-zod';
 import { AppError, type FieldError } from '../shared/errors.ts';
 
 /** RFC 9457 problem details, with a stable machine `code` and per-field `errors`. */
@@ -26,7 +29,12 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
-export function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  errors?: FieldError[],
+): Problem {
   return {
     type: `https://dunwell.dev/problems/${code.replace(/_/g, '-')}`,
     title: TITLES[status] ?? 'Error',
@@ -58,7 +66,8 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
 }
 
 function toProblem(error: FastifyError): Problem {
-  if (error instanceof AppError) return problem(error.status, error.code, error.message, error.errors);
+  if (error instanceof AppError)
+    return problem(error.status, error.code, error.message, error.errors);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const errors = error.validation.map((v) => ({
       path: [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'),
@@ -67,7 +76,8 @@ function toProblem(error: FastifyError): Problem {
     const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
     return problem(400, 'validation_failed', `The request is invalid: ${detail}`, errors);
   }
-  if (isResponseSerializationError(error)) return problem(500, 'internal_error', 'Internal server error');
+  if (isResponseSerializationError(error))
+    return problem(500, 'internal_error', 'Internal server error');
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -85,10 +95,18 @@ function toProblem(error: FastifyError): Problem {
   }
   const pgError = error as unknown as PgError;
   if (pgError.code === '23505') {
-    return problem(409, 'duplicate', `A record with the same unique value already exists (${pgError.constraint ?? 'unique'})`);
+    return problem(
+      409,
+      'duplicate',
+      `A record with the same unique value already exists (${pgError.constraint ?? 'unique'})`,
+    );
   }
   if (pgError.code === '23503') {
-    return problem(422, 'invalid_reference', 'A referenced record does not exist in this organization');
+    return problem(
+      422,
+      'invalid_reference',
+      'A referenced record does not exist in this organization',
+    );
   }
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return problem(error.statusCode, 'bad_request', error.message);

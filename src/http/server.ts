@@ -7,7 +7,12 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { newId } from '../shared/ids.ts';
 import { registerAuth } from './auth.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
@@ -23,10 +28,17 @@ export type ServerOptions = {
   webDir?: string | null;
 };
 
-const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+const DEFAULT_WEB_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../web/dist',
+);
 
 /** Builds the HTTP server: plugins, auth, errors, OpenAPI, the web app and the given routes. */
-export async function buildServer(deps: AppDeps, routes: RouteModule[], options: ServerOptions = {}): Promise<App> {
+export async function buildServer(
+  deps: AppDeps,
+  routes: RouteModule[],
+  options: ServerOptions = {},
+): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: () => newId(),
@@ -56,7 +68,11 @@ export async function buildServer(deps: AppDeps, routes: RouteModule[], options:
       },
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'A session token from /auth/login or an API key (dwk_…)' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A session token from /auth/login or an API key (dwk_…)',
+          },
           cookie: { type: 'apiKey', in: 'cookie', name: 'dunwell_session' },
         },
       },
@@ -72,7 +88,8 @@ export async function buildServer(deps: AppDeps, routes: RouteModule[], options:
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/v1')) return;
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routeTable.push({ method, url: route.url, access: route.config?.access ?? 'public' });
+      if (method !== 'HEAD')
+        routeTable.push({ method, url: route.url, access: route.config?.access ?? 'public' });
     }
   });
   app.decorate('routeTable', routeTable);
@@ -82,7 +99,8 @@ export async function buildServer(deps: AppDeps, routes: RouteModule[], options:
 
   const webDir = options.webDir === undefined ? DEFAULT_WEB_DIR : options.webDir;
   const hasWeb = webDir !== null && fs.existsSync(path.join(webDir, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+  if (hasWeb)
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
 
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '';

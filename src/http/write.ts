@@ -39,7 +39,16 @@ export async function runWrite<T>(
     if (key) {
       const claimed = await trx
         .insertInto('idempotency_keys')
-        .values({ org_id: actor.orgId, key, method: request.method, path, request_hash: requestHash, status_code: 0, response: null, created_at: now })
+        .values({
+          org_id: actor.orgId,
+          key,
+          method: request.method,
+          path,
+          request_hash: requestHash,
+          status_code: 0,
+          response: null,
+          created_at: now,
+        })
         .onConflict((oc) => oc.columns(['org_id', 'key']).doNothing())
         .returning('key')
         .executeTakeFirst();
@@ -83,9 +92,10 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
   if (raw === undefined) return undefined;
   const key = Array.isArray(raw) ? raw[0] : raw;
   if (!key || key.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(key)) {
-    throw new ValidationError(`Idempotency-Key must be 1–${MAX_KEY_LENGTH} visible ASCII characters`, [
-      { path: 'headers.idempotency-key', message: 'is invalid' },
-    ]);
+    throw new ValidationError(
+      `Idempotency-Key must be 1–${MAX_KEY_LENGTH} visible ASCII characters`,
+      [{ path: 'headers.idempotency-key', message: 'is invalid' }],
+    );
   }
   return key;
 }
@@ -101,12 +111,16 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => {
     if (typeof v === 'bigint') return v.toString();
     if (v && typeof v === 'object' && !Array.isArray(v) && !Buffer.isBuffer(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)));
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
     }
     return v;
   });
 }
 
 function jsonSafe(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+  );
 }

@@ -6,22 +6,47 @@ import { databaseKinds } from '../support/db.ts';
 import { createTestOrg, type TestOrg } from '../support/orgs.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-type Detail = { id: string; contacts: Array<{ id: string }>; addresses: Array<{ id: string }>; taxCertificates: Array<{ id: string }>; creditReferences: Array<{ id: string }> };
+type Detail = {
+  id: string;
+  contacts: Array<{ id: string }>;
+  addresses: Array<{ id: string }>;
+  taxCertificates: Array<{ id: string }>;
+  creditReferences: Array<{ id: string }>;
+};
 
 /** A valid body for each write route, so a refusal is about access, not about the input. */
 function bodyFor(method: string, url: string): unknown {
   if (method === 'GET' || method === 'DELETE') return undefined;
   if (url.endsWith('/contacts') || url.endsWith('/contacts/:childId')) return { name: 'Intruder' };
-  if (url.endsWith('/addresses') || url.endsWith('/addresses/:childId')) return { kind: 'billing', line1: 'x', city: 'y', country: 'US' };
+  if (url.endsWith('/addresses') || url.endsWith('/addresses/:childId'))
+    return { kind: 'billing', line1: 'x', city: 'y', country: 'US' };
   if (url.endsWith('/tax-certificates')) return { jurisdiction: 'US-TX', certificateNumber: 'X' };
   if (url.endsWith('/credit-references')) return { kind: 'trade', name: 'X' };
   if (url.endsWith('/notes')) return { body: 'intrusion' };
   if (url === '/api/v1/customers/:id') return { name: 'Hijacked' };
-  if (url === '/api/v1/customers') return { accountNumber: `R-${Math.random().toString(36).slice(2, 8)}`, name: 'Role probe', currency: 'USD', paymentTerms: 'NET30' };
-  if (url === '/api/v1/users') return { email: `probe${Math.random().toString(36).slice(2, 8)}@x.test`, name: 'P', role: 'viewer', password: 'long-enough-pw' };
+  if (url === '/api/v1/customers')
+    return {
+      accountNumber: `R-${Math.random().toString(36).slice(2, 8)}`,
+      name: 'Role probe',
+      currency: 'USD',
+      paymentTerms: 'NET30',
+    };
+  if (url === '/api/v1/users')
+    return {
+      email: `probe${Math.random().toString(36).slice(2, 8)}@x.test`,
+      name: 'P',
+      role: 'viewer',
+      password: 'long-enough-pw',
+    };
   if (url === '/api/v1/users/:id') return { name: 'Renamed' };
   if (url === '/api/v1/api-keys') return { name: 'probe', role: 'viewer' };
-  if (url === '/api/v1/payment-terms') return { code: `T${Math.random().toString(36).slice(2, 6).toUpperCase()}`, name: 'x', type: 'net', netDays: 10 };
+  if (url === '/api/v1/payment-terms')
+    return {
+      code: `T${Math.random().toString(36).slice(2, 6).toUpperCase()}`,
+      name: 'x',
+      type: 'net',
+      netDays: 10,
+    };
   return method === 'GET' || method === 'DELETE' ? undefined : {};
 }
 
@@ -47,13 +72,24 @@ describe.each(databaseKinds())('security on %s', (kind) => {
       addresses: [{ kind: 'billing', line1: '1 A St', city: 'Berlin', country: 'DE' }],
     });
     expect(created.status).toBe(201);
-    await a.clients.manager.post(`/api/v1/customers/${created.body.id}/tax-certificates`, { jurisdiction: 'DE-BE', certificateNumber: 'A-1' });
-    await a.clients.manager.post(`/api/v1/customers/${created.body.id}/credit-references`, { kind: 'bank', name: 'Alpha Bank' });
+    await a.clients.manager.post(`/api/v1/customers/${created.body.id}/tax-certificates`, {
+      jurisdiction: 'DE-BE',
+      certificateNumber: 'A-1',
+    });
+    await a.clients.manager.post(`/api/v1/customers/${created.body.id}/credit-references`, {
+      kind: 'bank',
+      name: 'Alpha Bank',
+    });
     aCustomer = (await a.clients.manager.get<Detail>(`/api/v1/customers/${created.body.id}`)).body;
     const form = new FormData();
     form.append('file', new Blob(['secret'], { type: 'text/plain' }), 'secret.txt');
     aDocumentId = (await a.clients.manager.post<{ id: string }>('/api/v1/documents', form)).body.id;
-    aApiKeyId = (await a.clients.admin.post<{ id: string }>('/api/v1/api-keys', { name: 'alpha key', role: 'viewer' })).body.id;
+    aApiKeyId = (
+      await a.clients.admin.post<{ id: string }>('/api/v1/api-keys', {
+        name: 'alpha key',
+        role: 'viewer',
+      })
+    ).body.id;
   });
   afterAll(() => server?.close());
 
@@ -84,35 +120,60 @@ describe.each(databaseKinds())('security on %s', (kind) => {
     for (const route of server.runtime.app.routeTable) {
       if (!route.url.includes(':')) continue;
       const url = concrete(route.url);
-      const body = route.url.startsWith('/api/v1/documents') && route.method === 'POST' ? undefined : bodyFor(route.method, route.url);
+      const body =
+        route.url.startsWith('/api/v1/documents') && route.method === 'POST'
+          ? undefined
+          : bodyFor(route.method, route.url);
       const res = await intruder.request(route.method, url, body);
       expect.soft(res.status, `${route.method} ${route.url}`).toBe(404);
     }
     // and the lists and searches only see the caller's own organization
-    const list = await intruder.get<{ items: Array<{ id: string }> }>('/api/v1/customers?search=alpha');
+    const list = await intruder.get<{ items: Array<{ id: string }> }>(
+      '/api/v1/customers?search=alpha',
+    );
     expect(list.body.items).toEqual([]);
-    const audit = await intruder.get<{ items: Array<{ entityId: string }> }>('/api/v1/audit?limit=500');
+    const audit = await intruder.get<{ items: Array<{ entityId: string }> }>(
+      '/api/v1/audit?limit=500',
+    );
     expect(audit.body.items.some((x) => x.entityId === aCustomer.id)).toBe(false);
     const users = await intruder.get<{ items: Array<{ email: string }> }>('/api/v1/users');
     expect(users.body.items.every((u) => u.email.endsWith('@beta.test'))).toBe(true);
     // org A's customer is untouched
-    const after = await a.clients.viewer.get<{ name: string; contacts: unknown[] }>(`/api/v1/customers/${aCustomer.id}`);
+    const after = await a.clients.viewer.get<{ name: string; contacts: unknown[] }>(
+      `/api/v1/customers/${aCustomer.id}`,
+    );
     expect(after.body).toMatchObject({ name: 'Alpha Customer' });
     expect(after.body.contacts.length).toBe(1);
   });
 
   it('lets two organizations use the same account number', async () => {
-    const res = await b.clients.manager.post('/api/v1/customers', { accountNumber: 'SHARED-1', name: 'Beta Customer', currency: 'EUR', paymentTerms: 'NET30' });
+    const res = await b.clients.manager.post('/api/v1/customers', {
+      accountNumber: 'SHARED-1',
+      name: 'Beta Customer',
+      currency: 'EUR',
+      paymentTerms: 'NET30',
+    });
     expect(res.status).toBe(201);
   });
 
   it('refuses a reference into another organization (collector, parent)', async () => {
     const bUser = b.users.collector.id;
-    const res = await a.clients.manager.patch<{ errors: Array<{ path: string }> }>(`/api/v1/customers/${aCustomer.id}`, { collectorId: bUser });
+    const res = await a.clients.manager.patch<{ errors: Array<{ path: string }> }>(
+      `/api/v1/customers/${aCustomer.id}`,
+      { collectorId: bUser },
+    );
     expect(res.status).toBe(422);
     expect(res.body.errors[0]!.path).toBe('body.collectorId');
-    const bCustomer = (await b.clients.manager.get<{ items: Array<{ id: string }> }>('/api/v1/customers')).body.items[0]!;
-    expect((await a.clients.manager.patch(`/api/v1/customers/${aCustomer.id}`, { parentId: bCustomer.id })).status).toBe(422);
+    const bCustomer = (
+      await b.clients.manager.get<{ items: Array<{ id: string }> }>('/api/v1/customers')
+    ).body.items[0]!;
+    expect(
+      (
+        await a.clients.manager.patch(`/api/v1/customers/${aCustomer.id}`, {
+          parentId: bCustomer.id,
+        })
+      ).status,
+    ).toBe(422);
   });
 
   it('refuses every route to a role it does not allow, with 403', async () => {
@@ -122,7 +183,11 @@ describe.each(databaseKinds())('security on %s', (kind) => {
       if (route.access === 'public') continue;
       for (const role of roles) {
         if (route.access.includes(role)) continue;
-        const res = await a.clients[role].request(route.method, concrete(route.url), bodyFor(route.method, route.url));
+        const res = await a.clients[role].request(
+          route.method,
+          concrete(route.url),
+          bodyFor(route.method, route.url),
+        );
         expect.soft(res.status, `${role} ${route.method} ${route.url}`).toBe(403);
         checked++;
       }
@@ -132,7 +197,12 @@ describe.each(databaseKinds())('security on %s', (kind) => {
 
   it('replays an idempotent write and refuses the same key for another body', async () => {
     const client = a.clients.manager;
-    const body = { accountNumber: 'IDEM-1', name: 'Idempotent Inc', currency: 'EUR', paymentTerms: 'NET30' };
+    const body = {
+      accountNumber: 'IDEM-1',
+      name: 'Idempotent Inc',
+      currency: 'EUR',
+      paymentTerms: 'NET30',
+    };
     const key = { 'idempotency-key': 'create-idem-1' };
     const first = await client.post<{ id: string }>('/api/v1/customers', body, key);
     const second = await client.post<{ id: string }>('/api/v1/customers', { ...body }, key);
@@ -140,40 +210,90 @@ describe.each(databaseKinds())('security on %s', (kind) => {
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
-    const reordered = await client.post<{ id: string }>('/api/v1/customers', { currency: 'EUR', paymentTerms: 'NET30', name: 'Idempotent Inc', accountNumber: 'IDEM-1' }, key);
+    const reordered = await client.post<{ id: string }>(
+      '/api/v1/customers',
+      { currency: 'EUR', paymentTerms: 'NET30', name: 'Idempotent Inc', accountNumber: 'IDEM-1' },
+      key,
+    );
     expect(reordered.body.id).toBe(first.body.id);
-    const other = await client.post<{ code: string }>('/api/v1/customers', { ...body, name: 'Other' }, key);
+    const other = await client.post<{ code: string }>(
+      '/api/v1/customers',
+      { ...body, name: 'Other' },
+      key,
+    );
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('idempotency_key_reused');
-    const count = await server.runtime.database.db.selectFrom('customers').select((eb) => eb.fn.countAll<bigint>().as('n')).where('account_number', '=', 'IDEM-1').executeTakeFirstOrThrow();
+    const count = await server.runtime.database.db
+      .selectFrom('customers')
+      .select((eb) => eb.fn.countAll<bigint>().as('n'))
+      .where('account_number', '=', 'IDEM-1')
+      .executeTakeFirstOrThrow();
     expect(count.n).toBe(1n);
     // keys are per organization: org B may use the same key for its own request
-    const bRes = await b.clients.manager.post('/api/v1/customers', { ...body, accountNumber: 'IDEM-B' }, key);
+    const bRes = await b.clients.manager.post(
+      '/api/v1/customers',
+      { ...body, accountNumber: 'IDEM-B' },
+      key,
+    );
     expect(bRes.status).toBe(201);
     // a failed request stores no key, so a corrected retry with the same key works
     const failKey = { 'idempotency-key': 'retry-after-error' };
-    expect((await client.post('/api/v1/customers', { ...body, accountNumber: 'IDEM-2', paymentTerms: 'NOPE' }, failKey)).status).toBe(422);
-    expect((await client.post('/api/v1/customers', { ...body, accountNumber: 'IDEM-2' }, failKey)).status).toBe(201);
-    const duplicate = await client.post<{ code: string }>('/api/v1/customers', { ...body, accountNumber: 'IDEM-2' }, { 'idempotency-key': 'fresh' });
+    expect(
+      (
+        await client.post(
+          '/api/v1/customers',
+          { ...body, accountNumber: 'IDEM-2', paymentTerms: 'NOPE' },
+          failKey,
+        )
+      ).status,
+    ).toBe(422);
+    expect(
+      (await client.post('/api/v1/customers', { ...body, accountNumber: 'IDEM-2' }, failKey))
+        .status,
+    ).toBe(201);
+    const duplicate = await client.post<{ code: string }>(
+      '/api/v1/customers',
+      { ...body, accountNumber: 'IDEM-2' },
+      { 'idempotency-key': 'fresh' },
+    );
     expect(duplicate.body.code).toBe('duplicate_account_number');
-    expect((await client.post('/api/v1/customers', body, { 'idempotency-key': 'x'.repeat(300) })).status).toBe(400);
+    expect(
+      (await client.post('/api/v1/customers', body, { 'idempotency-key': 'x'.repeat(300) })).status,
+    ).toBe(400);
   });
 
   it('runs concurrent requests with one Idempotency-Key exactly once', async () => {
     const client = a.clients.manager;
-    const body = { accountNumber: 'RACE-1', name: 'Race Ltd', currency: 'EUR', paymentTerms: 'NET30' };
-    const results = await Promise.all(Array.from({ length: 8 }, () => client.post<{ id: string }>('/api/v1/customers', body, { 'idempotency-key': 'race-key' })));
+    const body = {
+      accountNumber: 'RACE-1',
+      name: 'Race Ltd',
+      currency: 'EUR',
+      paymentTerms: 'NET30',
+    };
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        client.post<{ id: string }>('/api/v1/customers', body, { 'idempotency-key': 'race-key' }),
+      ),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
   });
 
   it('keeps the audit trail append-only in the database', async () => {
     const db = server.runtime.database.db;
-    await expect(sql`update audit_log set action = 'forged'`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`update audit_log set action = 'forged'`.execute(db)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(sql`delete from audit_log`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`truncate audit_log`.execute(db)).rejects.toThrow(/append-only/);
-    await expect(sql`delete from customer_status_history`.execute(db)).rejects.toThrow(/append-only/);
-    const rows = await db.selectFrom('audit_log').select(['actor_name', 'request_id', 'entity_type']).where('entity_id', '=', aCustomer.id).execute();
+    await expect(sql`delete from customer_status_history`.execute(db)).rejects.toThrow(
+      /append-only/,
+    );
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['actor_name', 'request_id', 'entity_type'])
+      .where('entity_id', '=', aCustomer.id)
+      .execute();
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.request_id && r.actor_name)).toBe(true);
   });
@@ -183,7 +303,12 @@ describe.each(databaseKinds())('security on %s', (kind) => {
     const unknown = await client.get<{ code: string }>('/api/v1/does-not-exist');
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toContain('application/problem+json');
-    const malformed = await client.request<{ code: string; detail: string }>('POST', '/api/v1/customers', '{"name": ', {});
+    const malformed = await client.request<{ code: string; detail: string }>(
+      'POST',
+      '/api/v1/customers',
+      '{"name": ',
+      {},
+    );
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe('malformed_json');
     expect(JSON.stringify(malformed.body)).not.toMatch(/at .*\.ts:\d+/);
@@ -191,10 +316,14 @@ describe.each(databaseKinds())('security on %s', (kind) => {
 
   it('publishes OpenAPI 3 and the docs page', async () => {
     const anon = new ApiClient(server.url);
-    const spec = await anon.get<{ openapi: string; paths: Record<string, unknown> }>('/api/openapi.json');
+    const spec = await anon.get<{ openapi: string; paths: Record<string, unknown> }>(
+      '/api/openapi.json',
+    );
     expect(spec.status).toBe(200);
     expect(spec.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/api/v1/customers', '/api/v1/customers/{id}', '/api/v1/auth/login']));
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/customers', '/api/v1/customers/{id}', '/api/v1/auth/login']),
+    );
     expect((await anon.get('/api/docs/')).status).toBe(200);
     expect((await anon.get<{ status: string }>('/health')).body).toEqual({ status: 'ok' });
   });

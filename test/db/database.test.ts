@@ -20,7 +20,9 @@ describe('PGlite data directory', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dunwell-pglite-'));
     const first = await openDatabase({ dataDir: dir });
     await migrate(first.db);
-    await sql`insert into organizations (id, name, slug) values (${crypto.randomUUID()}, 'Persisted', 'persisted')`.execute(first.db);
+    await sql`insert into organizations (id, name, slug) values (${crypto.randomUUID()}, 'Persisted', 'persisted')`.execute(
+      first.db,
+    );
     await first.close();
     const second = await openDatabase({ dataDir: dir });
     expect(await migrate(second.db)).toEqual([]);
@@ -33,13 +35,17 @@ describe('PGlite data directory', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dunwell-lock-'));
     const held = await openDatabase({ dataDir: dir });
     try {
-      const result = await run(process.execPath, [BIN, 'migrate'], { env: { ...process.env, DUNWELL_DATA_DIR: dir, DATABASE_URL: '' } }).catch((e: { code: number; stderr: string }) => e);
+      const result = await run(process.execPath, [BIN, 'migrate'], {
+        env: { ...process.env, DUNWELL_DATA_DIR: dir, DATABASE_URL: '' },
+      }).catch((e: { code: number; stderr: string }) => e);
       expect('code' in result && result.code).toBe(1);
       expect((result as { stderr: string }).stderr).toMatch(/in use by process \d+/);
     } finally {
       await held.close();
     }
-    const { stdout } = await run(process.execPath, [BIN, 'migrate'], { env: { ...process.env, DUNWELL_DATA_DIR: dir, DATABASE_URL: '' } });
+    const { stdout } = await run(process.execPath, [BIN, 'migrate'], {
+      env: { ...process.env, DUNWELL_DATA_DIR: dir, DATABASE_URL: '' },
+    });
     expect(stdout).toMatch(/Applied 0001_foundation/);
   });
 });
@@ -63,12 +69,17 @@ describe.runIf(databaseKinds().includes('postgres'))('PostgreSQL migrations', ()
   it('applies each migration once when two processes migrate at the same moment', async () => {
     await withFreshDatabase(async (url) => {
       const env = { ...process.env, DATABASE_URL: url };
-      const [a, b] = await Promise.all([run(process.execPath, [BIN, 'migrate'], { env }), run(process.execPath, [BIN, 'migrate'], { env })]);
+      const [a, b] = await Promise.all([
+        run(process.execPath, [BIN, 'migrate'], { env }),
+        run(process.execPath, [BIN, 'migrate'], { env }),
+      ]);
       const outputs = [a.stdout, b.stdout].sort();
       expect(outputs[0]).toMatch(/Applied 0001_foundation/);
       expect(outputs[1]).toMatch(/Up to date/);
       const db = await openDatabase({ url });
-      const applied = await sql<{ version: string }>`select version from schema_migrations`.execute(db.db);
+      const applied = await sql<{ version: string }>`select version from schema_migrations`.execute(
+        db.db,
+      );
       expect(applied.rows.map((r) => r.version)).toEqual(listMigrations().map((m) => m.version));
       await db.close();
     });
@@ -78,10 +89,14 @@ describe.runIf(databaseKinds().includes('postgres'))('PostgreSQL migrations', ()
     await withFreshDatabase(async (url) => {
       const first = await openDatabase({ url });
       await migrate(first.db);
-      await sql`insert into organizations (id, name, slug) values (${crypto.randomUUID()}, 'Kept', 'kept')`.execute(first.db);
+      await sql`insert into organizations (id, name, slug) values (${crypto.randomUUID()}, 'Kept', 'kept')`.execute(
+        first.db,
+      );
       await first.close();
       const second = await openDatabase({ url });
-      expect((await second.db.selectFrom('organizations').select('name').execute()).map((r) => r.name)).toEqual(['Kept']);
+      expect(
+        (await second.db.selectFrom('organizations').select('name').execute()).map((r) => r.name),
+      ).toEqual(['Kept']);
       const tampered = listMigrations().map((m) => ({ ...m, checksum: 'different' }));
       await expect(migrate(second.db, tampered)).rejects.toThrow(/changed after it was applied/);
       await second.close();
@@ -98,6 +113,8 @@ describe('configuration', () => {
     expect(c.demoPassword).toBe('dunwell-demo');
   });
   it('names each bad setting', () => {
-    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' })).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*LOG_LEVEL/);
+    expect(() =>
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' }),
+    ).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*LOG_LEVEL/);
   });
 });

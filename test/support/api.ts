@@ -9,14 +9,27 @@ export class ApiClient {
     readonly token?: string,
   ) {}
 
-  static async login(server: TestServer | string, email: string, password: string): Promise<ApiClient> {
+  static async login(
+    server: TestServer | string,
+    email: string,
+    password: string,
+  ): Promise<ApiClient> {
     const base = typeof server === 'string' ? server : server.url;
-    const res = await new ApiClient(base).post<{ token: string }>('/api/v1/auth/login', { email, password });
-    if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    const res = await new ApiClient(base).post<{ token: string }>('/api/v1/auth/login', {
+      email,
+      password,
+    });
+    if (res.status !== 200)
+      throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
     return new ApiClient(base, res.body.token);
   }
 
-  async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const init: RequestInit = { method, headers: { ...headers } };
     const h = init.headers as Record<string, string>;
     if (this.token) h.authorization = `Bearer ${this.token}`;

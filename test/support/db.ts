@@ -82,7 +82,15 @@ function ensureTemplate(url: string): Promise<string> {
 }
 
 function migrationsHash(): string {
-  return crypto.createHash('sha256').update(listMigrations().map((m) => m.checksum).join()).digest('hex').slice(0, 12);
+  return crypto
+    .createHash('sha256')
+    .update(
+      listMigrations()
+        .map((m) => m.checksum)
+        .join(),
+    )
+    .digest('hex')
+    .slice(0, 12);
 }
 
 let snapshot: Promise<Blob> | undefined;

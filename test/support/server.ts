@@ -19,20 +19,39 @@ export type TestServer = {
  * organization (a small one by default, to keep suites fast).
  */
 export async function startTestServer(
-  options: { kind?: DatabaseKind; demo?: boolean; demoCustomers?: number; clock?: Clock; webDir?: string | null; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    kind?: DatabaseKind;
+    demo?: boolean;
+    demoCustomers?: number;
+    clock?: Clock;
+    webDir?: string | null;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.kind ?? 'pglite');
-  const config = loadConfig({ LOG_LEVEL: 'silent', DUNWELL_DEMO_PASSWORD: TEST_PASSWORD, ...options.env });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    DUNWELL_DEMO_PASSWORD: TEST_PASSWORD,
+    ...options.env,
+  });
   const runtime = await createRuntime(config, {
     database,
     clock: options.clock ?? systemClock,
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
   });
   if (options.demo ?? true) {
-    await seedDemo(database.db, runtime.clock, { password: TEST_PASSWORD, customers: options.demoCustomers ?? 60 });
+    await seedDemo(database.db, runtime.clock, {
+      password: TEST_PASSWORD,
+      customers: options.demoCustomers ?? 60,
+    });
   }
   const address = await runtime.app.listen({ port: 0, host: '127.0.0.1' });
-  return { url: address, runtime, demo: { email: DEMO_USERS[0]!.email, password: TEST_PASSWORD }, close: () => runtime.close() };
+  return {
+    url: address,
+    runtime,
+    demo: { email: DEMO_USERS[0]!.email, password: TEST_PASSWORD },
+    close: () => runtime.close(),
+  };
 }
 
 export { FixedClock };

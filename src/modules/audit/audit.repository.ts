@@ -50,7 +50,12 @@ export async function recordAudit(db: Kysely<DB>, actor: Actor, at: Date, entrie
 export async function listAudit(
   db: Kysely<DB>,
   orgId: string,
-  filter: { entityType?: string | undefined; entityId?: string | undefined; beforeId?: bigint | undefined; limit: number },
+  filter: {
+    entityType?: string | undefined;
+    entityId?: string | undefined;
+    beforeId?: bigint | undefined;
+    limit: number;
+  },
 ): Promise<AuditRecord[]> {
   let q = db.selectFrom('audit_log').selectAll().where('org_id', '=', orgId);
   if (filter.entityType) q = q.where('entity_type', '=', filter.entityType);

@@ -22,7 +22,10 @@ export async function findUserByEmail(db: Kysely<DB>, email: string) {
     .executeTakeFirst();
 }
 
-export async function findSessionByTokenHash(db: Kysely<DB>, tokenHash: string): Promise<SessionRow | undefined> {
+export async function findSessionByTokenHash(
+  db: Kysely<DB>,
+  tokenHash: string,
+): Promise<SessionRow | undefined> {
   return db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
@@ -53,7 +56,11 @@ export async function findApiKeyByHash(db: Kysely<DB>, keyHash: string) {
     .executeTakeFirst();
 }
 
-export async function countRecentFailures(db: Kysely<DB>, by: { email?: string; ip?: string }, since: Date) {
+export async function countRecentFailures(
+  db: Kysely<DB>,
+  by: { email?: string; ip?: string },
+  since: Date,
+) {
   let q = db
     .selectFrom('login_attempts')
     .select((eb) => eb.fn.countAll<string>().as('n'))

@@ -5,7 +5,14 @@ import { runWrite } from '../../http/write.ts';
 import { ACCESS, ROLES } from '../../shared/actor.ts';
 import { UnauthorizedError } from '../../shared/errors.ts';
 import { login, logout, sessionUser } from './auth.service.ts';
-import { createApiKey, createUser, listApiKeys, listUsers, revokeApiKey, updateUser } from './users.service.ts';
+import {
+  createApiKey,
+  createUser,
+  listApiKeys,
+  listUsers,
+  revokeApiKey,
+  updateUser,
+} from './users.service.ts';
 
 const role = z.enum(ROLES);
 const sessionUserSchema = z.object({
@@ -13,9 +20,20 @@ const sessionUserSchema = z.object({
   email: z.string(),
   name: z.string(),
   role,
-  organization: z.object({ id: z.string(), name: z.string(), timeZone: z.string(), baseCurrency: z.string() }),
+  organization: z.object({
+    id: z.string(),
+    name: z.string(),
+    timeZone: z.string(),
+    baseCurrency: z.string(),
+  }),
 });
-const userSchema = z.object({ id: z.string(), email: z.string(), name: z.string(), role, active: z.boolean() });
+const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role,
+  active: z.boolean(),
+});
 const apiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -35,8 +53,18 @@ export function authRoutes(app: App, deps: AppDeps) {
       schema: {
         tags: ['auth'],
         summary: 'Sign in; returns a bearer token and sets the session and CSRF cookies',
-        body: z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }),
-        response: { 200: z.object({ token: z.string(), csrfToken: z.string(), expiresAt: z.string(), user: sessionUserSchema }) },
+        body: z.object({
+          email: z.string().trim().min(1).max(320),
+          password: z.string().min(1).max(1024),
+        }),
+        response: {
+          200: z.object({
+            token: z.string(),
+            csrfToken: z.string(),
+            expiresAt: z.string(),
+            user: sessionUserSchema,
+          }),
+        },
       },
     },
     async (request, reply) => {
@@ -48,7 +76,12 @@ export function authRoutes(app: App, deps: AppDeps) {
         requestId: request.id,
       });
       setSessionCookies(reply, deps.config.cookieSecure, result);
-      return { token: result.token, csrfToken: result.csrfToken, expiresAt: result.expiresAt.toISOString(), user: result.user };
+      return {
+        token: result.token,
+        csrfToken: result.csrfToken,
+        expiresAt: result.expiresAt.toISOString(),
+        user: result.user,
+      };
     },
   );
 
@@ -65,18 +98,34 @@ export function authRoutes(app: App, deps: AppDeps) {
 
   app.get(
     '/api/v1/auth/me',
-    { config: { access: ACCESS.read }, schema: { tags: ['auth'], response: { 200: z.object({ user: sessionUserSchema.nullable(), apiKey: z.object({ id: z.string(), name: z.string(), role }).nullable() }) } } },
+    {
+      config: { access: ACCESS.read },
+      schema: {
+        tags: ['auth'],
+        response: {
+          200: z.object({
+            user: sessionUserSchema.nullable(),
+            apiKey: z.object({ id: z.string(), name: z.string(), role }).nullable(),
+          }),
+        },
+      },
+    },
     async (request) => {
       const actor = actorOf(request);
-      if (actor.type === 'user' && actor.id) return { user: await sessionUser(deps.db, actor.id), apiKey: null };
-      if (actor.type === 'api_key' && actor.id) return { user: null, apiKey: { id: actor.id, name: actor.name, role: actor.role } };
+      if (actor.type === 'user' && actor.id)
+        return { user: await sessionUser(deps.db, actor.id), apiKey: null };
+      if (actor.type === 'api_key' && actor.id)
+        return { user: null, apiKey: { id: actor.id, name: actor.name, role: actor.role } };
       throw new UnauthorizedError('Not signed in');
     },
   );
 
   app.get(
     '/api/v1/users',
-    { config: { access: ACCESS.read }, schema: { tags: ['users'], response: { 200: z.object({ items: z.array(userSchema) }) } } },
+    {
+      config: { access: ACCESS.read },
+      schema: { tags: ['users'], response: { 200: z.object({ items: z.array(userSchema) }) } },
+    },
     async (request) => ({ items: await listUsers(deps.db, actorOf(request)) }),
   );
 
@@ -86,11 +135,20 @@ export function authRoutes(app: App, deps: AppDeps) {
       config: { access: ACCESS.admin },
       schema: {
         tags: ['users'],
-        body: z.object({ email: z.email().max(320), name: z.string().trim().min(1).max(200), role, password: z.string().max(1024) }),
+        body: z.object({
+          email: z.email().max(320),
+          name: z.string().trim().min(1).max(200),
+          role,
+          password: z.string().max(1024),
+        }),
         response: { 201: userSchema },
       },
     },
-    (request, reply) => runWrite(deps, request, reply, async (trx, actor) => ({ status: 201, body: await createUser(trx, actor, deps.clock.now(), request.body) })),
+    (request, reply) =>
+      runWrite(deps, request, reply, async (trx, actor) => ({
+        status: 201,
+        body: await createUser(trx, actor, deps.clock.now(), request.body),
+      })),
   );
 
   app.patch(
@@ -100,16 +158,27 @@ export function authRoutes(app: App, deps: AppDeps) {
       schema: {
         tags: ['users'],
         params: idParams,
-        body: z.object({ name: z.string().trim().min(1).max(200).optional(), role: role.optional(), active: z.boolean().optional() }),
+        body: z.object({
+          name: z.string().trim().min(1).max(200).optional(),
+          role: role.optional(),
+          active: z.boolean().optional(),
+        }),
         response: { 200: userSchema },
       },
     },
-    (request, reply) => runWrite(deps, request, reply, async (trx, actor) => ({ status: 200, body: await updateUser(trx, actor, deps.clock.now(), request.params.id, request.body) })),
+    (request, reply) =>
+      runWrite(deps, request, reply, async (trx, actor) => ({
+        status: 200,
+        body: await updateUser(trx, actor, deps.clock.now(), request.params.id, request.body),
+      })),
   );
 
   app.get(
     '/api/v1/api-keys',
-    { config: { access: ACCESS.admin }, schema: { tags: ['api keys'], response: { 200: z.object({ items: z.array(apiKeySchema) }) } } },
+    {
+      config: { access: ACCESS.admin },
+      schema: { tags: ['api keys'], response: { 200: z.object({ items: z.array(apiKeySchema) }) } },
+    },
     async (request) => ({ items: await listApiKeys(deps.db, actorOf(request)) }),
   );
 
@@ -124,15 +193,20 @@ export function authRoutes(app: App, deps: AppDeps) {
         response: { 201: apiKeySchema.extend({ key: z.string() }) },
       },
     },
-    (request, reply) => runWrite(deps, request, reply, async (trx, actor) => ({ status: 201, body: await createApiKey(trx, actor, deps.clock.now(), request.body) })),
+    (request, reply) =>
+      runWrite(deps, request, reply, async (trx, actor) => ({
+        status: 201,
+        body: await createApiKey(trx, actor, deps.clock.now(), request.body),
+      })),
   );
 
   app.delete(
     '/api/v1/api-keys/:id',
     { config: { access: ACCESS.admin }, schema: { tags: ['api keys'], params: idParams } },
-    (request, reply) => runWrite(deps, request, reply, async (trx, actor) => {
-      await revokeApiKey(trx, actor, deps.clock.now(), request.params.id);
-      return { status: 204 };
-    }),
+    (request, reply) =>
+      runWrite(deps, request, reply, async (trx, actor) => {
+        await revokeApiKey(trx, actor, deps.clock.now(), request.params.id);
+        return { status: 204 };
+      }),
   );
 }

@@ -7,7 +7,12 @@ import type { Clock } from '../../shared/clock.ts';
 import { AppError, UnauthorizedError } from '../../shared/errors.ts';
 import { newId, randomSecret, sha256Hex } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { countRecentFailures, findApiKeyByHash, findSessionByTokenHash, findUserByEmail } from './auth.repository.ts';
+import {
+  countRecentFailures,
+  findApiKeyByHash,
+  findSessionByTokenHash,
+  findUserByEmail,
+} from './auth.repository.ts';
 import { burnPasswordCheck, verifyPassword } from './passwords.ts';
 
 export type AuthDeps = { db: Kysely<DB>; clock: Clock; config: Config };
@@ -42,7 +47,13 @@ export class TooManyAttemptsError extends AppError {
 
 export async function login(
   deps: AuthDeps,
-  input: { email: string; password: string; ip: string; userAgent: string | null; requestId: string },
+  input: {
+    email: string;
+    password: string;
+    ip: string;
+    userAgent: string | null;
+    requestId: string;
+  },
 ) {
   const now = deps.clock.now();
   const since = new Date(now.getTime() - RATE_WINDOW_MS);
@@ -50,10 +61,14 @@ export async function login(
     countRecentFailures(deps.db, { email: input.email }, since),
     countRecentFailures(deps.db, { ip: input.ip }, since),
   ]);
-  if (byEmail >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP) throw new TooManyAttemptsError();
+  if (byEmail >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP)
+    throw new TooManyAttemptsError();
 
   const user = await findUserByEmail(deps.db, input.email);
-  const ok = user?.password_hash && user.active ? await verifyPassword(user.password_hash, input.password) : false;
+  const ok =
+    user?.password_hash && user.active
+      ? await verifyPassword(user.password_hash, input.password)
+      : false;
   if (!user?.password_hash) await burnPasswordCheck(input.password);
   await deps.db
     .insertInto('login_attempts')
@@ -81,8 +96,17 @@ export async function login(
         user_agent: input.userAgent,
       })
       .execute();
-    const actor: Actor = { orgId: user.org_id, type: 'user', id: user.id, name: user.name, role: user.role, requestId: input.requestId };
-    await recordAudit(trx, actor, now, [{ entityType: 'session', entityId: sessionId, action: 'login', after: { ip: input.ip } }]);
+    const actor: Actor = {
+      orgId: user.org_id,
+      type: 'user',
+      id: user.id,
+      name: user.name,
+      role: user.role,
+      requestId: input.requestId,
+    };
+    await recordAudit(trx, actor, now, [
+      { entityType: 'session', entityId: sessionId, action: 'login', after: { ip: input.ip } },
+    ]);
   });
   return { token, csrfToken, expiresAt, user: await sessionUser(deps.db, user.id) };
 }
@@ -91,7 +115,16 @@ export async function sessionUser(db: Kysely<DB>, userId: string): Promise<Sessi
   const row = await db
     .selectFrom('users as u')
     .innerJoin('organizations as o', 'o.id', 'u.org_id')
-    .select(['u.id', 'u.email', 'u.name', 'u.role', 'o.id as orgId', 'o.name as orgName', 'o.time_zone', 'o.base_currency'])
+    .select([
+      'u.id',
+      'u.email',
+      'u.name',
+      'u.role',
+      'o.id as orgId',
+      'o.name as orgName',
+      'o.time_zone',
+      'o.base_currency',
+    ])
     .where('u.id', '=', userId)
     .executeTakeFirstOrThrow();
   return {
@@ -99,7 +132,12 @@ export async function sessionUser(db: Kysely<DB>, userId: string): Promise<Sessi
     email: row.email,
     name: row.name,
     role: row.role,
-    organization: { id: row.orgId, name: row.orgName, timeZone: row.time_zone, baseCurrency: row.base_currency },
+    organization: {
+      id: row.orgId,
+      name: row.orgName,
+      timeZone: row.time_zone,
+      baseCurrency: row.base_currency,
+    },
   };
 }
 
@@ -107,27 +145,54 @@ export async function sessionUser(db: Kysely<DB>, userId: string): Promise<Sessi
  * Resolves a bearer token or session cookie to a principal. Sessions end after the idle timeout
  * without use and after the absolute timeout whatever happens.
  */
-export async function authenticate(deps: AuthDeps, token: string, requestId: string): Promise<Principal | null> {
+export async function authenticate(
+  deps: AuthDeps,
+  token: string,
+  requestId: string,
+): Promise<Principal | null> {
   const now = deps.clock.now();
   if (token.startsWith(API_KEY_PREFIX)) {
     const key = await findApiKeyByHash(deps.db, sha256Hex(token));
     if (!key) return null;
     if (!key.last_used_at || now.getTime() - key.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
-      await deps.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', key.id).execute();
+      await deps.db
+        .updateTable('api_keys')
+        .set({ last_used_at: now })
+        .where('id', '=', key.id)
+        .execute();
     }
     return {
-      actor: { orgId: key.org_id, type: 'api_key', id: key.id, name: `API key ${key.name}`, role: key.role, requestId },
+      actor: {
+        orgId: key.org_id,
+        type: 'api_key',
+        id: key.id,
+        name: `API key ${key.name}`,
+        role: key.role,
+        requestId,
+      },
     };
   }
   const session = await findSessionByTokenHash(deps.db, sha256Hex(token));
   if (!session) return null;
   const idleLimit = deps.config.sessionIdleMinutes * 60_000;
-  if (session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > idleLimit) return null;
+  if (session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > idleLimit)
+    return null;
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    await deps.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', session.id).execute();
+    await deps.db
+      .updateTable('sessions')
+      .set({ last_seen_at: now })
+      .where('id', '=', session.id)
+      .execute();
   }
   return {
-    actor: { orgId: session.orgId, type: 'user', id: session.userId, name: session.userName, role: session.role, requestId },
+    actor: {
+      orgId: session.orgId,
+      type: 'user',
+      id: session.userId,
+      name: session.userName,
+      role: session.role,
+      requestId,
+    },
     session: { id: session.id, csrfToken: session.csrfToken },
   };
 }
@@ -141,7 +206,9 @@ export async function logout(deps: AuthDeps, actor: Actor, sessionId: string) {
       .where('id', '=', sessionId)
       .where('org_id', '=', actor.orgId)
       .execute();
-    await recordAudit(trx, actor, now, [{ entityType: 'session', entityId: sessionId, action: 'logout' }]);
+    await recordAudit(trx, actor, now, [
+      { entityType: 'session', entityId: sessionId, action: 'logout' },
+    ]);
   });
 }
 

@@ -8,7 +8,15 @@ import { API_KEY_PREFIX } from './auth.service.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.ts';
 
 export type UserDto = { id: string; email: string; name: string; role: Role; active: boolean };
-export type ApiKeyDto = { id: string; name: string; prefix: string; role: Role; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+export type ApiKeyDto = {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
 
 export async function listUsers(db: Kysely<DB>, actor: Actor): Promise<UserDto[]> {
   return db
@@ -36,7 +44,8 @@ export async function createUser(
     .select('id')
     .where(sql<string>`lower(email)`, '=', input.email.toLowerCase())
     .executeTakeFirst();
-  if (taken) throw new ConflictError('email_taken', `A user with e-mail ${input.email} already exists`);
+  if (taken)
+    throw new ConflictError('email_taken', `A user with e-mail ${input.email} already exists`);
   const user = {
     id: newId(),
     org_id: actor.orgId,
@@ -48,8 +57,16 @@ export async function createUser(
     updated_at: now,
   };
   await db.insertInto('users').values(user).execute();
-  const dto: UserDto = { id: user.id, email: user.email, name: user.name, role: user.role, active: true };
-  await recordAudit(db, actor, now, [{ entityType: 'user', entityId: user.id, action: 'create', after: dto }]);
+  const dto: UserDto = {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    active: true,
+  };
+  await recordAudit(db, actor, now, [
+    { entityType: 'user', entityId: user.id, action: 'create', after: dto },
+  ]);
   return dto;
 }
 
@@ -76,9 +93,17 @@ export async function updateUser(
     .where('id', '=', userId)
     .execute();
   if (!after.active) {
-    await db.updateTable('sessions').set({ revoked_at: now }).where('org_id', '=', actor.orgId).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    await db
+      .updateTable('sessions')
+      .set({ revoked_at: now })
+      .where('org_id', '=', actor.orgId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
-  await recordAudit(db, actor, now, [{ entityType: 'user', entityId: userId, action: 'update', before, after }]);
+  await recordAudit(db, actor, now, [
+    { entityType: 'user', entityId: userId, action: 'update', before, after },
+  ]);
   return after;
 }
 
@@ -115,11 +140,18 @@ export async function createApiKey(
   };
   await db.insertInto('api_keys').values(row).execute();
   const dto = apiKeyDto(row);
-  await recordAudit(db, actor, now, [{ entityType: 'api_key', entityId: row.id, action: 'create', after: dto }]);
+  await recordAudit(db, actor, now, [
+    { entityType: 'api_key', entityId: row.id, action: 'create', after: dto },
+  ]);
   return { ...dto, key };
 }
 
-export async function revokeApiKey(db: Kysely<DB>, actor: Actor, now: Date, id: string): Promise<void> {
+export async function revokeApiKey(
+  db: Kysely<DB>,
+  actor: Actor,
+  now: Date,
+  id: string,
+): Promise<void> {
   const result = await db
     .updateTable('api_keys')
     .set({ revoked_at: now })
@@ -131,7 +163,15 @@ export async function revokeApiKey(db: Kysely<DB>, actor: Actor, now: Date, id: 
   await recordAudit(db, actor, now, [{ entityType: 'api_key', entityId: id, action: 'revoke' }]);
 }
 
-function apiKeyDto(r: { id: string; name: string; prefix: string; role: Role; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }): ApiKeyDto {
+function apiKeyDto(r: {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}): ApiKeyDto {
   return {
     id: r.id,
     name: r.name,

@@ -7,12 +7,18 @@ import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { addressDto, certificateDto, contactDto, creditReferenceDto } from './customers.dto.ts';
 import * as repo from './customers.repository.ts';
-import { insertAddress, insertContact, type AddressInput, type ContactInput } from './customers.service.ts';
+import {
+  insertAddress,
+  insertContact,
+  type AddressInput,
+  type ContactInput,
+} from './customers.service.ts';
 
 type Ctx = { db: Kysely<DB>; actor: Actor; now: Date };
 
 /** Child tables of a customer that are added, changed and removed one record at a time. */
-type ChildTable = 'customer_contacts' | 'customer_addresses' | 'tax_certificates' | 'credit_references';
+type ChildTable =
+  'customer_contacts' | 'customer_addresses' | 'tax_certificates' | 'credit_references';
 const ENTITY: Record<ChildTable, string> = {
   customer_contacts: 'customer_contact',
   customer_addresses: 'customer_address',
@@ -28,24 +34,51 @@ async function requireCustomer(ctx: Ctx, customerId: string) {
 
 async function loadChild(ctx: Ctx, customerId: string, table: ChildTable, id: string) {
   const children = await repo.loadChildren(ctx.db, ctx.actor.orgId, customerId);
-  const list = { customer_contacts: children.contacts, customer_addresses: children.addresses, tax_certificates: children.certificates, credit_references: children.references }[table];
+  const list = {
+    customer_contacts: children.contacts,
+    customer_addresses: children.addresses,
+    tax_certificates: children.certificates,
+    credit_references: children.references,
+  }[table];
   const found = (list as Array<{ id: string }>).find((c) => c.id === id);
-  if (!found) throw new NotFoundError(`${ENTITY[table].replace('_', ' ')} ${id} not found on customer ${customerId}`);
+  if (!found)
+    throw new NotFoundError(
+      `${ENTITY[table].replace('_', ' ')} ${id} not found on customer ${customerId}`,
+    );
   return { found, children };
 }
 
-async function audit(ctx: Ctx, table: ChildTable, id: string, action: string, customerId: string, before?: unknown, after?: unknown) {
+async function audit(
+  ctx: Ctx,
+  table: ChildTable,
+  id: string,
+  action: string,
+  customerId: string,
+  before?: unknown,
+  after?: unknown,
+) {
   await recordAudit(ctx.db, ctx.actor, ctx.now, [
     { entityType: ENTITY[table], entityId: id, action, before, after },
     // also on the customer, so the customer's history shows every change to its records
-    { entityType: 'customer', entityId: customerId, action: `${action}_${ENTITY[table].replace('customer_', '')}`, before, after },
+    {
+      entityType: 'customer',
+      entityId: customerId,
+      action: `${action}_${ENTITY[table].replace('customer_', '')}`,
+      before,
+      after,
+    },
   ]);
 }
 
 export async function removeChild(ctx: Ctx, customerId: string, table: ChildTable, id: string) {
   await requireCustomer(ctx, customerId);
   const { found } = await loadChild(ctx, customerId, table, id);
-  await ctx.db.deleteFrom(table).where('org_id', '=', ctx.actor.orgId).where('customer_id', '=', customerId).where('id', '=', id).execute();
+  await ctx.db
+    .deleteFrom(table)
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('customer_id', '=', customerId)
+    .where('id', '=', id)
+    .execute();
   await audit(ctx, table, id, 'delete', customerId, found, undefined);
 }
 
@@ -58,12 +91,22 @@ export async function addContact(ctx: Ctx, customerId: string, input: ContactInp
   return dto;
 }
 
-export async function updateContact(ctx: Ctx, customerId: string, id: string, patch: Partial<ContactInput>) {
+export async function updateContact(
+  ctx: Ctx,
+  customerId: string,
+  id: string,
+  patch: Partial<ContactInput>,
+) {
   await requireCustomer(ctx, customerId);
   const { found } = await loadChild(ctx, customerId, 'customer_contacts', id);
   const before = contactDto(found as Parameters<typeof contactDto>[0]);
   if (patch.isPrimary) {
-    await ctx.db.updateTable('customer_contacts').set({ is_primary: false }).where('org_id', '=', ctx.actor.orgId).where('customer_id', '=', customerId).execute();
+    await ctx.db
+      .updateTable('customer_contacts')
+      .set({ is_primary: false })
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('customer_id', '=', customerId)
+      .execute();
   }
   await ctx.db
     .updateTable('customer_contacts')
@@ -73,13 +116,19 @@ export async function updateContact(ctx: Ctx, customerId: string, id: string, pa
       ...(patch.phone !== undefined ? { phone: patch.phone || null } : {}),
       ...(patch.title !== undefined ? { title: patch.title || null } : {}),
       ...(patch.roles !== undefined ? { roles: [...new Set(patch.roles)] } : {}),
-      ...(patch.preferredChannel !== undefined ? { preferred_channel: patch.preferredChannel } : {}),
+      ...(patch.preferredChannel !== undefined
+        ? { preferred_channel: patch.preferredChannel }
+        : {}),
       ...(patch.isPrimary !== undefined ? { is_primary: patch.isPrimary } : {}),
     })
     .where('org_id', '=', ctx.actor.orgId)
     .where('id', '=', id)
     .execute();
-  const after = contactDto((await loadChild(ctx, customerId, 'customer_contacts', id)).found as Parameters<typeof contactDto>[0]);
+  const after = contactDto(
+    (await loadChild(ctx, customerId, 'customer_contacts', id)).found as Parameters<
+      typeof contactDto
+    >[0],
+  );
   await audit(ctx, 'customer_contacts', id, 'update', customerId, before, after);
   return after;
 }
@@ -87,14 +136,27 @@ export async function updateContact(ctx: Ctx, customerId: string, id: string, pa
 export async function addAddress(ctx: Ctx, customerId: string, input: AddressInput) {
   await requireCustomer(ctx, customerId);
   const id = await insertAddress(ctx, customerId, input);
-  const dto = addressDto((await loadChild(ctx, customerId, 'customer_addresses', id)).found as Parameters<typeof addressDto>[0]);
+  const dto = addressDto(
+    (await loadChild(ctx, customerId, 'customer_addresses', id)).found as Parameters<
+      typeof addressDto
+    >[0],
+  );
   await audit(ctx, 'customer_addresses', id, 'create', customerId, undefined, dto);
   return dto;
 }
 
-export async function updateAddress(ctx: Ctx, customerId: string, id: string, patch: Partial<AddressInput>) {
+export async function updateAddress(
+  ctx: Ctx,
+  customerId: string,
+  id: string,
+  patch: Partial<AddressInput>,
+) {
   await requireCustomer(ctx, customerId);
-  const before = addressDto((await loadChild(ctx, customerId, 'customer_addresses', id)).found as Parameters<typeof addressDto>[0]);
+  const before = addressDto(
+    (await loadChild(ctx, customerId, 'customer_addresses', id)).found as Parameters<
+      typeof addressDto
+    >[0],
+  );
   await ctx.db
     .updateTable('customer_addresses')
     .set({
@@ -109,19 +171,41 @@ export async function updateAddress(ctx: Ctx, customerId: string, id: string, pa
     .where('org_id', '=', ctx.actor.orgId)
     .where('id', '=', id)
     .execute();
-  const after = addressDto((await loadChild(ctx, customerId, 'customer_addresses', id)).found as Parameters<typeof addressDto>[0]);
+  const after = addressDto(
+    (await loadChild(ctx, customerId, 'customer_addresses', id)).found as Parameters<
+      typeof addressDto
+    >[0],
+  );
   await audit(ctx, 'customer_addresses', id, 'update', customerId, before, after);
   return after;
 }
 
-export type CertificateInput = { jurisdiction: string; certificateNumber: string; expiresOn?: string | null | undefined; documentId?: string | null | undefined };
+export type CertificateInput = {
+  jurisdiction: string;
+  certificateNumber: string;
+  expiresOn?: string | null | undefined;
+  documentId?: string | null | undefined;
+};
 
-export async function addCertificate(ctx: Ctx, customerId: string, input: CertificateInput, today: string) {
+export async function addCertificate(
+  ctx: Ctx,
+  customerId: string,
+  input: CertificateInput,
+  today: string,
+) {
   await requireCustomer(ctx, customerId);
   const expiresOn = input.expiresOn ? parseIsoDate(input.expiresOn) : null;
   if (input.documentId) {
-    const doc = await ctx.db.selectFrom('documents').select('id').where('org_id', '=', ctx.actor.orgId).where('id', '=', input.documentId).executeTakeFirst();
-    if (!doc) throw new DomainError('invalid_document', `Document ${input.documentId} not found`, [{ path: 'body.documentId', message: 'not found' }]);
+    const doc = await ctx.db
+      .selectFrom('documents')
+      .select('id')
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('id', '=', input.documentId)
+      .executeTakeFirst();
+    if (!doc)
+      throw new DomainError('invalid_document', `Document ${input.documentId} not found`, [
+        { path: 'body.documentId', message: 'not found' },
+      ]);
   }
   const id = newId();
   await ctx.db
@@ -136,14 +220,30 @@ export async function addCertificate(ctx: Ctx, customerId: string, input: Certif
       document_id: input.documentId ?? null,
     })
     .execute();
-  const dto = certificateDto((await loadChild(ctx, customerId, 'tax_certificates', id)).found as Parameters<typeof certificateDto>[0], today);
+  const dto = certificateDto(
+    (await loadChild(ctx, customerId, 'tax_certificates', id)).found as Parameters<
+      typeof certificateDto
+    >[0],
+    today,
+  );
   await audit(ctx, 'tax_certificates', id, 'create', customerId, undefined, dto);
   return dto;
 }
 
-export type CreditReferenceInput = { kind: 'trade' | 'bank'; name: string; contactName?: string | null | undefined; phone?: string | null | undefined; email?: string | null | undefined; notes?: string | null | undefined };
+export type CreditReferenceInput = {
+  kind: 'trade' | 'bank';
+  name: string;
+  contactName?: string | null | undefined;
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  notes?: string | null | undefined;
+};
 
-export async function addCreditReference(ctx: Ctx, customerId: string, input: CreditReferenceInput) {
+export async function addCreditReference(
+  ctx: Ctx,
+  customerId: string,
+  input: CreditReferenceInput,
+) {
   await requireCustomer(ctx, customerId);
   const id = newId();
   await ctx.db
@@ -160,7 +260,11 @@ export async function addCreditReference(ctx: Ctx, customerId: string, input: Cr
       notes: input.notes || null,
     })
     .execute();
-  const dto = creditReferenceDto((await loadChild(ctx, customerId, 'credit_references', id)).found as Parameters<typeof creditReferenceDto>[0]);
+  const dto = creditReferenceDto(
+    (await loadChild(ctx, customerId, 'credit_references', id)).found as Parameters<
+      typeof creditReferenceDto
+    >[0],
+  );
   await audit(ctx, 'credit_references', id, 'create', customerId, undefined, dto);
   return dto;
 }
@@ -192,10 +296,23 @@ export async function addNote(ctx: Ctx, customerId: string, body: string) {
   };
   await ctx.db.insertInto('customer_notes').values(row).execute();
   const dto = noteDto(row);
-  await recordAudit(ctx.db, ctx.actor, ctx.now, [{ entityType: 'customer', entityId: customerId, action: 'add_note', after: dto }]);
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    { entityType: 'customer', entityId: customerId, action: 'add_note', after: dto },
+  ]);
   return dto;
 }
 
-function noteDto(r: { id: string; body: string; author_id: string | null; author_name: string; created_at: Date }) {
-  return { id: r.id, body: r.body, author: { id: r.author_id, name: r.author_name }, createdAt: r.created_at.toISOString() };
+function noteDto(r: {
+  id: string;
+  body: string;
+  author_id: string | null;
+  author_name: string;
+  created_at: Date;
+}) {
+  return {
+    id: r.id,
+    body: r.body,
+    author: { id: r.author_id, name: r.author_name },
+    createdAt: r.created_at.toISOString(),
+  };
 }

@@ -65,14 +65,28 @@ export function certificateDto(t: Children['certificates'][number], today: strin
 }
 
 export function creditReferenceDto(c: Children['references'][number]) {
-  return { id: c.id, kind: c.kind, name: c.name, contactName: c.contact_name, phone: c.phone, email: c.email, notes: c.notes };
+  return {
+    id: c.id,
+    kind: c.kind,
+    name: c.name,
+    contactName: c.contact_name,
+    phone: c.phone,
+    email: c.email,
+    notes: c.notes,
+  };
 }
 
 export function customerDetail(r: CustomerRow, children: Children, today: string) {
   return {
     ...customerSummary(r),
     version: r.version,
-    parent: children.parent ? { id: children.parent.id, accountNumber: children.parent.account_number, name: children.parent.name } : null,
+    parent: children.parent
+      ? {
+          id: children.parent.id,
+          accountNumber: children.parent.account_number,
+          name: children.parent.name,
+        }
+      : null,
     contacts: children.contacts.map(contactDto),
     addresses: children.addresses.map(addressDto),
     taxCertificates: children.certificates.map((t) => certificateDto(t, today)),

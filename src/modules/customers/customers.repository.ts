@@ -18,8 +18,12 @@ export type Keyset = { value: string; id: string };
 function baseSelect(db: Kysely<DB>, orgId: string) {
   return db
     .selectFrom('customers as c')
-    .leftJoin('users as col', (j) => j.onRef('col.id', '=', 'c.collector_id').onRef('col.org_id', '=', 'c.org_id'))
-    .leftJoin('users as rep', (j) => j.onRef('rep.id', '=', 'c.sales_rep_id').onRef('rep.org_id', '=', 'c.org_id'))
+    .leftJoin('users as col', (j) =>
+      j.onRef('col.id', '=', 'c.collector_id').onRef('col.org_id', '=', 'c.org_id'),
+    )
+    .leftJoin('users as rep', (j) =>
+      j.onRef('rep.id', '=', 'c.sales_rep_id').onRef('rep.org_id', '=', 'c.org_id'),
+    )
     .select([
       'c.id',
       'c.org_id',
@@ -44,7 +48,9 @@ function baseSelect(db: Kysely<DB>, orgId: string) {
     .where('c.org_id', '=', orgId);
 }
 
-export type CustomerRow = Awaited<ReturnType<ReturnType<typeof baseSelect>['executeTakeFirstOrThrow']>>;
+export type CustomerRow = Awaited<
+  ReturnType<ReturnType<typeof baseSelect>['executeTakeFirstOrThrow']>
+>;
 
 /** The sort key as SQL, and how a cursor value is turned back into that column's type. */
 const SORT_SQL = {
@@ -103,7 +109,9 @@ export async function listCustomers(
   let q = applyFilter(baseSelect(db, orgId), filter);
   if (page.after) {
     const op = page.descending ? sql`<` : sql`>`;
-    q = q.where(sql<boolean>`(${key}, c.id) ${op} (${keysetValue(page.sort, page.after.value)}, ${page.after.id}::uuid)`);
+    q = q.where(
+      sql<boolean>`(${key}, c.id) ${op} (${keysetValue(page.sort, page.after.value)}, ${page.after.id}::uuid)`,
+    );
   }
   return q.orderBy(key, dir).orderBy('c.id', dir).limit(page.limit).execute();
 }
@@ -114,8 +122,15 @@ export async function findCustomer(db: Kysely<DB>, orgId: string, id: string, fo
   return q.executeTakeFirst();
 }
 
-export async function findCustomerIdBy(db: Kysely<DB>, orgId: string, by: { accountNumber?: string; externalId?: string }) {
-  let q = db.selectFrom('customers').select(['id', 'account_number', 'external_id']).where('org_id', '=', orgId);
+export async function findCustomerIdBy(
+  db: Kysely<DB>,
+  orgId: string,
+  by: { accountNumber?: string; externalId?: string },
+) {
+  let q = db
+    .selectFrom('customers')
+    .select(['id', 'account_number', 'external_id'])
+    .where('org_id', '=', orgId);
   if (by.externalId !== undefined) q = q.where('external_id', '=', by.externalId);
   else if (by.accountNumber !== undefined) q = q.where('account_number', '=', by.accountNumber);
   else return undefined;
@@ -124,22 +139,52 @@ export async function findCustomerIdBy(db: Kysely<DB>, orgId: string, by: { acco
 
 export async function loadChildren(db: Kysely<DB>, orgId: string, customerId: string) {
   const [contacts, addresses, certificates, references, history, parent] = await Promise.all([
-    db.selectFrom('customer_contacts').selectAll().where('org_id', '=', orgId).where('customer_id', '=', customerId).orderBy('is_primary', 'desc').orderBy('name').execute(),
-    db.selectFrom('customer_addresses').selectAll().where('org_id', '=', orgId).where('customer_id', '=', customerId).orderBy('created_at').execute(),
+    db
+      .selectFrom('customer_contacts')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('customer_id', '=', customerId)
+      .orderBy('is_primary', 'desc')
+      .orderBy('name')
+      .execute(),
+    db
+      .selectFrom('customer_addresses')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('customer_id', '=', customerId)
+      .orderBy('created_at')
+      .execute(),
     db
       .selectFrom('tax_certificates as t')
-      .leftJoin('documents as d', (j) => j.onRef('d.id', '=', 't.document_id').onRef('d.org_id', '=', 't.org_id'))
+      .leftJoin('documents as d', (j) =>
+        j.onRef('d.id', '=', 't.document_id').onRef('d.org_id', '=', 't.org_id'),
+      )
       .selectAll('t')
       .select(['d.filename as document_filename'])
       .where('t.org_id', '=', orgId)
       .where('t.customer_id', '=', customerId)
       .orderBy('t.jurisdiction')
       .execute(),
-    db.selectFrom('credit_references').selectAll().where('org_id', '=', orgId).where('customer_id', '=', customerId).orderBy('created_at').execute(),
-    db.selectFrom('customer_status_history').selectAll().where('org_id', '=', orgId).where('customer_id', '=', customerId).orderBy('id', 'desc').limit(200).execute(),
+    db
+      .selectFrom('credit_references')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('customer_id', '=', customerId)
+      .orderBy('created_at')
+      .execute(),
+    db
+      .selectFrom('customer_status_history')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('customer_id', '=', customerId)
+      .orderBy('id', 'desc')
+      .limit(200)
+      .execute(),
     db
       .selectFrom('customers as p')
-      .innerJoin('customers as c', (j) => j.onRef('c.parent_id', '=', 'p.id').onRef('c.org_id', '=', 'p.org_id'))
+      .innerJoin('customers as c', (j) =>
+        j.onRef('c.parent_id', '=', 'p.id').onRef('c.org_id', '=', 'p.org_id'),
+      )
       .select(['p.id', 'p.account_number', 'p.name'])
       .where('c.org_id', '=', orgId)
       .where('c.id', '=', customerId)
@@ -149,7 +194,11 @@ export async function loadChildren(db: Kysely<DB>, orgId: string, customerId: st
 }
 
 /** Ids of the customer's ancestors, nearest first (to refuse a parent cycle). */
-export async function ancestorIds(db: Kysely<DB>, orgId: string, customerId: string): Promise<string[]> {
+export async function ancestorIds(
+  db: Kysely<DB>,
+  orgId: string,
+  customerId: string,
+): Promise<string[]> {
   const result = await sql<{ id: string }>`
     with recursive up(id, parent_id, depth) as (
       select id, parent_id, 0 from customers where org_id = ${orgId} and id = ${customerId}
@@ -162,13 +211,28 @@ export async function ancestorIds(db: Kysely<DB>, orgId: string, customerId: str
   return result.rows.map((r) => r.id);
 }
 
-export async function userIdsInOrg(db: Kysely<DB>, orgId: string, ids: string[]): Promise<Set<string>> {
+export async function userIdsInOrg(
+  db: Kysely<DB>,
+  orgId: string,
+  ids: string[],
+): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('users').select('id').where('org_id', '=', orgId).where('id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('id', 'in', ids)
+    .execute();
   return new Set(rows.map((r) => r.id));
 }
 
 export async function termsExist(db: Kysely<DB>, orgId: string, code: string): Promise<boolean> {
-  const row = await db.selectFrom('payment_terms').select('code').where('org_id', '=', orgId).where('code', '=', code).where('active', '=', true).executeTakeFirst();
+  const row = await db
+    .selectFrom('payment_terms')
+    .select('code')
+    .where('org_id', '=', orgId)
+    .where('code', '=', code)
+    .where('active', '=', true)
+    .executeTakeFirst();
   return row !== undefined;
 }

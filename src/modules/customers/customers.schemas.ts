@@ -6,7 +6,9 @@ export const contactRole = z.enum(['billing', 'ap', 'decision_maker']);
 export const customerStatus = z.enum(['active', 'credit_hold', 'agency', 'closed']);
 export const riskClass = z.enum(['low', 'medium', 'high']);
 /** A decimal string; its scale is checked against the currency in the service. */
-export const amountString = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string like "12500.00"');
+export const amountString = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string like "12500.00"');
 
 export const contactInput = z.object({
   name: text(200).min(1),
@@ -76,11 +78,25 @@ export const customerListQuery = z.object({
   search: z.string().max(100).optional(),
   status: customerStatus.optional(),
   riskClass: riskClass.optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
   collectorId: z.uuid().optional(),
   salesRepId: z.uuid().optional(),
   parentId: z.uuid().optional(),
-  sort: z.enum(['name', '-name', 'accountNumber', '-accountNumber', 'creditLimit', '-creditLimit', 'createdAt', '-createdAt']).default('name'),
+  sort: z
+    .enum([
+      'name',
+      '-name',
+      'accountNumber',
+      '-accountNumber',
+      'creditLimit',
+      '-creditLimit',
+      'createdAt',
+      '-createdAt',
+    ])
+    .default('name'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
@@ -141,7 +157,12 @@ export const creditReferenceSchema = z.object({
   email: z.string().nullable(),
   notes: z.string().nullable(),
 });
-export const noteSchema = z.object({ id: z.string(), body: z.string(), author: z.object({ id: z.string().nullable(), name: z.string() }), createdAt: z.string() });
+export const noteSchema = z.object({
+  id: z.string(),
+  body: z.string(),
+  author: z.object({ id: z.string().nullable(), name: z.string() }),
+  createdAt: z.string(),
+});
 export const customerDetailSchema = customerSummarySchema.extend({
   version: z.number(),
   parent: z.object({ id: z.string(), accountNumber: z.string(), name: z.string() }).nullable(),

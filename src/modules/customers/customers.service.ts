@@ -3,11 +3,24 @@ import type { CustomerStatus, DB, RiskClass } from '../../db/schema.ts';
 import { ACCESS, hasRole, type Actor } from '../../shared/actor.ts';
 import { isCurrency } from '../../shared/currencies.ts';
 import { todayIn } from '../../shared/dates.ts';
-import { AppError, ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../shared/errors.ts';
+import {
+  AppError,
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  type FieldError,
+} from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { parseAmount } from '../../shared/money.ts';
 import { recordAudit } from '../audit/index.ts';
-import { customerDetail, customerSummary, type CustomerDetailDto, type CustomerSummaryDto } from './customers.dto.ts';
+import {
+  customerDetail,
+  customerSummary,
+  type CustomerDetailDto,
+  type CustomerSummaryDto,
+} from './customers.dto.ts';
 import * as repo from './customers.repository.ts';
 
 export type ContactInput = {
@@ -45,7 +58,10 @@ export type CustomerFields = {
   status?: CustomerStatus | undefined;
   statusReason?: string | null | undefined;
 };
-export type CustomerCreateInput = CustomerFields & { contacts?: ContactInput[] | undefined; addresses?: AddressInput[] | undefined };
+export type CustomerCreateInput = CustomerFields & {
+  contacts?: ContactInput[] | undefined;
+  addresses?: AddressInput[] | undefined;
+};
 export type CustomerPatch = Partial<CustomerFields> & { version?: number | undefined };
 
 export const MAX_PAGE_SIZE = 200;
@@ -63,14 +79,27 @@ export async function listCustomers(
   const sort = (descending ? query.sort.slice(1) : query.sort) as repo.CustomerSort;
   const after = query.cursor ? decodeCursor(query.cursor, query.sort) : undefined;
   const limit = Math.min(query.limit, MAX_PAGE_SIZE);
-  const rows = await repo.listCustomers(db, actor.orgId, query, { sort, descending, after, limit: limit + 1 });
+  const rows = await repo.listCustomers(db, actor.orgId, query, {
+    sort,
+    descending,
+    after,
+    limit: limit + 1,
+  });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const nextCursor = rows.length > limit && last ? encodeCursor(query.sort, { value: repo.sortValueOf(last, sort), id: last.id }) : null;
+  const nextCursor =
+    rows.length > limit && last
+      ? encodeCursor(query.sort, { value: repo.sortValueOf(last, sort), id: last.id })
+      : null;
   return { items: page.map(customerSummary), nextCursor };
 }
 
-export async function getCustomer(db: Kysely<DB>, actor: Actor, id: string, now: Date): Promise<CustomerDetailDto> {
+export async function getCustomer(
+  db: Kysely<DB>,
+  actor: Actor,
+  id: string,
+  now: Date,
+): Promise<CustomerDetailDto> {
   const row = await repo.findCustomer(db, actor.orgId, id);
   if (!row) throw new NotFoundError(`Customer ${id} not found`);
   const children = await repo.loadChildren(db, actor.orgId, id);
@@ -84,14 +113,24 @@ function encodeCursor(sort: string, key: repo.Keyset): string {
 }
 
 function decodeCursor(cursor: string, sort: string): repo.Keyset {
-  const bad = () => new ValidationError('The cursor is invalid or belongs to another sort order', [{ path: 'querystring.cursor', message: 'is invalid' }]);
+  const bad = () =>
+    new ValidationError('The cursor is invalid or belongs to another sort order', [
+      { path: 'querystring.cursor', message: 'is invalid' },
+    ]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw bad();
   }
-  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== sort || typeof parsed[1] !== 'string' || typeof parsed[2] !== 'string' || !/^[0-9a-f-]{36}$/i.test(parsed[2])) {
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    parsed[0] !== sort ||
+    typeof parsed[1] !== 'string' ||
+    typeof parsed[2] !== 'string' ||
+    !/^[0-9a-f-]{36}$/i.test(parsed[2])
+  ) {
     throw bad();
   }
   if (sort.endsWith('creditLimit') && !/^-?\d{1,19}$/.test(parsed[1])) throw bad();
@@ -106,21 +145,33 @@ export type ReferenceData = { termsCodes: Set<string>; userIds: Set<string> };
 
 export async function loadReferenceData(db: Kysely<DB>, orgId: string): Promise<ReferenceData> {
   const [terms, users] = await Promise.all([
-    db.selectFrom('payment_terms').select('code').where('org_id', '=', orgId).where('active', '=', true).execute(),
+    db
+      .selectFrom('payment_terms')
+      .select('code')
+      .where('org_id', '=', orgId)
+      .where('active', '=', true)
+      .execute(),
     db.selectFrom('users').select('id').where('org_id', '=', orgId).execute(),
   ]);
-  return { termsCodes: new Set(terms.map((t) => t.code)), userIds: new Set(users.map((u) => u.id)) };
+  return {
+    termsCodes: new Set(terms.map((t) => t.code)),
+    userIds: new Set(users.map((u) => u.id)),
+  };
 }
 
 /**
  * Checks the scalar fields of a customer (the merged result for an update) and returns field
  * errors named by field, so the API can prefix `body.` and the importer can report the line.
  */
-export function checkCustomerFields(ref: ReferenceData, f: CustomerFields): { creditLimitMinor: bigint; errors: FieldError[] } {
+export function checkCustomerFields(
+  ref: ReferenceData,
+  f: CustomerFields,
+): { creditLimitMinor: bigint; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const err = (field: string, message: string) => errors.push({ field, message });
   if (!f.accountNumber.trim()) err('accountNumber', 'is required');
-  else if (!/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,39}$/.test(f.accountNumber)) err('accountNumber', 'must be 1–40 letters, digits or . _ - /');
+  else if (!/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,39}$/.test(f.accountNumber))
+    err('accountNumber', 'must be 1–40 letters, digits or . _ - /');
   if (!f.name.trim()) err('name', 'is required');
   let creditLimitMinor = 0n;
   if (!isCurrency(f.currency)) err('currency', `"${f.currency}" is not an ISO 4217 currency code`);
@@ -132,45 +183,85 @@ export function checkCustomerFields(ref: ReferenceData, f: CustomerFields): { cr
       err('creditLimit', error instanceof AppError ? error.message : 'is not a valid amount');
     }
   }
-  if (!ref.termsCodes.has(f.paymentTerms)) err('paymentTerms', `unknown payment terms code "${f.paymentTerms}"`);
-  if (f.collectorId && !ref.userIds.has(f.collectorId)) err('collectorId', 'is not a user of this organization');
-  if (f.salesRepId && !ref.userIds.has(f.salesRepId)) err('salesRepId', 'is not a user of this organization');
+  if (!ref.termsCodes.has(f.paymentTerms))
+    err('paymentTerms', `unknown payment terms code "${f.paymentTerms}"`);
+  if (f.collectorId && !ref.userIds.has(f.collectorId))
+    err('collectorId', 'is not a user of this organization');
+  if (f.salesRepId && !ref.userIds.has(f.salesRepId))
+    err('salesRepId', 'is not a user of this organization');
   return { creditLimitMinor, errors };
 }
 
 function throwIfErrors(errors: FieldError[], prefix = 'body.') {
   if (errors.length === 0) return;
   const named = errors.map((e) => ({ path: prefix + (e.field ?? ''), message: e.message }));
-  throw new DomainError('invalid_customer', named.map((e) => `${e.path}: ${e.message}`).join('; '), named);
+  throw new DomainError(
+    'invalid_customer',
+    named.map((e) => `${e.path}: ${e.message}`).join('; '),
+    named,
+  );
 }
 
 /** Only managers and admins change credit limits and credit status. */
 function assertMayChangeCredit(actor: Actor, what: string) {
-  if (!hasRole(actor, ACCESS.manage)) throw new ForbiddenError(`Only a manager or admin may change ${what}`);
+  if (!hasRole(actor, ACCESS.manage))
+    throw new ForbiddenError(`Only a manager or admin may change ${what}`);
 }
 
-async function assertParentAllowed(db: Kysely<DB>, orgId: string, customerId: string, parentId: string) {
-  if (parentId === customerId) throw new DomainError('invalid_parent', 'A customer cannot be its own parent', [{ path: 'body.parentId', message: 'is the customer itself' }]);
+async function assertParentAllowed(
+  db: Kysely<DB>,
+  orgId: string,
+  customerId: string,
+  parentId: string,
+) {
+  if (parentId === customerId)
+    throw new DomainError('invalid_parent', 'A customer cannot be its own parent', [
+      { path: 'body.parentId', message: 'is the customer itself' },
+    ]);
   const parent = await repo.findCustomer(db, orgId, parentId);
-  if (!parent) throw new DomainError('invalid_parent', `Parent customer ${parentId} not found`, [{ path: 'body.parentId', message: 'not found' }]);
+  if (!parent)
+    throw new DomainError('invalid_parent', `Parent customer ${parentId} not found`, [
+      { path: 'body.parentId', message: 'not found' },
+    ]);
   const ancestors = await repo.ancestorIds(db, orgId, parentId);
   if (ancestors.includes(customerId)) {
-    throw new DomainError('invalid_parent', 'That parent would make a cycle in the account hierarchy', [{ path: 'body.parentId', message: 'would create a cycle' }]);
+    throw new DomainError(
+      'invalid_parent',
+      'That parent would make a cycle in the account hierarchy',
+      [{ path: 'body.parentId', message: 'would create a cycle' }],
+    );
   }
 }
 
 // ---------------------------------------------------------------- writing
 
-export async function createCustomer(ctx: Ctx, input: CustomerCreateInput, ref?: ReferenceData): Promise<string> {
+export async function createCustomer(
+  ctx: Ctx,
+  input: CustomerCreateInput,
+  ref?: ReferenceData,
+): Promise<string> {
   const { db, actor, now } = ctx;
   const reference = ref ?? (await loadReferenceData(db, actor.orgId));
   const { creditLimitMinor, errors } = checkCustomerFields(reference, input);
   throwIfErrors(errors);
-  if (creditLimitMinor > 0n || (input.status && input.status !== 'active')) assertMayChangeCredit(actor, 'credit limits or credit status');
-  const existing = await repo.findCustomerIdBy(db, actor.orgId, { accountNumber: input.accountNumber });
-  if (existing) throw new ConflictError('duplicate_account_number', `Account number ${input.accountNumber} is already used`);
-  if (input.externalId && (await repo.findCustomerIdBy(db, actor.orgId, { externalId: input.externalId }))) {
-    throw new ConflictError('duplicate_external_id', `External id ${input.externalId} is already used`);
+  if (creditLimitMinor > 0n || (input.status && input.status !== 'active'))
+    assertMayChangeCredit(actor, 'credit limits or credit status');
+  const existing = await repo.findCustomerIdBy(db, actor.orgId, {
+    accountNumber: input.accountNumber,
+  });
+  if (existing)
+    throw new ConflictError(
+      'duplicate_account_number',
+      `Account number ${input.accountNumber} is already used`,
+    );
+  if (
+    input.externalId &&
+    (await repo.findCustomerIdBy(db, actor.orgId, { externalId: input.externalId }))
+  ) {
+    throw new ConflictError(
+      'duplicate_external_id',
+      `External id ${input.externalId} is already used`,
+    );
   }
   const id = newId(now.getTime());
   if (input.parentId) await assertParentAllowed(db, actor.orgId, id, input.parentId);
@@ -200,17 +291,27 @@ export async function createCustomer(ctx: Ctx, input: CustomerCreateInput, ref?:
   for (const contact of input.contacts ?? []) await insertContact(ctx, id, contact);
   for (const address of input.addresses ?? []) await insertAddress(ctx, id, address);
   const after = await snapshot(db, actor.orgId, id);
-  await recordAudit(db, actor, now, [{ entityType: 'customer', entityId: id, action: 'create', after }]);
+  await recordAudit(db, actor, now, [
+    { entityType: 'customer', entityId: id, action: 'create', after },
+  ]);
   return id;
 }
 
 /** Applies a partial update; returns whether anything changed. */
-export async function updateCustomer(ctx: Ctx, id: string, patch: CustomerPatch, ref?: ReferenceData): Promise<boolean> {
+export async function updateCustomer(
+  ctx: Ctx,
+  id: string,
+  patch: CustomerPatch,
+  ref?: ReferenceData,
+): Promise<boolean> {
   const { db, actor, now } = ctx;
   const row = await repo.findCustomer(db, actor.orgId, id, true);
   if (!row) throw new NotFoundError(`Customer ${id} not found`);
   if (patch.version !== undefined && patch.version !== row.version) {
-    throw new ConflictError('stale_version', `Customer ${row.account_number} was changed by someone else (version ${row.version}, you sent ${patch.version}); reload and retry`);
+    throw new ConflictError(
+      'stale_version',
+      `Customer ${row.account_number} was changed by someone else (version ${row.version}, you sent ${patch.version}); reload and retry`,
+    );
   }
   const before = customerSummary(row);
   const merged: CustomerFields = {
@@ -227,21 +328,46 @@ export async function updateCustomer(ctx: Ctx, id: string, patch: CustomerPatch,
     externalId: patch.externalId === undefined ? row.external_id : patch.externalId,
     status: patch.status ?? row.status,
   };
-  const { creditLimitMinor, errors } = checkCustomerFields(ref ?? (await loadReferenceData(db, actor.orgId)), merged);
+  const { creditLimitMinor, errors } = checkCustomerFields(
+    ref ?? (await loadReferenceData(db, actor.orgId)),
+    merged,
+  );
   throwIfErrors(errors);
   const statusChanged = merged.status !== row.status;
   if (creditLimitMinor !== row.credit_limit_minor) assertMayChangeCredit(actor, 'the credit limit');
   if (statusChanged) assertMayChangeCredit(actor, 'the account status');
-  if (merged.currency !== row.currency && creditLimitMinor !== row.credit_limit_minor && patch.creditLimit === undefined) {
-    throw new DomainError('currency_change_needs_limit', 'Changing the currency needs the credit limit restated in the new currency', [{ path: 'body.creditLimit', message: 'is required when the currency changes' }]);
+  if (
+    merged.currency !== row.currency &&
+    creditLimitMinor !== row.credit_limit_minor &&
+    patch.creditLimit === undefined
+  ) {
+    throw new DomainError(
+      'currency_change_needs_limit',
+      'Changing the currency needs the credit limit restated in the new currency',
+      [{ path: 'body.creditLimit', message: 'is required when the currency changes' }],
+    );
   }
-  if (merged.accountNumber !== row.account_number && (await repo.findCustomerIdBy(db, actor.orgId, { accountNumber: merged.accountNumber }))) {
-    throw new ConflictError('duplicate_account_number', `Account number ${merged.accountNumber} is already used`);
+  if (
+    merged.accountNumber !== row.account_number &&
+    (await repo.findCustomerIdBy(db, actor.orgId, { accountNumber: merged.accountNumber }))
+  ) {
+    throw new ConflictError(
+      'duplicate_account_number',
+      `Account number ${merged.accountNumber} is already used`,
+    );
   }
-  if (merged.externalId && merged.externalId !== row.external_id && (await repo.findCustomerIdBy(db, actor.orgId, { externalId: merged.externalId }))) {
-    throw new ConflictError('duplicate_external_id', `External id ${merged.externalId} is already used`);
+  if (
+    merged.externalId &&
+    merged.externalId !== row.external_id &&
+    (await repo.findCustomerIdBy(db, actor.orgId, { externalId: merged.externalId }))
+  ) {
+    throw new ConflictError(
+      'duplicate_external_id',
+      `External id ${merged.externalId} is already used`,
+    );
   }
-  if (merged.parentId && merged.parentId !== row.parent_id) await assertParentAllowed(db, actor.orgId, id, merged.parentId);
+  if (merged.parentId && merged.parentId !== row.parent_id)
+    await assertParentAllowed(db, actor.orgId, id, merged.parentId);
 
   const values = {
     account_number: merged.accountNumber,
@@ -265,9 +391,18 @@ export async function updateCustomer(ctx: Ctx, id: string, patch: CustomerPatch,
     .where('org_id', '=', actor.orgId)
     .where('id', '=', id)
     .execute();
-  if (statusChanged) await insertStatusHistory(ctx, id, row.status, values.status, patch.statusReason ?? null);
+  if (statusChanged)
+    await insertStatusHistory(ctx, id, row.status, values.status, patch.statusReason ?? null);
   const after = await snapshot(db, actor.orgId, id);
-  await recordAudit(db, actor, now, [{ entityType: 'customer', entityId: id, action: statusChanged ? 'update_status' : 'update', before, after }]);
+  await recordAudit(db, actor, now, [
+    {
+      entityType: 'customer',
+      entityId: id,
+      action: statusChanged ? 'update_status' : 'update',
+      before,
+      after,
+    },
+  ]);
   return true;
 }
 
@@ -277,7 +412,13 @@ async function snapshot(db: Kysely<DB>, orgId: string, id: string) {
   return customerSummary(row);
 }
 
-async function insertStatusHistory(ctx: Ctx, customerId: string, from: CustomerStatus | null, to: CustomerStatus, reason: string | null) {
+async function insertStatusHistory(
+  ctx: Ctx,
+  customerId: string,
+  from: CustomerStatus | null,
+  to: CustomerStatus,
+  reason: string | null,
+) {
   await ctx.db
     .insertInto('customer_status_history')
     .values({
@@ -293,7 +434,11 @@ async function insertStatusHistory(ctx: Ctx, customerId: string, from: CustomerS
     .execute();
 }
 
-export async function insertContact(ctx: Ctx, customerId: string, c: ContactInput): Promise<string> {
+export async function insertContact(
+  ctx: Ctx,
+  customerId: string,
+  c: ContactInput,
+): Promise<string> {
   const id = newId();
   if (c.isPrimary) await clearPrimary(ctx, customerId);
   await ctx.db
@@ -314,7 +459,11 @@ export async function insertContact(ctx: Ctx, customerId: string, c: ContactInpu
   return id;
 }
 
-export async function insertAddress(ctx: Ctx, customerId: string, a: AddressInput): Promise<string> {
+export async function insertAddress(
+  ctx: Ctx,
+  customerId: string,
+  a: AddressInput,
+): Promise<string> {
   const id = newId();
   await ctx.db
     .insertInto('customer_addresses')
@@ -335,7 +484,12 @@ export async function insertAddress(ctx: Ctx, customerId: string, a: AddressInpu
 }
 
 async function clearPrimary(ctx: Ctx, customerId: string) {
-  await ctx.db.updateTable('customer_contacts').set({ is_primary: false }).where('org_id', '=', ctx.actor.orgId).where('customer_id', '=', customerId).execute();
+  await ctx.db
+    .updateTable('customer_contacts')
+    .set({ is_primary: false })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('customer_id', '=', customerId)
+    .execute();
 }
 
 function uniqueRoles(roles: ContactInput['roles']): string[] {
@@ -343,7 +497,11 @@ function uniqueRoles(roles: ContactInput['roles']): string[] {
 }
 
 export async function orgTimeZone(db: Kysely<DB>, orgId: string): Promise<string> {
-  const org = await db.selectFrom('organizations').select('time_zone').where('id', '=', orgId).executeTakeFirstOrThrow();
+  const org = await db
+    .selectFrom('organizations')
+    .select('time_zone')
+    .where('id', '=', orgId)
+    .executeTakeFirstOrThrow();
   return org.time_zone;
 }
 

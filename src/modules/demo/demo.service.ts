@@ -31,24 +31,52 @@ export type DemoOptions = { password: string; customers?: number; seed?: number 
  * the customer service, so the demo has the same audit trail real data would. Returns false
  * when the demo organization exists already.
  */
-export async function seedDemo(db: Kysely<DB>, clock: Clock, options: DemoOptions): Promise<boolean> {
-  const exists = await db.selectFrom('organizations').select('id').where('slug', '=', DEMO_SLUG).executeTakeFirst();
+export async function seedDemo(
+  db: Kysely<DB>,
+  clock: Clock,
+  options: DemoOptions,
+): Promise<boolean> {
+  const exists = await db
+    .selectFrom('organizations')
+    .select('id')
+    .where('slug', '=', DEMO_SLUG)
+    .executeTakeFirst();
   if (exists) return false;
   const count = options.customers ?? 300;
   const rng = new Random(options.seed ?? 20261122);
   const now = clock.now();
 
   const { orgId, userIds } = await db.transaction().execute(async (trx) => {
-    const orgId = await createOrganization(trx, now, { name: 'Northwind Industrial Supply', slug: DEMO_SLUG, timeZone: 'America/Chicago', baseCurrency: 'USD' });
-    const bootstrap: Actor = { orgId, type: 'system', id: null, name: 'demo setup', role: 'admin', requestId: null };
+    const orgId = await createOrganization(trx, now, {
+      name: 'Northwind Industrial Supply',
+      slug: DEMO_SLUG,
+      timeZone: 'America/Chicago',
+      baseCurrency: 'USD',
+    });
+    const bootstrap: Actor = {
+      orgId,
+      type: 'system',
+      id: null,
+      name: 'demo setup',
+      role: 'admin',
+      requestId: null,
+    };
     const userIds: Record<string, string> = {};
-    for (const u of DEMO_USERS) userIds[u.email] = await addUser(trx, bootstrap, now, { ...u, password: options.password });
+    for (const u of DEMO_USERS)
+      userIds[u.email] = await addUser(trx, bootstrap, now, { ...u, password: options.password });
     return { orgId, userIds };
   });
 
   const collectors = DEMO_USERS.filter((u) => u.role === 'collector').map((u) => userIds[u.email]!);
   const salesReps = DEMO_USERS.filter((u) => u.role === 'viewer').map((u) => userIds[u.email]!);
-  const actor: Actor = { orgId, type: 'user', id: userIds[`manager@${DEMO_DOMAIN}`]!, name: DEMO_USERS[1]!.name, role: 'manager', requestId: null };
+  const actor: Actor = {
+    orgId,
+    type: 'user',
+    id: userIds[`manager@${DEMO_DOMAIN}`]!,
+    name: DEMO_USERS[1]!.name,
+    role: 'manager',
+    requestId: null,
+  };
   const today = todayIn('America/Chicago', now);
   const ids: string[] = [];
 
@@ -57,7 +85,10 @@ export async function seedDemo(db: Kysely<DB>, clock: Clock, options: DemoOption
     await db.transaction().execute(async (trx) => {
       const ref = await loadReferenceData(trx, orgId);
       for (let i = start; i < Math.min(count, start + 50); i++) {
-        const c = generateCustomer(rng, i, { collectors: collectors.length, salesReps: salesReps.length });
+        const c = generateCustomer(rng, i, {
+          collectors: collectors.length,
+          salesReps: salesReps.length,
+        });
         const id = await createCustomer(
           { db: trx, actor, now },
           {
@@ -84,7 +115,15 @@ export async function seedDemo(db: Kysely<DB>, clock: Clock, options: DemoOption
           const expiresOn: IsoDate = addDays(today, rng.int(-60, 700));
           await trx
             .insertInto('tax_certificates')
-            .values({ id: crypto.randomUUID(), org_id: orgId, customer_id: id, jurisdiction: `US-${c.exemptState}`, certificate_number: `${c.exemptState}-EX-${rng.int(100000, 999999)}`, expires_on: expiresOn, document_id: null })
+            .values({
+              id: crypto.randomUUID(),
+              org_id: orgId,
+              customer_id: id,
+              jurisdiction: `US-${c.exemptState}`,
+              certificate_number: `${c.exemptState}-EX-${rng.int(100000, 999999)}`,
+              expires_on: expiresOn,
+              document_id: null,
+            })
             .execute();
         }
       }
