@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -80,7 +81,7 @@ async function openPGlite(
     const pglite = await PGlite.create({
       ...(dataDir ? { dataDir: path.join(dataDir, 'pgdata') } : {}),
       ...(loadDataDir ? { loadDataDir } : {}),
-      extensions: { pg_trgm },
+      extensions: { pg_trgm, btree_gin },
       parsers: { [pgliteTypes.INT8]: parseInt8, [pgliteTypes.DATE]: parseDate },
     });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });

@@ -4,6 +4,7 @@
 -- organization.
 
 create extension if not exists pg_trgm;
+create extension if not exists btree_gin;
 
 -- Refuses UPDATE, DELETE and TRUNCATE: used on append-only tables.
 create function refuse_mutation() returns trigger language plpgsql as $$
@@ -177,8 +178,8 @@ create index customers_credit_limit_idx on customers (org_id, credit_limit_minor
 create index customers_status_idx on customers (org_id, status, lower(name), id);
 create index customers_collector_idx on customers (org_id, collector_id, lower(name), id);
 create index customers_parent_idx on customers (org_id, parent_id);
--- A GIN index cannot lead with org_id without btree_gin; search always filters org_id too.
-create index customers_search_trgm_idx on customers using gin (search_text gin_trgm_ops);
+-- btree_gin lets the trigram index lead with org_id, so a search reads one tenant's entries.
+create index customers_search_trgm_idx on customers using gin (org_id, search_text gin_trgm_ops);
 
 create table customer_contacts (
   id uuid primary key,
