@@ -53,6 +53,7 @@ export function authRoutes(app: App, deps: AppDeps) {
       schema: {
         tags: ['auth'],
         summary: 'Sign in; returns a bearer token and sets the session and CSRF cookies',
+        security: [],
         body: z.object({
           email: z.string().trim().min(1).max(320),
           password: z.string().min(1).max(1024),

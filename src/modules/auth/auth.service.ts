@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { DB, Role } from '../../db/schema.ts';
 import type { Actor } from '../../shared/actor.ts';
@@ -33,6 +33,7 @@ export type Principal = {
 
 export const API_KEY_PREFIX = 'dwk_';
 const RATE_WINDOW_MS = 15 * 60_000;
+const ATTEMPT_RETENTION_MS = 24 * 3_600_000;
 const MAX_FAILURES_PER_EMAIL = 10;
 const MAX_FAILURES_PER_IP = 50;
 /** last_seen_at is refreshed at most this often, so reads do not each cost a write. */
@@ -73,6 +74,12 @@ export async function login(
   await deps.db
     .insertInto('login_attempts')
     .values({ email: input.email, ip: input.ip, succeeded: ok, at: now })
+    .execute();
+  // attempts older than a day no longer count for anything
+  await deps.db
+    .deleteFrom('login_attempts')
+    .where(sql<string>`lower(email)`, '=', input.email.toLowerCase())
+    .where('at', '<', new Date(now.getTime() - ATTEMPT_RETENTION_MS))
     .execute();
   if (!ok || !user) throw new UnauthorizedError('Wrong e-mail or password', 'invalid_credentials');
 
