@@ -1,3 +1,13 @@
-import type { App, AppDeps } from '../../http/types.ts';
-// placeholder until the import module lands
-export function importsRoutes(_app: App, _deps: AppDeps) {}
+export { importsRoutes } from './imports.routes.ts';
+export {
+  importCustomers,
+  MAX_IMPORT_ROWS,
+  type CustomerImportInput,
+  type CustomerImportResult,
+  type ImportMode,
+  type ImportPhase,
+  type ImportProgress,
+} from './customer-import.service.ts';
+export { resolveImportActor } from './import-actor.ts';
+export { CUSTOMER_IMPORT_FIELDS, customerTemplateCsv } from './customer-columns.ts';
+export type { ImportRowError } from './customer-rows.ts';

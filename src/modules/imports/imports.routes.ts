@@ -1,0 +1,197 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { actorOf } from '../../http/auth.ts';
+import { problem } from '../../http/problem.ts';
+import type { App, AppDeps } from '../../http/types.ts';
+import { runWrite } from '../../http/write.ts';
+import { ACCESS } from '../../shared/actor.ts';
+import { ValidationError } from '../../shared/errors.ts';
+import { customerTemplateCsv } from './customer-columns.ts';
+import { importCustomers, type CustomerImportResult } from './customer-import.service.ts';
+
+const tags = ['imports'];
+const MAX_MAPPING_ENTRIES = 500;
+
+const importQuery = z.object({
+  dryRun: z.enum(['true', 'false']).default('false').describe('validate and count without saving'),
+  mode: z
+    .enum(['all_or_nothing', 'partial'])
+    .default('all_or_nothing')
+    .describe('partial saves the good rows and reports the bad ones'),
+  defaultCurrency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code')
+    .optional(),
+  defaultTerms: z.string().trim().min(1).max(20).optional(),
+});
+const rowError = z.object({
+  line: z.number().int(),
+  field: z.string().nullable(),
+  message: z.string(),
+});
+const importResult = z.object({
+  dryRun: z.boolean(),
+  total: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  errors: z.array(rowError),
+});
+
+/** Customer import (CSV/XLSX upload) and its template. */
+export function importsRoutes(app: App, deps: AppDeps) {
+  app.post(
+    '/api/v1/imports/customers',
+    {
+      config: { access: ACCESS.manage },
+      schema: {
+        tags,
+        summary:
+          'Import customers from CSV or XLSX (multipart `file`, optional `mapping` JSON: file header → field or "ignore")',
+        description:
+          'Rows are matched by external id, else account number. All-or-nothing by default: any error → 422 `import_failed` ' +
+          'listing every `{line, field, message}` and nothing saved. Line 1 is the header; a CSV record spanning several ' +
+          'lines is reported at the line where it starts. A dry run answers 200 with the same counts an import would have.',
+        consumes: ['multipart/form-data'],
+        querystring: importQuery,
+        response: { 200: importResult },
+      },
+    },
+    async (request, reply) => {
+      const upload = await readUpload(request);
+      const q = request.query;
+      const input = {
+        file: upload.file,
+        filename: upload.filename,
+        mapping: parseMapping(upload.mappingText),
+        dryRun: q.dryRun === 'true',
+        mode: q.mode,
+        defaultCurrency: q.defaultCurrency,
+        defaultTerms: q.defaultTerms,
+      };
+      if (input.dryRun)
+        return resultBody(
+          await importCustomers(deps.db, actorOf(request), deps.clock.now(), input),
+        );
+      try {
+        return await runWrite(
+          deps,
+          request,
+          reply,
+          async (db, actor) => {
+            const result = await importCustomers(db, actor, deps.clock.now(), input);
+            // throwing rolls back the idempotency key too: a rejected file can be fixed and re-sent
+            if (result.rejected) throw new Rejected(result);
+            return { status: 200, body: resultBody(result) };
+          },
+          {
+            hashMaterial: Buffer.concat([
+              upload.file,
+              Buffer.from(`\0mapping:${upload.mappingText ?? ''}`),
+            ]),
+          },
+        );
+      } catch (error) {
+        if (error instanceof Rejected) return sendRejected(reply, error.result);
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/api/v1/imports/customers/template.csv',
+    {
+      config: { access: ACCESS.read },
+      schema: {
+        tags,
+        summary: 'A CSV template with every accepted column and one example row',
+        produces: ['text/csv'],
+      },
+    },
+    async (_request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="customers-import-template.csv"')
+        .send(customerTemplateCsv()),
+  );
+}
+
+class Rejected extends Error {
+  constructor(readonly result: CustomerImportResult) {
+    super('import rejected');
+  }
+}
+
+function resultBody(r: CustomerImportResult): z.infer<typeof importResult> {
+  return {
+    dryRun: r.dryRun,
+    total: r.total,
+    created: r.created,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    errors: r.errors,
+  };
+}
+
+/** 422 problem+json that also carries the import result, so a client reads one shape. */
+function sendRejected(reply: FastifyReply, result: CustomerImportResult) {
+  const n = result.errors.length;
+  const first = result.errors
+    .slice(0, 3)
+    .map((e) => `line ${e.line}${e.field ? ` (${e.field})` : ''}: ${e.message}`)
+    .join('; ');
+  const detail = `The import was rejected with ${n} error${n === 1 ? '' : 's'}; nothing was saved. ${first}${n > 3 ? '; …' : ''}`;
+  const base = problem(422, 'import_failed', detail);
+  return reply
+    .code(422)
+    .type('application/problem+json')
+    .send({ ...base, ...resultBody(result), requestId: reply.request.id });
+}
+
+async function readUpload(
+  request: FastifyRequest,
+): Promise<{ file: Buffer; filename: string; mappingText: string | undefined }> {
+  let file: { content: Buffer; filename: string } | undefined;
+  let mappingText: string | undefined;
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      const content = await part.toBuffer();
+      if (part.fieldname !== 'file')
+        throw new ValidationError(
+          `Send the file as multipart field "file", not "${part.fieldname}"`,
+          [{ path: 'body.file', message: 'is required' }],
+        );
+      file = { content, filename: part.filename };
+    } else if (part.fieldname === 'mapping') {
+      mappingText = String(part.value);
+    }
+  }
+  if (!file)
+    throw new ValidationError('Send the CSV or XLSX file as multipart field "file"', [
+      { path: 'body.file', message: 'is required' },
+    ]);
+  return { file: file.content, filename: file.filename, mappingText };
+}
+
+function parseMapping(text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const bad = (message: string) =>
+    new ValidationError(`mapping: ${message}`, [{ path: 'body.mapping', message }]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw bad(
+      'must be a JSON object from file header to field name, e.g. {"Kundennummer":"accountNumber","Notes":"ignore"}',
+    );
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw bad('must be a JSON object');
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  if (entries.length > MAX_MAPPING_ENTRIES)
+    throw bad(`has more than ${MAX_MAPPING_ENTRIES} entries`);
+  const nonString = entries.find(([, v]) => typeof v !== 'string');
+  if (nonString)
+    throw bad(`the value for "${nonString[0]}" must be a string (a field name or "ignore")`);
+  return Object.fromEntries(entries) as Record<string, string>;
+}

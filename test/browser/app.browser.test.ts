@@ -1,0 +1,446 @@
+/**
+ * End-to-end tests of the web app in a real headless Chromium against a real test server
+ * (seeded demo organization). The app is built fresh with Vite into a temporary directory that
+ * the test server serves, so the tests never run against a stale web/dist.
+ * Needs /usr/bin/chromium (Debian package `chromium`); CHROMIUM_PATH overrides the binary.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { build } from 'vite';
+import { startTestServer } from '../support/server.ts';
+import { formatMoney } from '../../web/src/format.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve('test-results');
+
+const canRun = fs.existsSync(CHROMIUM);
+if (!canRun && process.env.CI === 'true') {
+  throw new Error(`Browser tests need Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+}
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+interface Summary {
+  id: string;
+  accountNumber: string;
+  name: string;
+  creditLimit: string;
+}
+interface Detail extends Summary {
+  contacts: { name: string; email: string | null; roles: string[] }[];
+}
+
+describe.skipIf(!canRun)('web app in a browser', () => {
+  let server: Server;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let apiToken: string;
+  let webDir: string;
+
+  /** Plain API calls with a bearer token, to check what the UI saved. */
+  async function api<T>(method: string, urlPath: string, body?: unknown): Promise<T> {
+    const res = await fetch(server.url + urlPath, {
+      method,
+      headers: {
+        authorization: `Bearer ${apiToken}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${method} ${urlPath} → ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  async function shot(name: string, p: Page = page) {
+    await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  async function login(p: Page, email: string, password: string) {
+    await p.goto(`${server.url}/login`);
+    await p.getByLabel('Email').fill(email);
+    await p.getByLabel('Password').fill(password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL('**/customers');
+  }
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    webDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dunwell-web-'));
+    await build({
+      configFile: path.resolve('web/vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: webDir, emptyOutDir: true, sourcemap: false },
+    });
+    server = await startTestServer({ webDir });
+    const res = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(server.demo),
+    });
+    apiToken = ((await res.json()) as { token: string }).token;
+
+    // chromium.launch gives every launch a fresh temporary profile (user-data dir) and deletes it
+    // on close; passing --user-data-dir ourselves is refused by Playwright.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (webDir) fs.rmSync(webDir, { recursive: true, force: true });
+  });
+
+  test('an anonymous visitor is sent to /login; a wrong password shows the server error', async () => {
+    await page.goto(`${server.url}/customers`);
+    await page.waitForURL('**/login');
+    await page.getByLabel('Email').fill(server.demo.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.locator('.login-card [role=alert]');
+    await expect.poll(() => alert.textContent()).toBeTruthy();
+    expect(page.url()).toMatch(/\/login$/);
+    await shot('01-login-error');
+  });
+
+  test('the right password lands on the customer list with the app shell', async () => {
+    await page.getByLabel('Password').fill(server.demo.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/customers');
+    await page.getByTestId('customer-row').first().waitFor();
+    const me = await api<{ user: { name: string; organization: { name: string } } }>(
+      'GET',
+      '/api/v1/auth/me',
+    );
+    expect(await page.getByTestId('org-name').textContent()).toBe(me.user.organization.name);
+    expect(await page.getByTestId('user-name').textContent()).toBe(me.user.name);
+    expect(await page.getByTestId('user-role').textContent()).toBe('Admin');
+    // Modules that come later are visible but disabled.
+    const nav = page.getByRole('navigation', { name: 'Modules' });
+    expect(await nav.locator('[aria-disabled=true]').count()).toBe(6);
+    await shot('02-customers');
+  });
+
+  test('search filters the list (debounced, in the URL)', async () => {
+    const all = await api<{ items: Summary[] }>('GET', '/api/v1/customers?limit=200&sort=name');
+    const target = all.items[Math.floor(all.items.length / 2)]!;
+    await page.getByLabel('Search customers').fill(target.accountNumber);
+    await page.waitForURL((u) => u.searchParams.get('q') === target.accountNumber);
+    await expect
+      .poll(async () => page.getByTestId('customer-row').allTextContents())
+      .toEqual([expect.stringContaining(target.name)]);
+    await shot('03-search');
+
+    await page.getByLabel('Search customers').fill('zzzz-no-such-customer');
+    await page.getByText('No customers match these filters.').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => page.getByTestId('customer-row').count()).toBe(50);
+  });
+
+  test('filters by status narrow the list', async () => {
+    await page.getByLabel('Status').selectOption('active');
+    await page.waitForURL((u) => u.searchParams.get('status') === 'active');
+    await expect
+      .poll(async () => {
+        const badges = await page
+          .locator('[data-testid=customer-row] .badge-status-active')
+          .count();
+        const rows = await page.getByTestId('customer-row').count();
+        return rows > 0 && badges === rows;
+      })
+      .toBe(true);
+    await page.getByLabel('Status').selectOption('');
+  });
+
+  test('cursor paging: Next and Previous', async () => {
+    const total = (await api<{ items: Summary[] }>('GET', '/api/v1/customers?limit=200')).items
+      .length;
+    expect(total).toBeGreaterThan(50);
+    const range = page.getByTestId('page-range');
+    await expect.poll(() => range.textContent()).toBe('Showing 1–50');
+    const firstOnPage1 = await page.getByTestId('customer-row').first().textContent();
+    await page.getByRole('button', { name: 'Next ›' }).click();
+    await expect
+      .poll(() => range.textContent())
+      .toBe(`Showing 51–${Math.min(total, 100)} · page 2`);
+    expect(await page.getByTestId('customer-row').first().textContent()).not.toBe(firstOnPage1);
+    await shot('04-page-2');
+    await page.getByRole('button', { name: '‹ Previous' }).click();
+    await expect.poll(() => range.textContent()).toBe('Showing 1–50');
+    expect(await page.getByTestId('customer-row').first().textContent()).toBe(firstOnPage1);
+  });
+
+  test('sorting by credit limit, descending', async () => {
+    await page.getByRole('button', { name: /Credit limit/ }).click();
+    await page.waitForURL((u) => u.searchParams.get('sort') === 'creditLimit');
+    await page.getByRole('button', { name: /Credit limit/ }).click();
+    await page.waitForURL((u) => u.searchParams.get('sort') === '-creditLimit');
+    const top = await api<{ items: Summary[] }>(
+      'GET',
+      '/api/v1/customers?limit=1&sort=-creditLimit',
+    );
+    await expect
+      .poll(() => page.getByTestId('customer-row').first().textContent())
+      .toContain(top.items[0]!.accountNumber);
+  });
+
+  let customer: Summary;
+
+  test('open a customer and change its credit limit; the change is saved and audited', async () => {
+    await page.getByTestId('customer-row').nth(2).click();
+    await page.waitForURL(/\/customers\/[0-9a-f-]{36}/);
+    const id = /\/customers\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+    customer = await api<Summary>('GET', `/api/v1/customers/${id}`);
+    await page
+      .getByRole('heading', { level: 1, name: new RegExp(escapeRe(customer.name)) })
+      .waitFor();
+    expect(await page.getByTestId('account-number').textContent()).toBe(customer.accountNumber);
+    await shot('05-customer-detail');
+
+    const limit = page.getByLabel(/Credit limit/);
+    await limit.fill('98,765.43');
+    const patchRequest = page.waitForRequest((r) => r.method() === 'PATCH');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const sent = await patchRequest;
+    // Cookie auth: CSRF header from the dunwell_csrf cookie, an idempotency key, the version.
+    const csrfCookie = (await context.cookies()).find((c) => c.name === 'dunwell_csrf');
+    expect(sent.headers()['x-csrf-token']).toBe(csrfCookie?.value);
+    expect(sent.headers()['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(sent.postData() ?? '{}')).toEqual({
+      creditLimit: '98765.43',
+      version: expect.any(Number),
+    });
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await expect
+      .poll(() => page.getByTestId('header-credit-limit').textContent())
+      .toContain('98,765.43');
+    const saved = await api<Summary>('GET', `/api/v1/customers/${id}`);
+    expect(saved.creditLimit).toBe('98765.43');
+
+    await page.getByRole('tab', { name: 'History' }).click();
+    const auditRow = page.getByTestId('audit-row').filter({ hasText: 'Credit limit' }).first();
+    await auditRow.waitFor();
+    const text = await auditRow.textContent();
+    expect(text).toContain(`${formatMoney(customer.creditLimit)} → 98,765.43`);
+    await shot('06-audit-history');
+  });
+
+  test('a server validation error is shown next to the field', async () => {
+    await page.getByRole('tab', { name: 'Details' }).click();
+    await page.getByLabel('External id').fill('x'.repeat(150));
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const field = page.locator('.field-invalid').filter({ has: page.getByLabel('External id') });
+    await field.locator('.field-error').waitFor();
+    await shot('07-field-error');
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+  });
+
+  test('add a contact with roles', async () => {
+    await page.getByRole('tab', { name: /Contacts/ }).click();
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    await page.getByLabel('Contact name').fill('Pat Payables');
+    await page.getByLabel('Email').fill('pat.payables@example.com');
+    await page.getByLabel('Phone').fill('+1 555 0100');
+    await page.getByLabel('Billing').check();
+    await page.getByLabel('AP', { exact: true }).check();
+    await page.getByLabel('Preferred channel').selectOption('phone');
+    await shot('08-contact-form');
+    await page.getByRole('button', { name: 'Add contact' }).last().click();
+    await page.getByTestId('contact-row').filter({ hasText: 'Pat Payables' }).waitFor();
+    await shot('09-contacts');
+    const detail = await api<Detail>('GET', `/api/v1/customers/${customer.id}`);
+    const pat = detail.contacts.find((c) => c.name === 'Pat Payables');
+    expect(pat?.email).toBe('pat.payables@example.com');
+    expect(pat?.roles.sort()).toEqual(['ap', 'billing']);
+  });
+
+  test('add an expired tax-exempt certificate with its document', async () => {
+    await page.getByRole('tab', { name: /Tax certificates/ }).click();
+    await page.getByRole('button', { name: 'Add certificate' }).click();
+    await page.getByLabel('Jurisdiction').fill('US-TX');
+    await page.getByLabel('Certificate number').fill('TX-EX-0042');
+    await page.getByLabel('Expiry date').fill('2020-12-31');
+    await page.getByLabel('Document (optional)').setInputFiles({
+      name: 'tx-exemption.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n% test certificate\n%%EOF\n'),
+    });
+    await page.getByRole('button', { name: 'Add certificate' }).last().click();
+    const row = page.getByRole('row').filter({ hasText: 'TX-EX-0042' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Expired');
+    const link = row.getByRole('link', { name: 'tx-exemption.pdf' });
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(/^\/api\/v1\/documents\/[0-9a-f-]{36}$/);
+    // The link downloads the uploaded file with the session cookie.
+    const body = await page.evaluate(async (u) => (await fetch(u)).text(), href!);
+    expect(body).toContain('test certificate');
+    await shot('09b-tax-certificates');
+  });
+
+  test('add a note', async () => {
+    await page.getByRole('tab', { name: 'Notes' }).click();
+    await page.getByLabel('New note').fill('Promised payment of invoice 1043 by Friday.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByTestId('note').filter({ hasText: 'invoice 1043' }).waitFor();
+  });
+
+  test('create a new customer', async () => {
+    await page
+      .getByRole('navigation', { name: 'Modules' })
+      .getByRole('link', { name: 'Customers' })
+      .click();
+    await page.getByRole('link', { name: 'New customer' }).click();
+    await page.waitForURL('**/customers/new');
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    // Client-side required-field checks before anything is sent.
+    await page.getByText('Account number is required').waitFor();
+    await page.getByLabel('Account number').fill('WEB-0001');
+    await page.getByLabel('Display name').fill('Browser Test Holdings');
+    const terms = page.getByLabel('Payment terms');
+    const firstTerm = await terms.locator('option:not([value=""])').first().getAttribute('value');
+    await terms.selectOption(firstTerm!);
+    await page.getByLabel(/Credit limit/).fill('5000');
+    await page.getByLabel('Risk class').selectOption('low');
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await page.waitForURL(/\/customers\/[0-9a-f-]{36}/);
+    expect(await page.getByTestId('account-number').textContent()).toBe('WEB-0001');
+    expect(await page.getByTestId('header-credit-limit').textContent()).toContain('5,000.00');
+    await shot('09c-created');
+  });
+
+  test('import dry run of a bad file shows the per-row error table', async () => {
+    await page.getByRole('link', { name: 'Import' }).click();
+    await page.waitForURL('**/import');
+    const csv = [
+      'accountNumber,name,currency,paymentTerms,creditLimit',
+      'IMP-001,Good Row Ltd,USD,NET30,1000.00',
+      'IMP-002,,USD,NET30,1000.00',
+      'IMP-003,Bad Currency Inc,XXX,NET30,1000.00',
+      'IMP-004,Bad Limit LLC,USD,NET30,lots',
+    ].join('\n');
+    await page.getByLabel('CSV or XLSX file').setInputFiles({
+      name: 'customers-bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const rows = page.getByTestId('import-error-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThanOrEqual(3);
+    const lines = (await rows.locator('td:first-child').allTextContents()).map(Number);
+    expect(lines.every((n) => n >= 2 && n <= 5)).toBe(true);
+    expect(Number(await page.getByTestId('count-errors').textContent())).toBe(await rows.count());
+    await shot('10-import-dry-run');
+    // A dry run saves nothing.
+    const found = await api<{ items: Summary[] }>('GET', '/api/v1/customers?search=IMP-001');
+    expect(found.items).toHaveLength(0);
+  });
+
+  test('importing a good file saves it; the same file again changes nothing', async () => {
+    const csv = [
+      'Account No.,Customer Name,Currency,Terms,Credit Limit,Contact Name,Contact Email',
+      'IMP-101,Imported Alpha Ltd,USD,NET30,1500.00,Ann Alpha,ann@alpha.example',
+      'IMP-102,Imported Beta Inc,CAD,NET30,,,',
+    ].join('\r\n');
+    const upload = () =>
+      page.getByLabel('CSV or XLSX file').setInputFiles({
+        name: 'customers-good.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(csv),
+      });
+    await upload();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import result' }).waitFor();
+    expect(await page.getByTestId('count-created').textContent()).toBe('2');
+    expect(await page.getByTestId('count-errors').textContent()).toBe('0');
+    await shot('10b-import-done');
+    const found = await api<{ items: Summary[] }>('GET', '/api/v1/customers?search=IMP-10');
+    expect(found.items.map((c) => c.accountNumber).sort()).toEqual(['IMP-101', 'IMP-102']);
+
+    await upload();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import result' }).waitFor();
+    expect(await page.getByTestId('count-unchanged').textContent()).toBe('2');
+    expect(await page.getByTestId('count-created').textContent()).toBe('0');
+  });
+
+  test('logging out returns to the login page', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL('**/login');
+  });
+
+  test('a viewer gets a read-only UI', async () => {
+    const viewer = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const p = await viewer.newPage();
+    p.setDefaultTimeout(10_000);
+    try {
+      await login(p, server.demo.email.replace(/^[^@]+/, 'viewer'), server.demo.password);
+      await p.getByTestId('customer-row').first().waitFor();
+      expect(await p.getByTestId('user-role').textContent()).toBe('Viewer');
+      expect(await p.getByRole('link', { name: 'New customer' }).count()).toBe(0);
+
+      await p.goto(`${server.url}/customers/${customer.id}`);
+      await p.getByRole('heading', { level: 1 }).waitFor();
+      expect(await p.getByRole('button', { name: 'Save changes' }).count()).toBe(0);
+      // Details are shown as read-only facts, not as a form.
+      const facts = p.getByRole('definition');
+      await facts.first().waitFor();
+      expect(await p.locator('dl.facts').textContent()).toContain('98,765.43 USD');
+      expect(await p.locator('main form').count()).toBe(0);
+      expect(await p.locator('main input, main select, main textarea').count()).toBe(0);
+      await shot('11-viewer-detail', p);
+
+      await p.getByRole('tab', { name: /Contacts/ }).click();
+      await p.getByTestId('contact-row').first().waitFor();
+      expect(await p.getByRole('button', { name: 'Add contact' }).count()).toBe(0);
+      expect(await p.getByRole('button', { name: /^Edit contact/ }).count()).toBe(0);
+      expect(await p.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+
+      await p.getByRole('tab', { name: 'Notes' }).click();
+      await p.getByTestId('note').first().waitFor();
+      expect(await p.getByLabel('New note').count()).toBe(0);
+    } finally {
+      await viewer.close();
+    }
+  });
+
+  test('an expired session (401) sends the user back to /login', async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    try {
+      p.setDefaultTimeout(10_000);
+      await login(p, server.demo.email, server.demo.password);
+      await p.getByTestId('customer-row').first().waitFor();
+      await ctx.clearCookies();
+      await p.getByLabel('Search customers').fill('anything');
+      await p.waitForURL('**/login');
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,129 @@
+import { useId, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import * as api from '../api.ts';
+import { useDebounced } from './ui.tsx';
+
+export interface PickedCustomer {
+  id: string;
+  accountNumber: string;
+  name: string;
+}
+
+interface Props {
+  id: string;
+  value: PickedCustomer | null;
+  onChange: (value: PickedCustomer | null) => void;
+  /** Customer ids that may not be picked (the customer itself). */
+  excludeIds?: string[];
+  disabled?: boolean;
+  'aria-invalid'?: boolean;
+  'aria-describedby'?: string;
+}
+
+/** Searchable single-customer combobox (used for the parent account). */
+export function CustomerPicker({ id, value, onChange, excludeIds = [], disabled, ...aria }: Props) {
+  const [text, setText] = useState('');
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const q = useDebounced(text.trim(), 250);
+  const listId = useId();
+
+  const results = useQuery({
+    queryKey: ['customers', 'pick', q],
+    queryFn: ({ signal }) => api.listCustomers({ search: q, limit: 10, sort: 'name' }, signal),
+    enabled: open && q.length > 0,
+  });
+  const options = (results.data?.items ?? []).filter((c) => !excludeIds.includes(c.id));
+
+  function pick(c: PickedCustomer) {
+    onChange({ id: c.id, accountNumber: c.accountNumber, name: c.name });
+    setText('');
+    setOpen(false);
+  }
+
+  if (value) {
+    return (
+      <div className="picked">
+        <span className="picked-value" id={id} tabIndex={-1}>
+          <span className="mono">{value.accountNumber}</span> {value.name}
+        </span>
+        {!disabled ? (
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            onClick={() => onChange(null)}
+            aria-label={`Remove parent account ${value.name}`}
+          >
+            Change
+          </button>
+        ) : null}
+      </div>
+    );
+  }
+
+  return (
+    <div className="combo">
+      <input
+        id={id}
+        type="text"
+        role="combobox"
+        aria-expanded={open && q.length > 0}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        autoComplete="off"
+        placeholder="Search by name or account number"
+        disabled={disabled}
+        value={text}
+        {...aria}
+        onChange={(e) => {
+          setText(e.target.value);
+          setOpen(true);
+          setActive(0);
+        }}
+        onFocus={() => setOpen(true)}
+        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            setActive((a) => Math.min(a + 1, options.length - 1));
+          } else if (e.key === 'ArrowUp') {
+            e.preventDefault();
+            setActive((a) => Math.max(a - 1, 0));
+          } else if (e.key === 'Enter') {
+            const c = options[active];
+            if (open && c) {
+              e.preventDefault();
+              pick(c);
+            }
+          } else if (e.key === 'Escape') {
+            setOpen(false);
+          }
+        }}
+      />
+      {open && q.length > 0 ? (
+        <ul className="combo-list" id={listId} role="listbox">
+          {results.isFetching && options.length === 0 ? (
+            <li className="combo-empty">Searching…</li>
+          ) : options.length === 0 ? (
+            <li className="combo-empty">No matching customers</li>
+          ) : (
+            options.map((c, i) => (
+              <li
+                key={c.id}
+                role="option"
+                aria-selected={i === active}
+                className={i === active ? 'active' : undefined}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  pick(c);
+                }}
+              >
+                <span className="mono">{c.accountNumber}</span> {c.name}
+              </li>
+            ))
+          )}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+import { Link, Outlet, useNavigate } from '@tanstack/react-router';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import * as api from '../api.ts';
+import { useCanEdit, useCurrentUser } from '../auth.ts';
+import { ROLE_LABELS, label } from '../format.ts';
+
+const COMING_SOON = [
+  'Invoices',
+  'Payments',
+  'Cash application',
+  'Collections worklist',
+  'Disputes',
+  'Reports',
+] as const;
+
+export function Shell() {
+  const user = useCurrentUser();
+  const editable = useCanEdit();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const logout = useMutation({
+    mutationFn: () => api.logout(),
+    onSettled: async () => {
+      queryClient.clear();
+      await navigate({ to: '/login' });
+    },
+  });
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            D
+          </span>
+          <span className="brand-name">Dunwell</span>
+          <span className="brand-sep" aria-hidden="true">
+            /
+          </span>
+          <span className="org-name" data-testid="org-name">
+            {user.organization.name}
+          </span>
+        </div>
+        <div className="topbar-user">
+          {!editable ? (
+            <span className="badge badge-neutral" title="Your role has read-only access">
+              Read-only
+            </span>
+          ) : null}
+          <span className="user-name" data-testid="user-name">
+            {user.name}
+          </span>
+          <span className="user-role" data-testid="user-role">
+            {label(ROLE_LABELS, user.role)}
+          </span>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            onClick={() => logout.mutate()}
+            disabled={logout.isPending}
+          >
+            Log out
+          </button>
+        </div>
+      </header>
+      <div className="layout">
+        <nav className="sidenav" aria-label="Modules">
+          <ul>
+            <li>
+              <Link
+                to="/customers"
+                className="nav-link"
+                activeProps={{ className: 'nav-link active' }}
+              >
+                Customers
+              </Link>
+            </li>
+            {COMING_SOON.map((name) => (
+              <li key={name}>
+                <span className="nav-link disabled" aria-disabled="true" title="Coming soon">
+                  {name}
+                  <span className="soon">Soon</span>
+                </span>
+              </li>
+            ))}
+          </ul>
+          <div className="nav-group-label">Data</div>
+          <ul>
+            <li>
+              <Link
+                to="/import"
+                className="nav-link"
+                activeProps={{ className: 'nav-link active' }}
+              >
+                Import
+              </Link>
+            </li>
+          </ul>
+        </nav>
+        <main id="main" className="content" tabIndex={-1}>
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}
