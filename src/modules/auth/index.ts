@@ -10,3 +10,4 @@ export {
 } from './auth.service.ts';
 export { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from './passwords.ts';
 export { authRoutes } from './auth.routes.ts';
+export { insertUser } from './users.service.ts';

@@ -46,6 +46,19 @@ export async function createUser(
     .executeTakeFirst();
   if (taken)
     throw new ConflictError('email_taken', `A user with e-mail ${input.email} already exists`);
+  return insertUser(db, actor, now, input);
+}
+
+/**
+ * Inserts a user with an argon2 password hash and audits it. Callers check who may do it and
+ * that the e-mail is free (the unique index refuses a duplicate either way).
+ */
+export async function insertUser(
+  db: Kysely<DB>,
+  actor: Actor,
+  now: Date,
+  input: { email: string; name: string; role: Role; password: string },
+): Promise<UserDto> {
   const user = {
     id: newId(),
     org_id: actor.orgId,

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/index.ts';
 import { addressDto, certificateDto, contactDto, creditReferenceDto } from './customers.dto.ts';
 import * as repo from './customers.repository.ts';
 import {
+  clearPrimary,
   insertAddress,
   insertContact,
   type AddressInput,
@@ -100,14 +101,7 @@ export async function updateContact(
   await requireCustomer(ctx, customerId);
   const { found } = await loadChild(ctx, customerId, 'customer_contacts', id);
   const before = contactDto(found as Parameters<typeof contactDto>[0]);
-  if (patch.isPrimary) {
-    await ctx.db
-      .updateTable('customer_contacts')
-      .set({ is_primary: false })
-      .where('org_id', '=', ctx.actor.orgId)
-      .where('customer_id', '=', customerId)
-      .execute();
-  }
+  if (patch.isPrimary) await clearPrimary(ctx, customerId);
   await ctx.db
     .updateTable('customer_contacts')
     .set({

@@ -483,7 +483,8 @@ export async function insertAddress(
   return id;
 }
 
-async function clearPrimary(ctx: Ctx, customerId: string) {
+/** Makes no contact of the customer primary (before marking a new one). */
+export async function clearPrimary(ctx: Ctx, customerId: string) {
   await ctx.db
     .updateTable('customer_contacts')
     .set({ is_primary: false })

@@ -65,15 +65,7 @@ export function isNewAddress(
 }
 
 /** Identity of an address for "already there?", ignoring case and surrounding spaces. */
-export function addressKey(a: {
-  kind: string;
-  line1: string;
-  line2?: string | null | undefined;
-  city: string;
-  region?: string | null | undefined;
-  postalCode?: string | null | undefined;
-  country: string;
-}): string {
+export function addressKey(a: AddressInput): string {
   return [a.kind, a.line1, a.line2, a.city, a.region, a.postalCode, a.country]
     .map((v) => (v ?? '').trim().toLowerCase())
     .join('\u0000');

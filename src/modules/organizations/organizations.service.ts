@@ -6,7 +6,7 @@ import { isValidTimeZone } from '../../shared/dates.ts';
 import { ConflictError, DomainError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { hashPassword } from '../auth/index.ts';
+import { insertUser } from '../auth/index.ts';
 
 export type TermsDefinition = {
   code: string;
@@ -106,29 +106,7 @@ export async function addUser(
   now: Date,
   input: { email: string; name: string; role: Role; password: string },
 ): Promise<string> {
-  const id = newId();
-  await db
-    .insertInto('users')
-    .values({
-      id,
-      org_id: actor.orgId,
-      email: input.email,
-      name: input.name,
-      role: input.role,
-      password_hash: await hashPassword(input.password),
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  await recordAudit(db, actor, now, [
-    {
-      entityType: 'user',
-      entityId: id,
-      action: 'create',
-      after: { email: input.email, name: input.name, role: input.role },
-    },
-  ]);
-  return id;
+  return (await insertUser(db, actor, now, input)).id;
 }
 
 export function termsDto(t: {
