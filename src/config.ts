@@ -15,6 +15,8 @@ export type Config = {
   readonly sessionAbsoluteHours: number;
   readonly cookieSecure: boolean;
   readonly maxUploadBytes: number;
+  /** Fastify's trustProxy: false, true, a hop count, or addresses/CIDRs of trusted proxies. */
+  readonly trustProxy: boolean | number | string;
 };
 
 const envSchema = z.object({
@@ -32,6 +34,7 @@ const envSchema = z.object({
   DUNWELL_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
   DUNWELL_COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   DUNWELL_MAX_UPLOAD_MB: z.coerce.number().int().positive().max(512).default(20),
+  DUNWELL_TRUST_PROXY: z.string().default('false'),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,5 +58,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteHours: e.DUNWELL_SESSION_ABSOLUTE_HOURS,
     cookieSecure: e.DUNWELL_COOKIE_SECURE === 'true',
     maxUploadBytes: e.DUNWELL_MAX_UPLOAD_MB * 1024 * 1024,
+    trustProxy: parseTrustProxy(e.DUNWELL_TRUST_PROXY),
   };
+}
+
+/** 'false' | 'true' | a hop count | comma-separated addresses or CIDRs of trusted proxies. */
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'false' || value === '') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }

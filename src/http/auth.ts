@@ -24,7 +24,8 @@ export function registerAuth(app: App, deps: AppDeps) {
     }
   });
 
-  app.addHook('preHandler', async (request: FastifyRequest) => {
+  // before validation, so an anonymous caller learns nothing about a route's schema
+  app.addHook('preValidation', async (request: FastifyRequest) => {
     const access = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return;
     const actor = await resolveActor(request, deps);

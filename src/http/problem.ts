@@ -65,6 +65,33 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   return sendProblem(reply, p);
 }
 
+/**
+ * Database refusals that input can still provoke despite validation (a race on a unique key,
+ * a value out of a column's range) become 4xx without naming tables or constraints.
+ */
+function databaseProblem(e: PgError): Problem | undefined {
+  switch (e.code) {
+    case '23505':
+      return problem(409, 'duplicate', 'A record with the same unique value already exists');
+    case '23503':
+      return problem(
+        422,
+        'invalid_reference',
+        'A referenced record does not exist in this organization',
+      );
+    case '22003':
+      return problem(400, 'value_out_of_range', 'A number in the request is out of range');
+    case '22001':
+      return problem(400, 'value_too_long', 'A text in the request is too long');
+    case '22007':
+    case '22008':
+    case '22P02':
+    case '22021':
+      return problem(400, 'invalid_value', 'A value in the request is not valid');
+  }
+  return undefined;
+}
+
 function toProblem(error: FastifyError): Problem {
   if (error instanceof AppError)
     return problem(error.status, error.code, error.message, error.errors);
@@ -93,21 +120,8 @@ function toProblem(error: FastifyError): Problem {
   if (error instanceof SyntaxError && error.statusCode === 400) {
     return problem(400, 'malformed_json', `The request body is not valid JSON: ${error.message}`);
   }
-  const pgError = error as unknown as PgError;
-  if (pgError.code === '23505') {
-    return problem(
-      409,
-      'duplicate',
-      `A record with the same unique value already exists (${pgError.constraint ?? 'unique'})`,
-    );
-  }
-  if (pgError.code === '23503') {
-    return problem(
-      422,
-      'invalid_reference',
-      'A referenced record does not exist in this organization',
-    );
-  }
+  const pgProblem = databaseProblem(error as unknown as PgError);
+  if (pgProblem) return pgProblem;
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return problem(error.statusCode, 'bad_request', error.message);
   }

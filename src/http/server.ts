@@ -15,6 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { newId } from '../shared/ids.ts';
 import { registerAuth } from './auth.ts';
+import { registerInputGuard } from './input-guard.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
 import type { Access, App, AppDeps } from './types.ts';
 
@@ -43,7 +44,10 @@ export async function buildServer(
     logger: options.logger ?? false,
     genReqId: () => newId(),
     bodyLimit: 5 * 1024 * 1024,
-    trustProxy: false,
+    trustProxy:
+      typeof deps.config.trustProxy === 'number'
+        ? hopsTrusted(deps.config.trustProxy)
+        : deps.config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -94,6 +98,7 @@ export async function buildServer(
   });
   app.decorate('routeTable', routeTable);
   registerAuth(app, deps);
+  registerInputGuard(app);
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   for (const register of routes) await register(app, deps);
 
@@ -111,6 +116,11 @@ export async function buildServer(
     return sendProblem(reply, problem(404, 'not_found', `No route ${request.method} ${url}`));
   });
   return app;
+}
+
+/** Trusts the nearest `hops` proxies in X-Forwarded-For. */
+function hopsTrusted(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
 }
 
 declare module 'fastify' {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Actor } from '../shared/actor.ts';
 import { ConflictError, ValidationError } from '../shared/errors.ts';
@@ -11,9 +11,18 @@ export type WriteResult<T> = { status: number; body?: T };
 export type WriteOptions = {
   /** Extra request content to hash, e.g. an uploaded file (the JSON body is hashed already). */
   hashMaterial?: string | Buffer;
+  /**
+   * The answer holds a secret shown once (an API key): it is not stored, and a replay of the
+   * same key answers 409 instead of handing the secret out again.
+   */
+  secretResponse?: boolean;
 };
 
 const MAX_KEY_LENGTH = 255;
+/** How long a key is remembered; afterwards the same key starts a new request. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
+/** Expired keys removed per write, so the table stays small without a separate job. */
+const PRUNE_BATCH = 100;
 
 /**
  * Runs a write in one transaction with its audit records, honouring `Idempotency-Key`: the key
@@ -33,10 +42,12 @@ export async function runWrite<T>(
   const key = idempotencyKey(request);
   const now = deps.clock.now();
   const path = request.url;
-  const requestHash = key ? hashRequest(request, options.hashMaterial) : '';
+  const requestHash = key ? hashRequest(request, actor, options.hashMaterial) : '';
+  const expiredBefore = new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS);
 
   const outcome = await deps.db.transaction().execute(async (trx) => {
     if (key) {
+      await pruneExpiredKeys(trx, actor.orgId, key, expiredBefore);
       const claimed = await trx
         .insertInto('idempotency_keys')
         .values({
@@ -65,6 +76,12 @@ export async function runWrite<T>(
             `Idempotency-Key "${key}" was already used for a different request (${previous.method} ${previous.path})`,
           );
         }
+        if (options.secretResponse) {
+          throw new ConflictError(
+            'secret_not_replayable',
+            `The request with Idempotency-Key "${key}" already succeeded; its secret is shown only once`,
+          );
+        }
         return { replayed: true, status: previous.status_code, body: previous.response };
       }
     }
@@ -73,7 +90,10 @@ export async function runWrite<T>(
     if (key) {
       await trx
         .updateTable('idempotency_keys')
-        .set({ status_code: result.status, response: body === null ? null : JSON.stringify(body) })
+        .set({
+          status_code: result.status,
+          response: body === null || options.secretResponse ? null : JSON.stringify(body),
+        })
         .where('org_id', '=', actor.orgId)
         .where('key', '=', key)
         .execute();
@@ -100,8 +120,34 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
   return key;
 }
 
-function hashRequest(request: FastifyRequest, material: string | Buffer | undefined): string {
-  const parts = [request.method, request.url, canonicalJson(request.body ?? null)];
+async function pruneExpiredKeys(trx: Kysely<DB>, orgId: string, key: string, expiredBefore: Date) {
+  await trx
+    .deleteFrom('idempotency_keys')
+    .where('org_id', '=', orgId)
+    .where('key', '=', key)
+    .where('created_at', '<', expiredBefore)
+    .execute();
+  await sql`
+    delete from idempotency_keys where (org_id, key) in (
+      select org_id, key from idempotency_keys
+      where org_id = ${orgId} and created_at < ${expiredBefore}
+      limit ${PRUNE_BATCH}
+    )`.execute(trx);
+}
+
+/** The caller is part of the request: one user's key never replays another user's answer. */
+function hashRequest(
+  request: FastifyRequest,
+  actor: Actor,
+  material: string | Buffer | undefined,
+): string {
+  const parts = [
+    actor.type,
+    actor.id ?? '',
+    request.method,
+    request.url,
+    canonicalJson(request.body ?? null),
+  ];
   if (material !== undefined) parts.push(sha256Hex(material));
   return sha256Hex(parts.join('\n'));
 }

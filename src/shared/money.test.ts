@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CURRENCY_CODES, currencyExponent } from './currencies.ts';
 import { DomainError, InvariantError } from './errors.ts';
 import {
+  MAX_MINOR_UNITS,
   allocate,
   allocateEvenly,
   formatAmount,
@@ -31,7 +32,10 @@ const abs = (x: bigint) => (x < 0n ? -x : x);
 /** One currency for each exponent, plus the whole table for round trips. */
 const anyCurrency = fc.constantFrom(...CURRENCY_CODES);
 /** Largest magnitude parseAmount accepts for a currency: 18 integer digits. */
-const maxMinor = (currency: string) => 10n ** BigInt(18 + currencyExponent(currency)) - 1n;
+const maxMinor = (currency: string) => {
+  const byDigits = 10n ** BigInt(18 + currencyExponent(currency)) - 1n;
+  return byDigits < MAX_MINOR_UNITS ? byDigits : MAX_MINOR_UNITS;
+};
 const currencyAndAmount = anyCurrency.chain((currency) =>
   fc.tuple(fc.constant(currency), fc.bigInt({ min: -maxMinor(currency), max: maxMinor(currency) })),
 );
@@ -69,7 +73,8 @@ describe('parseAmount', () => {
     ['1.234', 'BHD', 1234n],
     ['1.5', 'BHD', 1500n],
     ['0.0001', 'CLF', 1n],
-    ['999999999999999999.99', 'USD', 99999999999999999999n],
+    ['92233720368547758.07', 'USD', 9223372036854775807n],
+    ['999999999999999999', 'JPY', 999999999999999999n],
     ['-999999999999999999', 'JPY', -999999999999999999n],
   ] as const)('parses %j %s as %s', (text, currency, expected) => {
     expect(parseAmount(text, currency)).toBe(expected);
@@ -211,6 +216,21 @@ describe('formatAmount', () => {
         expect(parseAmount(text, currency)).toBe(amount);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('accepts exactly what a database bigint holds and refuses one minor unit more', () => {
+    expect(parseAmount('92233720368547758.07', 'USD')).toBe(MAX_MINOR_UNITS);
+    expect(parseAmount('-92233720368547758.07', 'USD')).toBe(-MAX_MINOR_UNITS);
+    expect(() => parseAmount('92233720368547758.08', 'USD')).toThrow(/too large/);
+    expect(() => parseAmount('999999999999999999.99', 'USD')).toThrow(/too large/);
+    expect(() => parseAmount('99999999999999999', 'BHD')).toThrow(/too large/);
+    fc.assert(
+      fc.property(anyCurrency, fc.bigInt({ min: 1n, max: 10n ** 20n }), (currency, excess) => {
+        const text = formatAmount(MAX_MINOR_UNITS + excess, currency);
+        if (text.replace('-', '').split('.')[0]!.length > 18) return; // refused for its digits
+        expect(() => parseAmount(text, currency)).toThrow(DomainError);
+      }),
     );
   });
 

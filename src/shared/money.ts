@@ -12,6 +12,8 @@ export type Money = { readonly amountMinor: bigint; readonly currency: string };
 
 /** Largest number of digits accepted before the decimal point by {@link parseAmount}. */
 const MAX_INTEGER_DIGITS = 18;
+/** The largest magnitude a PostgreSQL `bigint` column holds, in minor units. */
+export const MAX_MINOR_UNITS = 9_223_372_036_854_775_807n;
 
 /** Optional minus, integer part without leading zeros, optional non-empty fraction. */
 const AMOUNT_PATTERN = /^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
@@ -61,7 +63,8 @@ function syntaxProblem(text: string): string {
  * Rejected (never rounded or trimmed): more fraction digits than the currency has
  * (`"12.345"` or even `"12.340"` for USD, `"1.5"` or `"1.0"` for JPY), empty
  * strings, any whitespace, `+`, exponents, thousands separators, `"."`, `"1."`,
- * `".5"`, leading zeros such as `"007"` or `"00.5"`.
+ * `".5"`, leading zeros such as `"007"` or `"00.5"`, and magnitudes beyond
+ * {@link MAX_MINOR_UNITS} minor units (what a database `bigint` holds).
  *
  * @throws DomainError `invalid_amount` (with the reason) or `unknown_currency`.
  */
@@ -79,6 +82,11 @@ export function parseAmount(text: string, currency: string): bigint {
     throw invalidAmount(`${quoted} has more than ${exponent} decimals for ${currency}`);
   }
   const magnitude = BigInt(integer + fraction.padEnd(exponent, '0'));
+  if (magnitude > MAX_MINOR_UNITS) {
+    throw invalidAmount(
+      `${quoted} is too large: at most ${formatAmount(MAX_MINOR_UNITS, currency)} ${currency}`,
+    );
+  }
   return sign === '-' ? -magnitude : magnitude;
 }
 

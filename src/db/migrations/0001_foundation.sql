@@ -112,6 +112,8 @@ create table idempotency_keys (
   created_at timestamptz not null,
   primary key (org_id, key)
 );
+-- expired keys are pruned by age
+create index idempotency_keys_created_idx on idempotency_keys (org_id, created_at);
 
 create table payment_terms (
   org_id uuid not null references organizations (id),

@@ -3,9 +3,10 @@ import { actorOf, clearSessionCookies, setSessionCookies } from '../../http/auth
 import type { App, AppDeps } from '../../http/types.ts';
 import { runWrite } from '../../http/write.ts';
 import { ACCESS, ROLES } from '../../shared/actor.ts';
-import { UnauthorizedError } from '../../shared/errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../../shared/errors.ts';
 import { login, logout, sessionUser } from './auth.service.ts';
 import {
+  changeOwnPassword,
   createApiKey,
   createUser,
   listApiKeys,
@@ -121,6 +122,33 @@ export function authRoutes(app: App, deps: AppDeps) {
     },
   );
 
+  app.post(
+    '/api/v1/auth/password',
+    {
+      config: { access: ACCESS.read },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own password; your other sessions end',
+        body: z.object({
+          currentPassword: z.string().max(1024),
+          newPassword: z.string().max(1024),
+        }),
+      },
+    },
+    (request, reply) =>
+      runWrite(deps, request, reply, async (trx, actor) => {
+        if (actor.type !== 'user' || !request.sessionId) {
+          throw new ForbiddenError('Only a signed-in user can change their password');
+        }
+        await changeOwnPassword(trx, actor, deps.clock.now(), {
+          sessionId: request.sessionId,
+          currentPassword: request.body.currentPassword,
+          newPassword: request.body.newPassword,
+        });
+        return { status: 204 };
+      }),
+  );
+
   app.get(
     '/api/v1/users',
     {
@@ -163,6 +191,7 @@ export function authRoutes(app: App, deps: AppDeps) {
           name: z.string().trim().min(1).max(200).optional(),
           role: role.optional(),
           active: z.boolean().optional(),
+          password: z.string().max(1024).optional(),
         }),
         response: { 200: userSchema },
       },
@@ -195,10 +224,16 @@ export function authRoutes(app: App, deps: AppDeps) {
       },
     },
     (request, reply) =>
-      runWrite(deps, request, reply, async (trx, actor) => ({
-        status: 201,
-        body: await createApiKey(trx, actor, deps.clock.now(), request.body),
-      })),
+      runWrite(
+        deps,
+        request,
+        reply,
+        async (trx, actor) => ({
+          status: 201,
+          body: await createApiKey(trx, actor, deps.clock.now(), request.body),
+        }),
+        { secretResponse: true },
+      ),
   );
 
   app.delete(

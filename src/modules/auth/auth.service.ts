@@ -57,24 +57,35 @@ export async function login(
   },
 ) {
   const now = deps.clock.now();
+  // The attempt is recorded as failed before the password is checked, so parallel guesses all
+  // count: once more than the limit are in the window, every further one is refused.
+  const attempt = await deps.db
+    .insertInto('login_attempts')
+    .values({ email: input.email, ip: input.ip, succeeded: false, at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const since = new Date(now.getTime() - RATE_WINDOW_MS);
   const [byEmail, byIp] = await Promise.all([
     countRecentFailures(deps.db, { email: input.email }, since),
     countRecentFailures(deps.db, { ip: input.ip }, since),
   ]);
-  if (byEmail >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP)
+  if (byEmail > MAX_FAILURES_PER_EMAIL || byIp > MAX_FAILURES_PER_IP) {
     throw new TooManyAttemptsError();
+  }
 
   const user = await findUserByEmail(deps.db, input.email);
-  const ok =
-    user?.password_hash && user.active
-      ? await verifyPassword(user.password_hash, input.password)
-      : false;
-  if (!user?.password_hash) await burnPasswordCheck(input.password);
-  await deps.db
-    .insertInto('login_attempts')
-    .values({ email: input.email, ip: input.ip, succeeded: ok, at: now })
-    .execute();
+  // exactly one argon2 check whatever the account's state, so timing tells nothing
+  const passwordOk = user?.password_hash
+    ? await verifyPassword(user.password_hash, input.password)
+    : (await burnPasswordCheck(input.password), false);
+  const ok = passwordOk && user?.active === true;
+  if (ok) {
+    await deps.db
+      .updateTable('login_attempts')
+      .set({ succeeded: true })
+      .where('id', '=', attempt.id)
+      .execute();
+  }
   // attempts older than a day no longer count for anything
   await deps.db
     .deleteFrom('login_attempts')
@@ -214,7 +225,13 @@ export async function logout(deps: AuthDeps, actor: Actor, sessionId: string) {
       .where('org_id', '=', actor.orgId)
       .execute();
     await recordAudit(trx, actor, now, [
-      { entityType: 'session', entityId: sessionId, action: 'logout' },
+      {
+        entityType: 'session',
+        entityId: sessionId,
+        action: 'logout',
+        before: { revokedAt: null },
+        after: { revokedAt: now.toISOString() },
+      },
     ]);
   });
 }

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../shared/erro
 import { newId, randomSecret, sha256Hex } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { API_KEY_PREFIX } from './auth.service.ts';
-import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 
 export type UserDto = { id: string; email: string; name: string; role: Role; active: boolean };
 export type ApiKeyDto = {
@@ -34,11 +34,7 @@ export async function createUser(
   now: Date,
   input: { email: string; name: string; role: Role; password: string },
 ): Promise<UserDto> {
-  if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw new ValidationError(`The password must have at least ${MIN_PASSWORD_LENGTH} characters`, [
-      { path: 'body.password', message: `must have at least ${MIN_PASSWORD_LENGTH} characters` },
-    ]);
-  }
+  checkPasswordStrength(input.password);
   const taken = await db
     .selectFrom('users')
     .select('id')
@@ -88,7 +84,12 @@ export async function updateUser(
   actor: Actor,
   now: Date,
   userId: string,
-  patch: { name?: string | undefined; role?: Role | undefined; active?: boolean | undefined },
+  patch: {
+    name?: string | undefined;
+    role?: Role | undefined;
+    active?: boolean | undefined;
+    password?: string | undefined;
+  },
 ): Promise<UserDto> {
   const before = await db
     .selectFrom('users')
@@ -98,14 +99,28 @@ export async function updateUser(
     .forUpdate()
     .executeTakeFirst();
   if (!before) throw new NotFoundError(`User ${userId} not found`);
-  const after: UserDto = { ...before, ...stripUndefined(patch) };
+  const { password, ...fields } = patch;
+  const after: UserDto = { ...before, ...stripUndefined(fields) };
+  if (before.role === 'admin' && before.active && (after.role !== 'admin' || !after.active)) {
+    await assertAnotherActiveAdmin(db, actor.orgId, userId);
+  }
+  if (password !== undefined) {
+    checkPasswordStrength(password);
+    await db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(password) })
+      .where('org_id', '=', actor.orgId)
+      .where('id', '=', userId)
+      .execute();
+  }
   await db
     .updateTable('users')
     .set({ name: after.name, role: after.role, active: after.active, updated_at: now })
     .where('org_id', '=', actor.orgId)
     .where('id', '=', userId)
     .execute();
-  if (!after.active) {
+  if (!after.active || password !== undefined) {
+    // a deactivated user, or one whose password was reset, is signed out everywhere
     await db
       .updateTable('sessions')
       .set({ revoked_at: now })
@@ -115,7 +130,13 @@ export async function updateUser(
       .execute();
   }
   await recordAudit(db, actor, now, [
-    { entityType: 'user', entityId: userId, action: 'update', before, after },
+    {
+      entityType: 'user',
+      entityId: userId,
+      action: password !== undefined ? 'update_and_reset_password' : 'update',
+      before,
+      after,
+    },
   ]);
   return after;
 }
@@ -173,7 +194,15 @@ export async function revokeApiKey(
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (result.numUpdatedRows === 0n) throw new NotFoundError(`Active API key ${id} not found`);
-  await recordAudit(db, actor, now, [{ entityType: 'api_key', entityId: id, action: 'revoke' }]);
+  await recordAudit(db, actor, now, [
+    {
+      entityType: 'api_key',
+      entityId: id,
+      action: 'revoke',
+      before: { revokedAt: null },
+      after: { revokedAt: now.toISOString() },
+    },
+  ]);
 }
 
 function apiKeyDto(r: {
@@ -196,6 +225,71 @@ function apiKeyDto(r: {
   };
 }
 
+/** Refuses to leave an organization without an active admin (409 `last_admin`). */
+async function assertAnotherActiveAdmin(db: Kysely<DB>, orgId: string, userId: string) {
+  const admins = await db
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('role', '=', 'admin')
+    .where('active', '=', true)
+    .where('id', '<>', userId)
+    .forUpdate()
+    .execute();
+  if (admins.length === 0) {
+    throw new ConflictError(
+      'last_admin',
+      'The organization needs at least one active admin; appoint another first',
+    );
+  }
+}
+
+export function checkPasswordStrength(password: string, path = 'body.password') {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new ValidationError(`The password must have at least ${MIN_PASSWORD_LENGTH} characters`, [
+      { path, message: `must have at least ${MIN_PASSWORD_LENGTH} characters` },
+    ]);
+  }
+}
+
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The signed-in user changes their own password; their other sessions end. */
+export async function changeOwnPassword(
+  db: Kysely<DB>,
+  actor: Actor,
+  now: Date,
+  input: { sessionId: string; currentPassword: string; newPassword: string },
+): Promise<void> {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'password_hash'])
+    .where('org_id', '=', actor.orgId)
+    .where('id', '=', actor.id ?? '')
+    .forUpdate()
+    .executeTakeFirst();
+  if (!user?.password_hash || !(await verifyPassword(user.password_hash, input.currentPassword))) {
+    throw new ValidationError('The current password is wrong', [
+      { path: 'body.currentPassword', message: 'is wrong' },
+    ]);
+  }
+  checkPasswordStrength(input.newPassword, 'body.newPassword');
+  await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(input.newPassword), updated_at: now })
+    .where('id', '=', user.id)
+    .execute();
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('org_id', '=', actor.orgId)
+    .where('user_id', '=', user.id)
+    .where('id', '<>', input.sessionId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  await recordAudit(db, actor, now, [
+    { entityType: 'user', entityId: user.id, action: 'change_password' },
+  ]);
 }

@@ -189,18 +189,7 @@ export async function addCertificate(
 ) {
   await requireCustomer(ctx, customerId);
   const expiresOn = input.expiresOn ? parseIsoDate(input.expiresOn) : null;
-  if (input.documentId) {
-    const doc = await ctx.db
-      .selectFrom('documents')
-      .select('id')
-      .where('org_id', '=', ctx.actor.orgId)
-      .where('id', '=', input.documentId)
-      .executeTakeFirst();
-    if (!doc)
-      throw new DomainError('invalid_document', `Document ${input.documentId} not found`, [
-        { path: 'body.documentId', message: 'not found' },
-      ]);
-  }
+  if (input.documentId) await assertDocument(ctx, input.documentId);
   const id = newId();
   await ctx.db
     .insertInto('tax_certificates')
@@ -222,6 +211,84 @@ export async function addCertificate(
   );
   await audit(ctx, 'tax_certificates', id, 'create', customerId, undefined, dto);
   return dto;
+}
+
+async function assertDocument(ctx: Ctx, documentId: string) {
+  const doc = await ctx.db
+    .selectFrom('documents')
+    .select('id')
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', documentId)
+    .executeTakeFirst();
+  if (!doc) {
+    throw new DomainError('invalid_document', `Document ${documentId} not found`, [
+      { path: 'body.documentId', message: 'not found' },
+    ]);
+  }
+}
+
+export async function updateCertificate(
+  ctx: Ctx,
+  customerId: string,
+  id: string,
+  patch: Partial<CertificateInput>,
+  today: string,
+) {
+  await requireCustomer(ctx, customerId);
+  type Row = Parameters<typeof certificateDto>[0];
+  const load = async () =>
+    certificateDto((await loadChild(ctx, customerId, 'tax_certificates', id)).found as Row, today);
+  const before = await load();
+  if (patch.documentId) await assertDocument(ctx, patch.documentId);
+  await ctx.db
+    .updateTable('tax_certificates')
+    .set({
+      ...(patch.jurisdiction !== undefined
+        ? { jurisdiction: patch.jurisdiction.trim().toUpperCase() }
+        : {}),
+      ...(patch.certificateNumber !== undefined
+        ? { certificate_number: patch.certificateNumber.trim() }
+        : {}),
+      ...(patch.expiresOn !== undefined
+        ? { expires_on: patch.expiresOn ? parseIsoDate(patch.expiresOn) : null }
+        : {}),
+      ...(patch.documentId !== undefined ? { document_id: patch.documentId } : {}),
+    })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', id)
+    .execute();
+  const after = await load();
+  await audit(ctx, 'tax_certificates', id, 'update', customerId, before, after);
+  return after;
+}
+
+export async function updateCreditReference(
+  ctx: Ctx,
+  customerId: string,
+  id: string,
+  patch: Partial<CreditReferenceInput>,
+) {
+  await requireCustomer(ctx, customerId);
+  type Row = Parameters<typeof creditReferenceDto>[0];
+  const load = async () =>
+    creditReferenceDto((await loadChild(ctx, customerId, 'credit_references', id)).found as Row);
+  const before = await load();
+  await ctx.db
+    .updateTable('credit_references')
+    .set({
+      ...(patch.kind !== undefined ? { kind: patch.kind } : {}),
+      ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+      ...(patch.contactName !== undefined ? { contact_name: patch.contactName || null } : {}),
+      ...(patch.phone !== undefined ? { phone: patch.phone || null } : {}),
+      ...(patch.email !== undefined ? { email: patch.email || null } : {}),
+      ...(patch.notes !== undefined ? { notes: patch.notes || null } : {}),
+    })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', id)
+    .execute();
+  const after = await load();
+  await audit(ctx, 'credit_references', id, 'update', customerId, before, after);
+  return after;
 }
 
 export type CreditReferenceInput = {

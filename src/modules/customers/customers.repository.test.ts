@@ -36,7 +36,7 @@ describe.each(databaseKinds())('customer search strategies on %s', (kind) => {
       ids.push(...rows.map((r) => r.id));
       const last = rows[rows.length - 1];
       if (rows.length < 7 || !last) return ids;
-      after = { value: sortValueOf(last, sort), id: last.id };
+      after = { value: sortValueOf(last), id: last.id };
     }
   }
 

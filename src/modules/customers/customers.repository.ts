@@ -78,17 +78,21 @@ const SORT_SQL = {
   createdAt: sql<string>`c.created_at`,
 } as const;
 
-export function sortValueOf(row: CustomerRow, sort: CustomerSort): string {
-  switch (sort) {
-    case 'name':
-      return row.name.toLowerCase();
-    case 'accountNumber':
-      return row.account_number;
-    case 'creditLimit':
-      return row.credit_limit_minor.toString();
-    case 'createdAt':
-      return row.created_at.toISOString();
-  }
+/**
+ * Each sort key as text, computed by the database: a cursor must hold exactly the value the
+ * database compares (lower() and timestamp precision differ from their JavaScript look-alikes).
+ */
+const SORT_KEY_TEXT = {
+  name: sql<string>`lower(c.name)`,
+  accountNumber: sql<string>`c.account_number`,
+  creditLimit: sql<string>`c.credit_limit_minor::text`,
+  createdAt: sql<string>`to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+} as const;
+
+export type ListedCustomerRow = CustomerRow & { sort_key: string };
+
+export function sortValueOf(row: ListedCustomerRow): string {
+  return row.sort_key;
 }
 
 function keysetValue(sort: CustomerSort, value: string) {
@@ -152,7 +156,7 @@ export async function listCustomers(
     /** tests set this to force one search strategy or the other */
     fencedSearchMaxMatches?: number;
   },
-): Promise<CustomerRow[]> {
+): Promise<ListedCustomerRow[]> {
   const key = SORT_SQL[page.sort];
   const dir = page.descending ? 'desc' : 'asc';
   const pattern = searchPattern(filter.search);
@@ -165,7 +169,12 @@ export async function listCustomers(
       sql<boolean>`(${key}, c.id) ${op} (${keysetValue(page.sort, page.after.value)}, ${page.after.id}::uuid)`,
     );
   }
-  return q.orderBy(key, dir).orderBy('c.id', dir).limit(page.limit).execute();
+  return q
+    .select(SORT_KEY_TEXT[page.sort].as('sort_key'))
+    .orderBy(key, dir)
+    .orderBy('c.id', dir)
+    .limit(page.limit)
+    .execute();
 }
 
 export async function findCustomer(db: Kysely<DB>, orgId: string, id: string, forUpdate = false) {

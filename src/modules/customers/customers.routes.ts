@@ -204,6 +204,56 @@ export function customersRoutes(app: App, deps: AppDeps) {
       })),
   );
 
+  app.patch(
+    '/api/v1/customers/:id/tax-certificates/:childId',
+    {
+      config: { access: ACCESS.write },
+      schema: {
+        tags,
+        params: childParams,
+        body: s.certificateInput.partial(),
+        response: { 200: s.certificateSchema },
+      },
+    },
+    (request, reply) =>
+      runWrite(deps, request, reply, async (db, actor) => {
+        const today = todayIn(await orgTimeZone(db, actor.orgId), now());
+        const { id, childId } = request.params;
+        return {
+          status: 200,
+          body: await records.updateCertificate(
+            { db, actor, now: now() },
+            id,
+            childId,
+            request.body,
+            today,
+          ),
+        };
+      }),
+  );
+  app.patch(
+    '/api/v1/customers/:id/credit-references/:childId',
+    {
+      config: { access: ACCESS.write },
+      schema: {
+        tags,
+        params: childParams,
+        body: s.creditReferenceInput.partial(),
+        response: { 200: s.creditReferenceSchema },
+      },
+    },
+    (request, reply) =>
+      runWrite(deps, request, reply, async (db, actor) => ({
+        status: 200,
+        body: await records.updateCreditReference(
+          { db, actor, now: now() },
+          request.params.id,
+          request.params.childId,
+          request.body,
+        ),
+      })),
+  );
+
   const removable = {
     contacts: 'customer_contacts',
     addresses: 'customer_addresses',

@@ -16,6 +16,8 @@ import { newId } from '../../shared/ids.ts';
 import { parseAmount } from '../../shared/money.ts';
 import { recordAudit } from '../audit/index.ts';
 import {
+  addressDto,
+  contactDto,
   customerDetail,
   customerSummary,
   type CustomerDetailDto,
@@ -89,7 +91,7 @@ export async function listCustomers(
   const last = page[page.length - 1];
   const nextCursor =
     rows.length > limit && last
-      ? encodeCursor(query.sort, { value: repo.sortValueOf(last, sort), id: last.id })
+      ? encodeCursor(query.sort, { value: repo.sortValueOf(last), id: last.id })
       : null;
   return { items: page.map(customerSummary), nextCursor };
 }
@@ -105,6 +107,15 @@ export async function getCustomer(
   const children = await repo.loadChildren(db, actor.orgId, id);
   const timeZone = await orgTimeZone(db, actor.orgId);
   return customerDetail(row, children, todayIn(timeZone, now));
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const INT8_MAX = 9_223_372_036_854_775_807n;
+
+function isInt8(text: string): boolean {
+  if (!/^-?\d{1,19}$/.test(text)) return false;
+  const value = BigInt(text);
+  return value <= INT8_MAX && value >= -INT8_MAX - 1n;
 }
 
 /** Opaque cursor: the sort it belongs to and the last row's key, base64url JSON. */
@@ -133,8 +144,8 @@ function decodeCursor(cursor: string, sort: string): repo.Keyset {
   ) {
     throw bad();
   }
-  if (sort.endsWith('creditLimit') && !/^-?\d{1,19}$/.test(parsed[1])) throw bad();
-  if (sort.endsWith('createdAt') && Number.isNaN(Date.parse(parsed[1]))) throw bad();
+  if (sort.endsWith('creditLimit') && !isInt8(parsed[1])) throw bad();
+  if (sort.endsWith('createdAt') && !ISO_INSTANT.test(parsed[1])) throw bad();
   return { value: parsed[1], id: parsed[2] };
 }
 
@@ -290,7 +301,12 @@ export async function createCustomer(
   await insertStatusHistory(ctx, id, null, status, input.statusReason ?? 'account opened');
   for (const contact of input.contacts ?? []) await insertContact(ctx, id, contact);
   for (const address of input.addresses ?? []) await insertAddress(ctx, id, address);
-  const after = await snapshot(db, actor.orgId, id);
+  const children = await repo.loadChildren(db, actor.orgId, id);
+  const after = {
+    ...(await snapshot(db, actor.orgId, id)),
+    contacts: children.contacts.map(contactDto),
+    addresses: children.addresses.map(addressDto),
+  };
   await recordAudit(db, actor, now, [
     { entityType: 'customer', entityId: id, action: 'create', after },
   ]);
@@ -328,25 +344,26 @@ export async function updateCustomer(
     externalId: patch.externalId === undefined ? row.external_id : patch.externalId,
     status: patch.status ?? row.status,
   };
-  const { creditLimitMinor, errors } = checkCustomerFields(
-    ref ?? (await loadReferenceData(db, actor.orgId)),
-    merged,
-  );
-  throwIfErrors(errors);
-  const statusChanged = merged.status !== row.status;
-  if (creditLimitMinor !== row.credit_limit_minor) assertMayChangeCredit(actor, 'the credit limit');
-  if (statusChanged) assertMayChangeCredit(actor, 'the account status');
-  if (
-    merged.currency !== row.currency &&
-    creditLimitMinor !== row.credit_limit_minor &&
-    patch.creditLimit === undefined
-  ) {
+  const currencyChanged = merged.currency !== row.currency;
+  if (currencyChanged && row.credit_limit_minor > 0n && patch.creditLimit === undefined) {
+    // the stored limit is a number of minor units of the old currency: it must be restated
     throw new DomainError(
       'currency_change_needs_limit',
       'Changing the currency needs the credit limit restated in the new currency',
       [{ path: 'body.creditLimit', message: 'is required when the currency changes' }],
     );
   }
+  const { creditLimitMinor, errors } = checkCustomerFields(
+    ref ?? (await loadReferenceData(db, actor.orgId)),
+    merged,
+  );
+  throwIfErrors(errors);
+  const statusChanged = merged.status !== row.status;
+  // a credit limit is an amount in a currency: changing either changes the exposure allowed
+  if (creditLimitMinor !== row.credit_limit_minor || (currencyChanged && creditLimitMinor > 0n)) {
+    assertMayChangeCredit(actor, 'the credit limit');
+  }
+  if (statusChanged) assertMayChangeCredit(actor, 'the account status');
   if (
     merged.accountNumber !== row.account_number &&
     (await repo.findCustomerIdBy(db, actor.orgId, { accountNumber: merged.accountNumber }))

@@ -4,7 +4,7 @@ import type { Actor } from '../../shared/actor.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { addDays, todayIn, type IsoDate } from '../../shared/dates.ts';
 import { formatAmount } from '../../shared/money.ts';
-import { createCustomer, loadReferenceData } from '../customers/index.ts';
+import { addCertificate, createCustomer, loadReferenceData } from '../customers/index.ts';
 import { addUser, createOrganization } from '../organizations/index.ts';
 import { generateCustomer } from './companies.ts';
 import { Random } from './random.ts';
@@ -42,92 +42,96 @@ export async function seedDemo(
     .where('slug', '=', DEMO_SLUG)
     .executeTakeFirst();
   if (exists) return false;
-  const count = options.customers ?? 300;
-  const rng = new Random(options.seed ?? 20261122);
   const now = clock.now();
 
-  const { orgId, userIds } = await db.transaction().execute(async (trx) => {
-    const orgId = await createOrganization(trx, now, {
-      name: 'Northwind Industrial Supply',
-      slug: DEMO_SLUG,
-      timeZone: 'America/Chicago',
-      baseCurrency: 'USD',
-    });
-    const bootstrap: Actor = {
-      orgId,
-      type: 'system',
-      id: null,
-      name: 'demo setup',
-      role: 'admin',
-      requestId: null,
-    };
-    const userIds: Record<string, string> = {};
-    for (const u of DEMO_USERS)
-      userIds[u.email] = await addUser(trx, bootstrap, now, { ...u, password: options.password });
-    return { orgId, userIds };
-  });
+  try {
+    await db.transaction().execute((trx) => seedInTransaction(trx, now, options));
+  } catch (error) {
+    // another process seeded the demo at the same moment and committed first
+    if ((error as { code?: string }).code === '23505') return false;
+    throw error;
+  }
+  return true;
+}
 
+/** All of the demo in one transaction: a crash part-way leaves no half-built demo behind. */
+async function seedInTransaction(trx: Kysely<DB>, now: Date, options: DemoOptions) {
+  const count = options.customers ?? 300;
+  const rng = new Random(options.seed ?? 20261122);
+  const timeZone = 'America/Chicago';
+  const orgId = await createOrganization(trx, now, {
+    name: 'Northwind Industrial Supply',
+    slug: DEMO_SLUG,
+    timeZone,
+    baseCurrency: 'USD',
+  });
+  const bootstrap: Actor = {
+    orgId,
+    type: 'system',
+    id: null,
+    name: 'demo setup',
+    role: 'admin',
+    requestId: null,
+  };
+  const userIds: Record<string, string> = {};
+  for (const u of DEMO_USERS) {
+    userIds[u.email] = await addUser(trx, bootstrap, now, { ...u, password: options.password });
+  }
   const collectors = DEMO_USERS.filter((u) => u.role === 'collector').map((u) => userIds[u.email]!);
   const salesReps = DEMO_USERS.filter((u) => u.role === 'viewer').map((u) => userIds[u.email]!);
+  const manager = DEMO_USERS[1]!;
   const actor: Actor = {
     orgId,
     type: 'user',
-    id: userIds[`manager@${DEMO_DOMAIN}`]!,
-    name: DEMO_USERS[1]!.name,
+    id: userIds[manager.email]!,
+    name: manager.name,
     role: 'manager',
     requestId: null,
   };
-  const today = todayIn('America/Chicago', now);
+  const ctx = { db: trx, actor, now };
+  const today = todayIn(timeZone, now);
+  const ref = await loadReferenceData(trx, orgId);
   const ids: string[] = [];
 
-  // batches of 50 customers per transaction keep each transaction short
-  for (let start = 0; start < count; start += 50) {
-    await db.transaction().execute(async (trx) => {
-      const ref = await loadReferenceData(trx, orgId);
-      for (let i = start; i < Math.min(count, start + 50); i++) {
-        const c = generateCustomer(rng, i, {
-          collectors: collectors.length,
-          salesReps: salesReps.length,
-        });
-        const id = await createCustomer(
-          { db: trx, actor, now },
-          {
-            accountNumber: c.accountNumber,
-            name: c.name,
-            legalName: c.legalName,
-            currency: c.currency,
-            creditLimit: formatAmount(c.creditLimitMinor, c.currency),
-            paymentTerms: c.paymentTerms,
-            riskClass: c.riskClass,
-            status: c.status,
-            statusReason: c.status === 'active' ? 'account opened' : 'migrated from ERP',
-            collectorId: collectors[c.collectorIndex] ?? null,
-            salesRepId: salesReps[c.salesRepIndex] ?? null,
-            parentId: c.parentIndex !== null ? (ids[c.parentIndex] ?? null) : null,
-            externalId: c.externalId,
-            contacts: c.contacts,
-            addresses: [{ kind: 'billing', ...c.address }],
-          },
-          ref,
-        );
-        ids.push(id);
-        if (c.exemptState) {
-          const expiresOn: IsoDate = addDays(today, rng.int(-60, 700));
-          await trx
-            .insertInto('tax_certificates')
-            .values({
-              id: crypto.randomUUID(),
-              org_id: orgId,
-              customer_id: id,
-              jurisdiction: `US-${c.exemptState}`,
-              certificate_number: `${c.exemptState}-EX-${rng.int(100000, 999999)}`,
-              expires_on: expiresOn,
-              document_id: null,
-            })
-            .execute();
-        }
-      }
+  for (let i = 0; i < count; i++) {
+    const c = generateCustomer(rng, i, {
+      collectors: collectors.length,
+      salesReps: salesReps.length,
     });
+    const id = await createCustomer(
+      ctx,
+      {
+        accountNumber: c.accountNumber,
+        name: c.name,
+        legalName: c.legalName,
+        currency: c.currency,
+        creditLimit: formatAmount(c.creditLimitMinor, c.currency),
+        paymentTerms: c.paymentTerms,
+        riskClass: c.riskClass,
+        status: c.status,
+        statusReason: c.status === 'active' ? 'account opened' : 'migrated from ERP',
+        collectorId: collectors[c.collectorIndex] ?? null,
+        salesRepId: salesReps[c.salesRepIndex] ?? null,
+        parentId: c.parentIndex !== null ? (ids[c.parentIndex] ?? null) : null,
+        externalId: c.externalId,
+        contacts: c.contacts,
+        addresses: [{ kind: 'billing', ...c.address }],
+      },
+      ref,
+    );
+    ids.push(id);
+    if (c.exemptState) {
+      const expiresOn: IsoDate = addDays(today, rng.int(-60, 700));
+      await addCertificate(
+        ctx,
+        id,
+        {
+          jurisdiction: `US-${c.exemptState}`,
+          certificateNumber: `${c.exemptState}-EX-${rng.int(100000, 999999)}`,
+          expiresOn,
+        },
+        today,
+      );
+    }
   }
-  return true;
 }

@@ -85,7 +85,7 @@ export function documentsRoutes(app: App, deps: AppDeps) {
           ]);
           return { status: 201, body };
         },
-        { hashMaterial: content },
+        { hashMaterial: Buffer.concat([Buffer.from(`${filename}\n${contentType}\n`), content]) },
       );
     },
   );

@@ -167,7 +167,14 @@ function rowErrors(
     return [at(FIELD_OF_CODE[error.code] ?? null, error.message)];
   }
   const pg = error as { code?: string; constraint?: string };
-  if (pg.code === '23505')
-    return [at(null, `Conflicts with another customer (${pg.constraint ?? 'unique value'})`)];
+  if (pg.code === '23505') return [at(null, 'Conflicts with another customer (a unique value)')];
+  if (pg.code === '22021' || pg.code === '22001' || pg.code === '22003') {
+    return [
+      at(
+        null,
+        'Has a value the database cannot store (invalid character, too long or out of range)',
+      ),
+    ];
+  }
   throw error;
 }

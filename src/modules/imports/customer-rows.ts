@@ -103,6 +103,11 @@ export class RowPlanner {
     if (row.extraCells > 0)
       fail(null, `Has ${row.extraCells} value(s) to the right of the last named column`);
     const cells = this.readCells(row);
+    // the database cannot store NUL in text: refuse the cell, naming it
+    for (const [field, value] of Object.entries(cells)) {
+      if (value?.includes('\u0000')) fail(field as CustomerImportField, 'Contains a NUL character');
+    }
+    if (errors.length > 0) return { plan: null, errors };
     const accountNumber = cells.accountNumber ?? '';
     const existing = this.match(row.line, cells, fail);
     const plan = this.build(row.line, cells, existing, fail);
