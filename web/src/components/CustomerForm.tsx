@@ -195,6 +195,9 @@ export function CustomerForm({
 
   const termOptions = terms.data ?? [];
   const userOptions = users.data ?? [];
+  // a credit limit is an amount in its currency: only a manager may change either
+  const currencyLocked =
+    !canManage && customer !== null && /[1-9]/.test(customer.creditLimit ?? '');
   const currencyOptions: string[] = [...CURRENCIES];
   if (s.currency && !currencyOptions.includes(s.currency)) currencyOptions.unshift(s.currency);
   if (!currencyOptions.includes(baseCurrency)) currencyOptions.unshift(baseCurrency);
@@ -298,9 +301,23 @@ export function CustomerForm({
       <fieldset className="form-group" disabled={readOnly}>
         <legend>Terms and credit</legend>
         <div className="grid grid-4">
-          <Field label="Currency" required error={errors.currency}>
+          <Field
+            label="Currency"
+            required
+            error={errors.currency}
+            hint={
+              currencyLocked
+                ? 'Changed by a manager (the credit limit is in this currency)'
+                : undefined
+            }
+          >
             {(p) => (
-              <select {...p} value={s.currency} onChange={(e) => set('currency', e.target.value)}>
+              <select
+                {...p}
+                disabled={currencyLocked}
+                value={s.currency}
+                onChange={(e) => set('currency', e.target.value)}
+              >
                 {currencyOptions.map((c) => (
                   <option key={c} value={c}>
                     {c}
