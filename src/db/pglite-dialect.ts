@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { AppError } from '../shared/errors.ts';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -38,6 +39,22 @@ export class PGliteDialect implements Dialect {
   }
 }
 
+/**
+ * The embedded database stayed busy (a long import holds it) for longer than a request may
+ * wait: 503 with Retry-After, never a 500. Waiting forever instead would hide a query issued
+ * outside its own transaction, which is a bug.
+ */
+export class DatabaseBusyError extends AppError {
+  readonly retryAfterSeconds = 30;
+  constructor(waitedMs: number) {
+    super(
+      503,
+      'database_busy',
+      `The database is busy with a long operation (waited ${Math.round(waitedMs / 1000)} s); try again shortly`,
+    );
+  }
+}
+
 class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private queue: Array<() => void> = [];
@@ -66,7 +83,7 @@ class PGliteDriver implements Driver {
       };
       const timer = setTimeout(() => {
         this.queue = this.queue.filter((g) => g !== grant);
-        reject(new Error('PGlite connection wait timed out (a query outside its transaction?)'));
+        reject(new DatabaseBusyError(this.acquireTimeoutMs));
       }, this.acquireTimeoutMs);
       this.queue.push(grant);
     });

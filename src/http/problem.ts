@@ -26,6 +26,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  503: 'Service Unavailable',
   500: 'Internal Server Error',
 };
 
@@ -57,9 +58,13 @@ type PgError = { code?: string; constraint?: string; detail?: string };
 /** Maps every error to problem+json once; unknown errors become a 500 without internals. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const p = toProblem(error);
-  if (p.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (p.status >= 500 && p.status !== 503) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: p.code, status: p.status }, p.detail);
-  if (p.status === 429 && error instanceof AppError && 'retryAfterSeconds' in error) {
+  if (
+    (p.status === 429 || p.status === 503) &&
+    error instanceof AppError &&
+    'retryAfterSeconds' in error
+  ) {
     reply.header('retry-after', String(error.retryAfterSeconds));
   }
   return sendProblem(reply, p);

@@ -214,6 +214,32 @@ describe.each(databaseKinds())('hardening on %s', (kind) => {
     ]);
   });
 
+  it('keeps answering other requests while a long import runs', async () => {
+    const csv = [
+      'accountNumber,name,currency,paymentTerms',
+      ...Array.from({ length: 1500 }, (_, i) => `LONG-${i},Long import ${i},EUR,NET30`),
+    ].join('\n');
+    const form = new FormData();
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'long.csv');
+    let importDone = false;
+    const running = org.clients.manager
+      .post<{ created: number }>('/api/v1/imports/customers', form)
+      .then((res) => {
+        importDone = true;
+        return res;
+      });
+    let answeredDuringImport = 0;
+    while (!importDone) {
+      const health = await fetch(`${server.url}/health`);
+      expect(health.status).toBe(200);
+      if (!importDone) answeredDuringImport++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect((await running).body.created).toBe(1500);
+    // without yielding between chunks only the upload phase answers (1); with it, many
+    expect(answeredDuringImport).toBeGreaterThanOrEqual(3);
+  });
+
   it('audits the contacts and addresses a new customer is created with', async () => {
     const c = (
       await org.clients.manager.post<{ id: string }>('/api/v1/customers', {

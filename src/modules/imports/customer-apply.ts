@@ -1,3 +1,4 @@
+import { yieldToEventLoop } from '../../shared/yield.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Actor } from '../../shared/actor.ts';
@@ -59,6 +60,7 @@ export async function applyPlans(
     for (const key of ['created', 'updated', 'unchanged'] as const) counts[key] += chunkCounts[key];
     progress(start + chunk.length);
     await statistics.refreshIfStale(counts.created);
+    await yieldToEventLoop();
   }
   return counts;
 }

@@ -1,3 +1,4 @@
+import { yieldToEventLoop } from '../../shared/yield.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { ACCESS, hasRole, type Actor } from '../../shared/actor.ts';
@@ -108,12 +109,15 @@ export async function importCustomers(
     });
     const plans: RowPlan[] = [];
     const errors: ImportRowError[] = [];
-    sheet.rows.forEach((row, i) => {
+    for (const [i, row] of sheet.rows.entries()) {
       const { plan, errors: rowErrors } = planner.plan(row);
       if (plan) plans.push(plan);
       errors.push(...rowErrors);
-      if (i % 500 === 499) onProgress?.(i + 1, sheet.rows.length, 'validating');
-    });
+      if (i % 500 === 499) {
+        onProgress?.(i + 1, sheet.rows.length, 'validating');
+        await yieldToEventLoop();
+      }
+    }
     onProgress?.(sheet.rows.length, sheet.rows.length, 'validating');
     // all-or-nothing with errors is rejected whatever the writes would say: skip the minute
     // they take (refusals found only while writing show up once the listed errors are fixed)

@@ -172,6 +172,40 @@ describe('XLSX cells', () => {
   });
 });
 
+describe('cells that cannot be read exactly', () => {
+  it('refuses a formula without its saved result and a number too long to be exact, naming line and column', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Customers');
+    sheet.addRow(['accountNumber', 'creditLimit', 'externalId']);
+    sheet.addRow(['A-1', { formula: '1000*2' }, 'ERP-1']);
+    sheet.addRow(['A-2', '5.00', 123456789012345678]);
+    sheet.addRow(['A-3', '5.00', 12345]);
+    const parsed = await parseImportFile(Buffer.from(await workbook.xlsx.writeBuffer()), {
+      maxRows: 10,
+    });
+    expect(parsed.problems).toEqual([
+      {
+        line: 2,
+        message: expect.stringMatching(
+          /^Column "creditLimit": a formula saved without its calculated value/,
+        ),
+      },
+      {
+        line: 3,
+        message: expect.stringMatching(
+          /^Column "externalId": the number 1\.23456789012346e\+17 has too many digits/,
+        ),
+      },
+    ]);
+  });
+
+  it('reads a quote inside an unquoted CSV field as text, as Excel writes it', () => {
+    const parsed = parseCsv(Buffer.from('accountNumber,name\nA-1,12" Pipe Co\n'), 10);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.rows[0]!.values).toEqual({ accountNumber: 'A-1', name: '12" Pipe Co' });
+  });
+});
+
 describe('mapColumns', () => {
   it('matches headers ignoring case, spaces, underscores and punctuation, with aliases', () => {
     expect(

@@ -70,12 +70,13 @@ export async function parseImportFile(
 ): Promise<ParsedSheet> {
   const format = detectFormat(bytes, options.filename);
   if (format === 'xlsx') {
-    const records = await readXlsxRecords(bytes).catch(() => {
+    const { records, problems } = await readXlsxRecords(bytes).catch(() => {
       throw unsupported(
         `${options.filename ?? 'The file'} is a ZIP archive but not a readable XLSX workbook`,
       );
     });
-    return { format, ...toSheet(records, options.maxRows) };
+    const sheet = toSheet(records, options.maxRows);
+    return { format, ...sheet, problems: [...sheet.problems, ...problems] };
   }
   return { format, ...parseCsv(bytes, options.maxRows) };
 }
@@ -99,6 +100,8 @@ export function parseCsv(input: Buffer, maxRows: number): Omit<ParsedSheet, 'for
       bom: true,
       delimiter: detectDelimiter(bytes),
       relax_column_count: true,
+      // a quote inside an unquoted field is literal text, as Excel writes it: 12" Pipe Co
+      relax_quotes: true,
       skip_empty_lines: false,
       record_delimiter: ['\r\n', '\n', '\r'],
       on_record: (cells: string[], context: { bytes: number }) => {
@@ -109,10 +112,20 @@ export function parseCsv(input: Buffer, maxRows: number): Omit<ParsedSheet, 'for
     });
   } catch (error) {
     const line = lines.lineAt(lastEnd);
+    const code = (error as { code?: string }).code;
+    const column = (error as { index?: number }).index;
+    const header = column === undefined ? undefined : records[0]?.cells[column];
+    const where = header
+      ? ` (column "${header}")`
+      : column !== undefined
+        ? ` (column ${column + 1})`
+        : '';
     const reason =
-      (error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED'
+      code === 'CSV_QUOTE_NOT_CLOSED'
         ? 'a quoted field is never closed'
-        : (error as Error).message;
+        : code === 'CSV_INVALID_CLOSING_QUOTE'
+          ? `a quoted field${where} has text after its closing quote; double the quote ("") to write one`
+          : `${(error as Error).message}${where}`;
     return emptySheet({
       line,
       message: `The CSV record starting on line ${line} cannot be read: ${reason}`,

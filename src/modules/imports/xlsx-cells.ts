@@ -11,36 +11,60 @@ import ExcelJS from 'exceljs';
 
 export type SheetRecord = { line: number; cells: string[] };
 
-/** The first worksheet's non-empty rows, with their sheet row numbers as line numbers. */
-export async function readXlsxRecords(bytes: Buffer): Promise<SheetRecord[]> {
+/** A cell whose text cannot be read exactly: the import refuses the file rather than guess. */
+export type CellProblem = { line: number; message: string };
+
+/**
+ * The first worksheet's non-empty rows, with their sheet row numbers as line numbers, and the
+ * cells that cannot be read exactly (a formula saved without its result, a number too long to
+ * be stored exactly), each named by line and column header.
+ */
+export async function readXlsxRecords(
+  bytes: Buffer,
+): Promise<{ records: SheetRecord[]; problems: CellProblem[] }> {
   const workbook = new ExcelJS.Workbook();
   // exceljs declares its own Buffer type (an ArrayBuffer); hand it an exact copy of the bytes
   await workbook.xlsx.load(new Uint8Array(bytes).buffer);
   const sheet = workbook.worksheets[0];
-  if (!sheet) return [];
+  if (!sheet) return { records: [], problems: [] };
   const records: SheetRecord[] = [];
+  const problems: CellProblem[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
     for (let c = 1; c <= row.cellCount; c++) {
       const cell = row.getCell(c);
-      cells.push(cellText(cell.value, cell.numFmt));
+      cells.push(
+        cellText(cell.value, cell.numFmt, (message) => {
+          const header = records[0]?.cells[c - 1] || `column ${c}`;
+          problems.push({ line: rowNumber, message: `Column "${header}": ${message}` });
+        }),
+      );
     }
     records.push({ line: rowNumber, cells });
   });
-  return records;
+  return { records, problems };
 }
 
-export function cellText(value: ExcelJS.CellValue | undefined, numFmt?: string): string {
+export function cellText(
+  value: ExcelJS.CellValue | undefined,
+  numFmt?: string,
+  onProblem: (message: string) => void = () => {},
+): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return numberText(value, numFmt);
+  if (typeof value === 'number') return numberText(value, numFmt, onProblem);
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Date) return dateText(value);
   if ('richText' in value) return value.richText.map((part) => part.text).join('');
   if ('hyperlink' in value)
     return typeof value.text === 'string' ? value.text : cellText(value.text as ExcelJS.CellValue);
-  if ('formula' in value || 'sharedFormula' in value)
-    return cellText(value.result as ExcelJS.CellValue | undefined, numFmt);
+  if ('formula' in value || 'sharedFormula' in value) {
+    if (value.result === undefined || value.result === null) {
+      onProblem('a formula saved without its calculated value; open and save the file in Excel');
+      return '';
+    }
+    return cellText(value.result as ExcelJS.CellValue, numFmt, onProblem);
+  }
   if ('error' in value) return value.error;
   return '';
 }
@@ -52,8 +76,18 @@ function dateText(value: Date): string {
   return new Date(Math.round(millis / 60_000) * 60_000).toISOString().slice(0, 10);
 }
 
-export function numberText(value: number, numFmt?: string): string {
+export function numberText(
+  value: number,
+  numFmt?: string,
+  onProblem: (message: string) => void = () => {},
+): string {
   if (!Number.isFinite(value)) return '';
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    // Excel keeps 15 significant digits: a long id stored as a number has lost its tail
+    onProblem(
+      `the number ${value.toPrecision(15)} has too many digits to be exact; store the column as text`,
+    );
+  }
   if (Number.isSafeInteger(value)) {
     const digits = BigInt(value).toString();
     const zeros = numFmt && /^0+$/.test(numFmt) ? numFmt.length : 0;
