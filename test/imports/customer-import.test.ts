@@ -392,6 +392,53 @@ describe.each(databaseKinds())('customer import API on %s', (kind) => {
     ]);
   });
 
+  it('a re-import updates the matched contact and the one billing address instead of adding more', async () => {
+    const base = {
+      accountNumber: 'UPD-C1',
+      name: 'Contact Update Co',
+      currency: 'USD',
+      paymentTerms: 'NET30',
+      contactName: 'Ana AP',
+      contactEmail: 'ana@upd.example',
+      contactPhone: '+1 555 0100',
+      contactTitle: 'AP Clerk',
+      addressLine1: '1 Old Rd',
+      city: 'Austin',
+      country: 'US',
+    };
+    expect((await importCustomers<ImportBody>(admin(), csvOf([base]))).body.created).toBe(1);
+    const second = await importCustomers<ImportBody>(
+      admin(),
+      csvOf([
+        {
+          ...base,
+          contactPhone: '+1 555 0199',
+          contactTitle: 'AP Manager',
+          addressLine1: '9 New Ave',
+        },
+      ]),
+    );
+    expect(second.body).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
+    const c = (await customer(acme, 'UPD-C1'))!;
+    expect(c.contacts).toEqual([
+      expect.objectContaining({ name: 'Ana AP', phone: '+1 555 0199', title: 'AP Manager' }),
+    ]);
+    expect(c.addresses.map((a) => a.line1)).toEqual(['9 New Ave']);
+    // and the same file again changes nothing
+    const third = await importCustomers<ImportBody>(
+      admin(),
+      csvOf([
+        {
+          ...base,
+          contactPhone: '+1 555 0199',
+          contactTitle: 'AP Manager',
+          addressLine1: '9 New Ave',
+        },
+      ]),
+    );
+    expect(third.body).toMatchObject({ updated: 0, unchanged: 1 });
+  });
+
   it('matches by external id first, so a file can change account numbers', async () => {
     await importCustomers(
       admin(),

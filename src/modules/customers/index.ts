@@ -13,7 +13,13 @@ export {
   type CustomerPatch,
   type ReferenceData,
 } from './customers.service.ts';
-export { addAddress, addCertificate, addContact } from './customer-records.service.ts';
+export {
+  addAddress,
+  addCertificate,
+  addContact,
+  updateAddress,
+  updateContact,
+} from './customer-records.service.ts';
 export { customerCreate as customerCreateSchema } from './customers.schemas.ts';
 export { findCustomerIdBy } from './customers.repository.ts';
 export {

@@ -6,6 +6,8 @@ import { AppError } from '../../shared/errors.ts';
 import {
   addAddress,
   addContact,
+  updateAddress,
+  updateContact,
   createCustomer,
   updateCustomer,
   type ReferenceData,
@@ -115,8 +117,12 @@ async function applyPlan(
   const changed = plan.patch
     ? await updateCustomer(ctx, plan.customerId, { ...plan.patch, ...withParent }, ref)
     : false;
-  if (plan.contact) await addContact(ctx, plan.customerId, plan.contact);
-  if (plan.address) await addAddress(ctx, plan.customerId, plan.address);
+  if (plan.contact?.kind === 'add') await addContact(ctx, plan.customerId, plan.contact.contact);
+  if (plan.contact?.kind === 'update')
+    await updateContact(ctx, plan.customerId, plan.contact.id, plan.contact.patch);
+  if (plan.address?.kind === 'add') await addAddress(ctx, plan.customerId, plan.address.address);
+  if (plan.address?.kind === 'update')
+    await updateAddress(ctx, plan.customerId, plan.address.id, plan.address.patch);
   return changed || plan.contact || plan.address ? 'updated' : 'unchanged';
 }
 

@@ -47,21 +47,57 @@ export function differs(
   );
 }
 
-export type KnownContacts = { emails: Set<string>; names: Set<string> };
+export type KnownContact = {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  title: string | null;
+};
+export type KnownContacts = {
+  byEmail: Map<string, KnownContact>;
+  byName: Map<string, KnownContact>;
+};
+export type KnownAddress = AddressInput & { id: string };
 
-/** New unless a contact with the same e-mail (or, without e-mail, the same name) exists. */
-export function isNewContact(known: KnownContacts | undefined, contact: ContactInput): boolean {
-  if (!known) return true;
-  return contact.email
-    ? !known.emails.has(contact.email.toLowerCase())
-    : !known.names.has(contact.name.toLowerCase());
+export type ContactChange =
+  | { kind: 'add'; contact: ContactInput }
+  | { kind: 'update'; id: string; patch: Partial<ContactInput> };
+export type AddressChange =
+  { kind: 'add'; address: AddressInput } | { kind: 'update'; id: string; patch: AddressInput };
+
+/**
+ * A row's contact is the stored one with the same e-mail (or, without e-mail, the same name):
+ * its non-blank values that differ update it; otherwise it is added.
+ */
+export function contactChange(
+  known: KnownContacts | undefined,
+  contact: ContactInput,
+): ContactChange | null {
+  const match = contact.email
+    ? known?.byEmail.get(contact.email.toLowerCase())
+    : known?.byName.get(contact.name.toLowerCase());
+  if (!match) return { kind: 'add', contact: { ...contact, isPrimary: !known } };
+  const patch: Partial<ContactInput> = {};
+  if (contact.name && contact.name !== match.name) patch.name = contact.name;
+  if (contact.phone && contact.phone !== match.phone) patch.phone = contact.phone;
+  if (contact.title && contact.title !== match.title) patch.title = contact.title;
+  return Object.keys(patch).length > 0 ? { kind: 'update', id: match.id, patch } : null;
 }
 
-export function isNewAddress(
-  known: ReadonlySet<string> | undefined,
+/**
+ * A row's address replaces the customer's one address of the same kind, is added when there
+ * is none, and is refused (`ambiguous`) when there are several: which one it means is unknown.
+ */
+export function addressChange(
+  known: readonly KnownAddress[] | undefined,
   address: AddressInput,
-): boolean {
-  return !known?.has(addressKey(address));
+): AddressChange | 'ambiguous' | null {
+  const sameKind = (known ?? []).filter((a) => a.kind === address.kind);
+  if (sameKind.some((a) => addressKey(a) === addressKey(address))) return null;
+  if (sameKind.length === 0) return { kind: 'add', address };
+  if (sameKind.length > 1) return 'ambiguous';
+  return { kind: 'update', id: sameKind[0]!.id, patch: address };
 }
 
 /** Identity of an address for "already there?", ignoring case and surrounding spaces. */

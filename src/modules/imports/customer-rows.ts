@@ -8,7 +8,14 @@ import {
   type CustomerFields,
   type CustomerPatch,
 } from '../customers/index.ts';
-import { differs, isNewAddress, isNewContact, storedFields } from './customer-changes.ts';
+import {
+  addressChange,
+  contactChange,
+  differs,
+  storedFields,
+  type AddressChange,
+  type ContactChange,
+} from './customer-changes.ts';
 import type { CustomerImportField } from './customer-columns.ts';
 import type { ImportLookups } from './import-lookups.ts';
 import type { ParsedRow } from './import-parsers.ts';
@@ -39,8 +46,8 @@ export type RowPlan =
       /** null when the customer's own fields are unchanged (only a contact or address is new). */
       patch: CustomerPatch | null;
       parent: ParentRef | null;
-      contact: ContactInput | null;
-      address: AddressInput | null;
+      contact: ContactChange | null;
+      address: AddressChange | null;
     }
   | { kind: 'unchanged'; line: number; accountNumber: string; customerId: string };
 
@@ -200,11 +207,20 @@ export class RowPlanner {
       return { kind: 'create', line, accountNumber, parent: parent.ref, input };
     }
     const changed = parent.ref !== null || differs(existing, merged, creditLimitMinor);
-    const known = this.lookups.contacts.get(existing.id);
-    const newContact =
-      contact && isNewContact(known, contact) ? { ...contact, isPrimary: !known } : null;
-    const newAddress =
-      address && isNewAddress(this.lookups.addresses.get(existing.id), address) ? address : null;
+    const newContact = contact
+      ? contactChange(this.lookups.contacts.get(existing.id), contact)
+      : null;
+    const addressPlan = address
+      ? addressChange(this.lookups.addresses.get(existing.id), address)
+      : null;
+    if (addressPlan === 'ambiguous') {
+      fail(
+        'addressLine1',
+        `The customer has several ${address?.kind ?? ''} addresses; edit them in the app`,
+      );
+      return null;
+    }
+    const newAddress = addressPlan;
     if (!changed && !newContact && !newAddress)
       return { kind: 'unchanged', line, accountNumber, customerId: existing.id };
     const patch = changed ? given : null;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { loadReferenceData, type ReferenceData } from '../customers/index.ts';
-import { addressKey, type KnownContacts } from './customer-changes.ts';
+import type { KnownAddress, KnownContacts } from './customer-changes.ts';
 import * as repo from './imports.repository.ts';
 
 /** Everything a batch of rows is checked against, loaded once with a handful of queries. */
@@ -13,9 +13,9 @@ export type ImportLookups = {
   readonly usersByName: ReadonlyMap<string, readonly string[]>;
   readonly byAccount: ReadonlyMap<string, repo.ExistingCustomer>;
   readonly byExternal: ReadonlyMap<string, repo.ExistingCustomer>;
-  /** Per existing customer: lower-cased contact e-mails and names (to skip known contacts). */
+  /** Per existing customer: its contacts by lower-cased e-mail and name. */
   readonly contacts: ReadonlyMap<string, KnownContacts>;
-  readonly addresses: ReadonlyMap<string, Set<string>>;
+  readonly addresses: ReadonlyMap<string, KnownAddress[]>;
   /** First line of each account number in the file, to explain a parent listed too late. */
   readonly firstLineOfAccount: ReadonlyMap<string, number>;
 };
@@ -47,20 +47,18 @@ export async function loadLookups(
     repo.findAddresses(db, orgId, ids),
   ]);
 
-  const contacts = new Map<string, { emails: Set<string>; names: Set<string> }>();
+  const contacts = new Map<string, KnownContacts>();
   for (const c of contactRows) {
-    const entry = contacts.get(c.customer_id) ?? {
-      emails: new Set<string>(),
-      names: new Set<string>(),
-    };
-    if (c.email) entry.emails.add(c.email.toLowerCase());
-    entry.names.add(c.name.toLowerCase());
+    const entry = contacts.get(c.customer_id) ?? { byEmail: new Map(), byName: new Map() };
+    if (c.email) entry.byEmail.set(c.email.toLowerCase(), c);
+    entry.byName.set(c.name.toLowerCase(), c);
     contacts.set(c.customer_id, entry);
   }
-  const addresses = new Map<string, Set<string>>();
+  const addresses = new Map<string, KnownAddress[]>();
   for (const a of addressRows) {
-    const key = addressKey({ ...a, postalCode: a.postal_code });
-    addresses.set(a.customer_id, (addresses.get(a.customer_id) ?? new Set<string>()).add(key));
+    const list = addresses.get(a.customer_id) ?? [];
+    list.push({ ...a, postalCode: a.postal_code });
+    addresses.set(a.customer_id, list);
   }
   const usersByName = new Map<string, string[]>();
   for (const u of users)

@@ -59,7 +59,14 @@ export async function findCustomersByKeys(
   return [...unique.values()];
 }
 
-export type ExistingContact = { customer_id: string; name: string; email: string | null };
+export type ExistingContact = {
+  id: string;
+  customer_id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  title: string | null;
+};
 export type ExistingAddress = Awaited<ReturnType<typeof findAddresses>>[number];
 
 export async function findContacts(
@@ -71,7 +78,7 @@ export async function findContacts(
     chunks(customerIds).map((list) =>
       db
         .selectFrom('customer_contacts')
-        .select(['customer_id', 'name', 'email'])
+        .select(['id', 'customer_id', 'name', 'email', 'phone', 'title'])
         .where('org_id', '=', orgId)
         .where('customer_id', 'in', list)
         .execute(),
@@ -86,6 +93,7 @@ export async function findAddresses(db: Kysely<DB>, orgId: string, customerIds: 
       db
         .selectFrom('customer_addresses')
         .select([
+          'id',
           'customer_id',
           'kind',
           'line1',
