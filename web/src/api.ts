@@ -528,16 +528,37 @@ export function listAudit(
 
 // ---------- Imports ----------
 
+/** The largest file the server takes (bytes). */
+export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
+
+export interface ImportOptions {
+  /** File header → field name or "ignore"; headers left out are matched automatically. */
+  mapping?: Record<string, string> | undefined;
+  /** Used for rows (or a file) without a currency / payment-terms value. */
+  defaultCurrency?: string | undefined;
+  defaultTerms?: string | undefined;
+}
+
 export async function importCustomers(
   file: File,
   dryRun: boolean,
   idempotencyKey: string,
   mode: ImportMode = 'all_or_nothing',
+  options: ImportOptions = {},
 ): Promise<ImportResult> {
   const form = new FormData();
+  if (options.mapping && Object.keys(options.mapping).length > 0) {
+    form.append('mapping', JSON.stringify(options.mapping));
+  }
   form.append('file', file, file.name);
+  const query = qs({
+    dryRun,
+    mode,
+    defaultCurrency: options.defaultCurrency,
+    defaultTerms: options.defaultTerms,
+  });
   try {
-    return await request<ImportResult>('POST', `/api/v1/imports/customers${qs({ dryRun, mode })}`, {
+    return await request<ImportResult>('POST', `/api/v1/imports/customers${query}`, {
       form,
       idempotencyKey,
     });

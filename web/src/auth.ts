@@ -33,3 +33,33 @@ const MANAGER_ROLES = new Set(['admin', 'manager']);
 export function useCanManage(): boolean {
   return MANAGER_ROLES.has(useCurrentUser().role);
 }
+
+/**
+ * A post-login destination taken from the URL: only a same-origin relative path is accepted
+ * ("/customers/1?tab=notes"); anything else ("//evil.example", "https://…", "/\\x", "javascript:")
+ * falls back to the customer list.
+ */
+export function safeRedirect(target: unknown, fallback = '/customers'): string {
+  if (typeof target !== 'string' || target.length > 2000) return fallback;
+  if (!target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\'))
+    return fallback;
+  if (/[\u0000-\u001f\\]/.test(target)) return fallback;
+  try {
+    const base = window.location.origin;
+    const u = new URL(target, base);
+    if (u.origin !== base) return fallback;
+    if (u.pathname === '/login') return fallback;
+    return `${u.pathname}${u.search}${u.hash}`;
+  } catch {
+    return fallback;
+  }
+}
+
+let sessionExpired = false;
+/** Set when an API call answered 401 mid-session; the login page says so once. */
+export function markSessionExpired(v: boolean): void {
+  sessionExpired = v;
+}
+export function wasSessionExpired(): boolean {
+  return sessionExpired;
+}

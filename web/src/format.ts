@@ -18,15 +18,95 @@ export function formatMoney(value: string | null | undefined, minFraction = 0): 
   return `${sign}${grouped}${frac ? `.${frac}` : ''}`;
 }
 
-/** Normalizes what a person typed into an amount field ("12,500" → "12500"). Null if blank. */
-export function parseMoneyInput(input: string): string | null {
-  const s = input.replace(/[,\s_]/g, '');
-  return s === '' ? null : s;
+/** Minor-unit exponents (ISO 4217) of the common currencies that do not use 2 decimals. */
+const CURRENCY_EXPONENTS: Record<string, number> = {
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
+};
+
+/** Decimals an amount in this currency may carry (2 unless listed). */
+export function currencyExponent(currency: string | null | undefined): number {
+  return CURRENCY_EXPONENTS[(currency ?? '').toUpperCase()] ?? 2;
 }
 
-export function isValidMoney(input: string): boolean {
-  const s = parseMoneyInput(input);
-  return s === null || /^\d{1,15}(\.\d{1,2})?$/.test(s);
+/** Digits, optionally grouped by commas in threes ("12,500", "1,234,567"), then ".fraction". */
+const MONEY_INPUT_RE = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/;
+
+export type MoneyInput =
+  { ok: true; value: string | null } | { ok: false; error: string; value?: undefined };
+
+/**
+ * Reads what a person typed into an amount field: "12,500.00" → "12500.00", blank → null.
+ * A comma is only a thousands separator; "2500,50" or "1,5" are refused, never guessed.
+ * With a currency, the number of decimals is checked against its exponent.
+ */
+export function readMoneyInput(input: string, currency?: string | null): MoneyInput {
+  const s = input.trim();
+  if (s === '') return { ok: true, value: null };
+  const m = MONEY_INPUT_RE.exec(s);
+  if (!m) {
+    if (/^[\d.,\s]+$/.test(s) && s.includes(',')) {
+      return { ok: false, error: 'Use a point for decimals, e.g. 2500.50' };
+    }
+    return { ok: false, error: 'Enter an amount such as 12,500.00' };
+  }
+  const int = (m[1] ?? '').replace(/,/g, '');
+  const frac = m[2];
+  if (int.replace(/^0+(?=\d)/, '').length > 15)
+    return { ok: false, error: 'The amount is too large' };
+  if (currency !== undefined && currency !== null && frac !== undefined) {
+    const exp = currencyExponent(currency);
+    if (frac.length > exp) {
+      return {
+        ok: false,
+        error:
+          exp === 0
+            ? `${currency} amounts have no decimals`
+            : `${currency} amounts have at most ${exp} decimals`,
+      };
+    }
+  }
+  return { ok: true, value: frac !== undefined ? `${int}.${frac}` : int };
+}
+
+/** Normalizes what a person typed into an amount field ("12,500" → "12500"). Null if blank or invalid. */
+export function parseMoneyInput(input: string, currency?: string | null): string | null {
+  const r = readMoneyInput(input, currency);
+  return r.ok ? r.value : null;
+}
+
+/** The field error for an amount, or null when it is fine (blank is fine). */
+export function moneyInputError(input: string, currency?: string | null): string | null {
+  const r = readMoneyInput(input, currency);
+  return r.ok ? null : r.error;
+}
+
+export function isValidMoney(input: string, currency?: string | null): boolean {
+  return readMoneyInput(input, currency).ok;
 }
 
 let orgTimeZone: string | undefined;

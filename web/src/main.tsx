@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { ApiError, onUnauthorized } from './api.ts';
 import { makeRouter } from './router.tsx';
+import { markSessionExpired } from './auth.ts';
 import './styles.css';
 
 function isClientError(err: unknown): boolean {
@@ -28,8 +29,11 @@ let redirecting = false;
 onUnauthorized(() => {
   if (redirecting || router.state.location.pathname === '/login') return;
   redirecting = true;
+  const here = router.state.location;
+  const redirect = `${here.pathname}${here.searchStr}`;
+  markSessionExpired(true);
   queryClient.clear();
-  void router.navigate({ to: '/login' }).finally(() => {
+  void router.navigate({ to: '/login', search: { redirect } }).finally(() => {
     redirecting = false;
   });
 });

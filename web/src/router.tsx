@@ -46,19 +46,30 @@ const rootRoute = createRootRouteWithContext<RouterContext>()({
 const loginRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/login',
-  component: LoginPage,
+  validateSearch: (raw: Record<string, unknown>): { redirect?: string | undefined } => ({
+    redirect: typeof raw.redirect === 'string' && raw.redirect ? raw.redirect : undefined,
+  }),
+  component: function LoginRouteComponent() {
+    const { redirect: target } = loginRoute.useSearch();
+    return <LoginPage redirect={target} />;
+  },
 });
 
 /** Everything behind the login: loads the current user first, or goes to /login. */
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'app',
-  beforeLoad: async ({ context }) => {
+  beforeLoad: async ({ context, location }) => {
     try {
       const user = await context.queryClient.ensureQueryData(meQuery);
       setTimeZone(user.organization.timeZone);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) throw redirect({ to: '/login' });
+      if (err instanceof ApiError && err.status === 401) {
+        // Come back here after signing in (the list is where a sign-in lands anyway).
+        const here = `${location.pathname}${location.searchStr}`;
+        const back = here === '/' || here === '/customers' ? undefined : here;
+        throw redirect({ to: '/login', search: { redirect: back } });
+      }
       throw err;
     }
   },

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { Link } from '@tanstack/react-router';
 import { useQuery } from '@tanstack/react-query';
@@ -11,9 +11,9 @@ import {
   ROLE_LABELS,
   STATUS_LABELS,
   formatMoney,
-  isValidMoney,
   label,
-  parseMoneyInput,
+  moneyInputError,
+  readMoneyInput,
 } from '../format.ts';
 import { CustomerPicker } from './CustomerPicker.tsx';
 import type { PickedCustomer } from './CustomerPicker.tsx';
@@ -63,6 +63,13 @@ function normalizeAmount(v: string | null): string {
 
 const blankToNull = (s: string) => (s.trim() === '' ? null : s.trim());
 
+/** The amount to send: normalized when valid; as typed otherwise (validation stops it first). */
+function limitValue(typed: string, isEdit: boolean): string | null {
+  const r = readMoneyInput(typed);
+  if (!r.ok) return typed.trim();
+  return r.value ?? (isEdit ? '0' : null);
+}
+
 /** The request body: every field for a create, only the changed ones for an edit. */
 function toInput(s: FormState, original: FormState | null): CustomerInput {
   const full: Required<
@@ -71,7 +78,7 @@ function toInput(s: FormState, original: FormState | null): CustomerInput {
     name: s.name.trim(),
     legalName: blankToNull(s.legalName),
     currency: s.currency,
-    creditLimit: parseMoneyInput(s.creditLimit) ?? (original ? '0' : null),
+    creditLimit: limitValue(s.creditLimit, original !== null),
     paymentTerms: s.paymentTerms,
     riskClass: s.riskClass || null,
     collectorId: s.collectorId || null,
@@ -135,6 +142,10 @@ interface Props {
   onSubmit: (body: CustomerInput) => void;
   onCancel?: () => void;
   savedAt?: number | null;
+  /** Told whenever the form gains or loses unsaved changes (false again on unmount). */
+  onDirtyChange?: (dirty: boolean) => void;
+  /** Called when the person discards their changes (e.g. to clear a server error). */
+  onDiscard?: () => void;
 }
 
 export function CustomerForm({
@@ -147,6 +158,8 @@ export function CustomerForm({
   onSubmit,
   onCancel,
   savedAt,
+  onDirtyChange,
+  onDiscard,
 }: Props) {
   const isCreate = customer === null;
   const canManage = useCanManage();
@@ -171,6 +184,11 @@ export function CustomerForm({
   const patch = isCreate ? null : toInput(s, initial);
   const dirty = isCreate || (patch !== null && Object.keys(patch).length > 0);
   const statusChanged = !isCreate && s.status !== initial.status;
+  const unsaved = !readOnly && (isCreate ? JSON.stringify(s) !== JSON.stringify(initial) : dirty);
+  useEffect(() => {
+    onDirtyChange?.(unsaved);
+  }, [unsaved, onDirtyChange]);
+  useEffect(() => () => onDirtyChange?.(false), [onDirtyChange]);
 
   function validate(): Record<string, string> {
     const e: Record<string, string> = {};
@@ -178,7 +196,11 @@ export function CustomerForm({
     if (!s.name.trim()) e.name = 'Name is required';
     if (!s.currency) e.currency = 'Currency is required';
     if (!s.paymentTerms) e.paymentTerms = 'Payment terms are required';
-    if (!isValidMoney(s.creditLimit)) e.creditLimit = 'Enter an amount such as 12,500.00';
+    // Only a changed (or restated) limit is checked: an untouched stored amount is never in the way.
+    if (isCreate || patch?.creditLimit !== undefined) {
+      const err = moneyInputError(s.creditLimit, s.currency);
+      if (err) e.creditLimit = err;
+    }
     return e;
   }
 
@@ -362,8 +384,8 @@ export function CustomerForm({
                 value={s.creditLimit}
                 onChange={(e) => set('creditLimit', e.target.value)}
                 onBlur={() => {
-                  const v = parseMoneyInput(s.creditLimit);
-                  if (v !== null && isValidMoney(v)) set('creditLimit', formatMoney(v));
+                  const r = readMoneyInput(s.creditLimit, s.currency);
+                  if (r.ok && r.value !== null) set('creditLimit', formatMoney(r.value));
                 }}
               />
             )}
@@ -442,6 +464,7 @@ export function CustomerForm({
               onClick={() => {
                 setS(initial);
                 setLocalErrors({});
+                onDiscard?.();
               }}
             >
               Discard changes

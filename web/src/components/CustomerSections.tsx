@@ -396,14 +396,14 @@ export function AddressesSection({
   customer: Customer;
   editable: boolean;
 }) {
-  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<Address | 'new' | null>(null);
   const remove = useRemoveChild(customer.id, 'addresses');
   return (
     <Section
       title="Addresses"
       actions={
-        editable && !adding ? (
-          <button type="button" className="btn btn-sm" onClick={() => setAdding(true)}>
+        editable && editing === null ? (
+          <button type="button" className="btn btn-sm" onClick={() => setEditing('new')}>
             Add address
           </button>
         ) : null
@@ -447,6 +447,14 @@ export function AddressesSection({
                 <td>{a.country}</td>
                 {editable ? (
                   <td className="actions">
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-sm"
+                      aria-label={`Edit address ${a.line1}`}
+                      onClick={() => setEditing(a)}
+                    >
+                      Edit
+                    </button>
                     <RemoveButton
                       what={`${label(ADDRESS_KIND_LABELS, a.kind).toLowerCase()} address ${a.line1}`}
                       pending={remove.isPending}
@@ -459,22 +467,35 @@ export function AddressesSection({
           </tbody>
         </table>
       )}
-      {editable && adding ? (
-        <AddressForm customerId={customer.id} onDone={() => setAdding(false)} />
+      {editable && editing !== null ? (
+        <AddressForm
+          key={editing === 'new' ? 'new' : editing.id}
+          customerId={customer.id}
+          address={editing === 'new' ? null : editing}
+          onDone={() => setEditing(null)}
+        />
       ) : null}
     </Section>
   );
 }
 
-function AddressForm({ customerId, onDone }: { customerId: string; onDone: () => void }) {
+function AddressForm({
+  customerId,
+  address,
+  onDone,
+}: {
+  customerId: string;
+  address: Address | null;
+  onDone: () => void;
+}) {
   const [v, setV] = useState({
-    kind: 'billing' as AddressKind,
-    line1: '',
-    line2: '',
-    city: '',
-    region: '',
-    postalCode: '',
-    country: '',
+    kind: address?.kind ?? ('billing' as AddressKind),
+    line1: address?.line1 ?? '',
+    line2: address?.line2 ?? '',
+    city: address?.city ?? '',
+    region: address?.region ?? '',
+    postalCode: address?.postalCode ?? '',
+    country: address?.country ?? '',
   });
   const [missing, setMissing] = useState<Record<string, string>>({});
   const save = useSaveChild<Address>(customerId, 'addresses', onDone);
@@ -491,6 +512,7 @@ function AddressForm({ customerId, onDone }: { customerId: string; onDone: () =>
     setMissing(m);
     if (Object.keys(m).length) return;
     save.mutate({
+      childId: address?.id,
       body: {
         kind: v.kind,
         line1: v.line1.trim(),
@@ -504,8 +526,13 @@ function AddressForm({ customerId, onDone }: { customerId: string; onDone: () =>
   }
 
   return (
-    <form className="subform" onSubmit={submit} noValidate aria-label="New address">
-      <h3>New address</h3>
+    <form
+      className="subform"
+      onSubmit={submit}
+      noValidate
+      aria-label={address ? `Edit address ${address.line1}` : 'New address'}
+    >
+      <h3>{address ? `Edit address ${address.line1}` : 'New address'}</h3>
       {save.error ? <ErrorBanner error={save.error} /> : null}
       <UnplacedErrors
         errors={errors}
@@ -563,7 +590,11 @@ function AddressForm({ customerId, onDone }: { customerId: string; onDone: () =>
           )}
         </Field>
       </div>
-      <FormButtons pending={save.isPending} onCancel={onDone} submitLabel="Add address" />
+      <FormButtons
+        pending={save.isPending}
+        onCancel={onDone}
+        submitLabel={address ? 'Save address' : 'Add address'}
+      />
     </form>
   );
 }
@@ -577,14 +608,14 @@ export function TaxCertificatesSection({
   customer: Customer;
   editable: boolean;
 }) {
-  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<TaxCertificate | 'new' | null>(null);
   const remove = useRemoveChild(customer.id, 'tax-certificates');
   return (
     <Section
       title="Tax-exempt certificates"
       actions={
-        editable && !adding ? (
-          <button type="button" className="btn btn-sm" onClick={() => setAdding(true)}>
+        editable && editing === null ? (
+          <button type="button" className="btn btn-sm" onClick={() => setEditing('new')}>
             Add certificate
           </button>
         ) : null
@@ -628,6 +659,14 @@ export function TaxCertificatesSection({
                 </td>
                 {editable ? (
                   <td className="actions">
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-sm"
+                      aria-label={`Edit certificate ${t.certificateNumber}`}
+                      onClick={() => setEditing(t)}
+                    >
+                      Edit
+                    </button>
                     <RemoveButton
                       what={`certificate ${t.certificateNumber}`}
                       pending={remove.isPending}
@@ -640,17 +679,32 @@ export function TaxCertificatesSection({
           </tbody>
         </table>
       )}
-      {editable && adding ? (
-        <TaxCertificateForm customerId={customer.id} onDone={() => setAdding(false)} />
+      {editable && editing !== null ? (
+        <TaxCertificateForm
+          key={editing === 'new' ? 'new' : editing.id}
+          customerId={customer.id}
+          certificate={editing === 'new' ? null : editing}
+          onDone={() => setEditing(null)}
+        />
       ) : null}
     </Section>
   );
 }
 
-function TaxCertificateForm({ customerId, onDone }: { customerId: string; onDone: () => void }) {
-  const [jurisdiction, setJurisdiction] = useState('');
-  const [number, setNumber] = useState('');
-  const [expiresOn, setExpiresOn] = useState('');
+function TaxCertificateForm({
+  customerId,
+  certificate,
+  onDone,
+}: {
+  customerId: string;
+  certificate: TaxCertificate | null;
+  onDone: () => void;
+}) {
+  const [jurisdiction, setJurisdiction] = useState(certificate?.jurisdiction ?? '');
+  const [number, setNumber] = useState(certificate?.certificateNumber ?? '');
+  const [expiresOn, setExpiresOn] = useState(
+    certificate?.expiresOn ? formatDate(certificate.expiresOn) : '',
+  );
   const [file, setFile] = useState<File | null>(null);
   const [missing, setMissing] = useState<Record<string, string>>({});
   // Keep the uploaded document across retries of the same submission.
@@ -690,6 +744,7 @@ function TaxCertificateForm({ customerId, onDone }: { customerId: string; onDone
       }
     }
     save.mutate({
+      childId: certificate?.id,
       body: {
         jurisdiction: jurisdiction.trim(),
         certificateNumber: number.trim(),
@@ -700,8 +755,19 @@ function TaxCertificateForm({ customerId, onDone }: { customerId: string; onDone
   }
 
   return (
-    <form className="subform" onSubmit={submit} noValidate aria-label="New tax-exempt certificate">
-      <h3>New certificate</h3>
+    <form
+      className="subform"
+      onSubmit={submit}
+      noValidate
+      aria-label={
+        certificate
+          ? `Edit certificate ${certificate.certificateNumber}`
+          : 'New tax-exempt certificate'
+      }
+    >
+      <h3>
+        {certificate ? `Edit certificate ${certificate.certificateNumber}` : 'New certificate'}
+      </h3>
       {upload.error ? <ErrorBanner error={upload.error} title="Upload failed" /> : null}
       {save.error ? <ErrorBanner error={save.error} /> : null}
       <UnplacedErrors
@@ -740,9 +806,13 @@ function TaxCertificateForm({ customerId, onDone }: { customerId: string; onDone
           )}
         </Field>
         <Field
-          label="Document (optional)"
+          label={certificate ? 'Replace document (optional)' : 'Document (optional)'}
           error={errors.documentId}
-          hint="PDF or image of the certificate"
+          hint={
+            certificate?.document
+              ? `Now: ${certificate.document.filename}; choose a file to replace it`
+              : 'PDF or image of the certificate'
+          }
         >
           {(p) => (
             <input
@@ -757,7 +827,9 @@ function TaxCertificateForm({ customerId, onDone }: { customerId: string; onDone
       <FormButtons
         pending={pending}
         onCancel={onDone}
-        submitLabel={upload.isPending ? 'Uploading…' : 'Add certificate'}
+        submitLabel={
+          upload.isPending ? 'Uploading…' : certificate ? 'Save certificate' : 'Add certificate'
+        }
       />
     </form>
   );
@@ -772,14 +844,14 @@ export function CreditReferencesSection({
   customer: Customer;
   editable: boolean;
 }) {
-  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<CreditReference | 'new' | null>(null);
   const remove = useRemoveChild(customer.id, 'credit-references');
   return (
     <Section
       title="Credit references"
       actions={
-        editable && !adding ? (
-          <button type="button" className="btn btn-sm" onClick={() => setAdding(true)}>
+        editable && editing === null ? (
+          <button type="button" className="btn btn-sm" onClick={() => setEditing('new')}>
             Add reference
           </button>
         ) : null
@@ -824,6 +896,14 @@ export function CreditReferencesSection({
                 </td>
                 {editable ? (
                   <td className="actions">
+                    <button
+                      type="button"
+                      className="btn btn-ghost btn-sm"
+                      aria-label={`Edit credit reference ${r.name}`}
+                      onClick={() => setEditing(r)}
+                    >
+                      Edit
+                    </button>
                     <RemoveButton
                       what={`credit reference ${r.name}`}
                       pending={remove.isPending}
@@ -836,21 +916,34 @@ export function CreditReferencesSection({
           </tbody>
         </table>
       )}
-      {editable && adding ? (
-        <CreditReferenceForm customerId={customer.id} onDone={() => setAdding(false)} />
+      {editable && editing !== null ? (
+        <CreditReferenceForm
+          key={editing === 'new' ? 'new' : editing.id}
+          customerId={customer.id}
+          reference={editing === 'new' ? null : editing}
+          onDone={() => setEditing(null)}
+        />
       ) : null}
     </Section>
   );
 }
 
-function CreditReferenceForm({ customerId, onDone }: { customerId: string; onDone: () => void }) {
+function CreditReferenceForm({
+  customerId,
+  reference,
+  onDone,
+}: {
+  customerId: string;
+  reference: CreditReference | null;
+  onDone: () => void;
+}) {
   const [v, setV] = useState({
-    kind: 'trade' as CreditReferenceKind,
-    name: '',
-    contactName: '',
-    phone: '',
-    email: '',
-    notes: '',
+    kind: reference?.kind ?? ('trade' as CreditReferenceKind),
+    name: reference?.name ?? '',
+    contactName: reference?.contactName ?? '',
+    phone: reference?.phone ?? '',
+    email: reference?.email ?? '',
+    notes: reference?.notes ?? '',
   });
   const [missing, setMissing] = useState<Record<string, string>>({});
   const save = useSaveChild<CreditReference>(customerId, 'credit-references', onDone);
@@ -865,6 +958,7 @@ function CreditReferenceForm({ customerId, onDone }: { customerId: string; onDon
     }
     setMissing({});
     save.mutate({
+      childId: reference?.id,
       body: {
         kind: v.kind,
         name: v.name.trim(),
@@ -877,8 +971,13 @@ function CreditReferenceForm({ customerId, onDone }: { customerId: string; onDon
   }
 
   return (
-    <form className="subform" onSubmit={submit} noValidate aria-label="New credit reference">
-      <h3>New credit reference</h3>
+    <form
+      className="subform"
+      onSubmit={submit}
+      noValidate
+      aria-label={reference ? `Edit credit reference ${reference.name}` : 'New credit reference'}
+    >
+      <h3>{reference ? `Edit ${reference.name}` : 'New credit reference'}</h3>
       {save.error ? <ErrorBanner error={save.error} /> : null}
       <UnplacedErrors
         errors={errors}
@@ -931,7 +1030,11 @@ function CreditReferenceForm({ customerId, onDone }: { customerId: string; onDon
           {(p) => <input {...p} value={v.notes} onChange={(e) => set('notes', e.target.value)} />}
         </Field>
       </div>
-      <FormButtons pending={save.isPending} onCancel={onDone} submitLabel="Add reference" />
+      <FormButtons
+        pending={save.isPending}
+        onCancel={onDone}
+        submitLabel={reference ? 'Save reference' : 'Add reference'}
+      />
     </form>
   );
 }

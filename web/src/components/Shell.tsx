@@ -1,4 +1,5 @@
-import { Link, Outlet, useNavigate } from '@tanstack/react-router';
+import { useEffect, useState } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import * as api from '../api.ts';
 import { useCanEdit, useCurrentUser } from '../auth.ts';
@@ -18,6 +19,10 @@ export function Shell() {
   const editable = useCanEdit();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const pathname = useLocation({ select: (l) => l.pathname });
+  // On a narrow screen the menu closes once a page is chosen.
+  useEffect(() => setMenuOpen(false), [pathname]);
   const logout = useMutation({
     mutationFn: () => api.logout(),
     onSettled: async () => {
@@ -33,6 +38,16 @@ export function Shell() {
       </a>
       <header className="topbar">
         <div className="brand">
+          <button
+            type="button"
+            className="menu-toggle btn btn-ghost btn-sm"
+            aria-controls="sidenav"
+            aria-expanded={menuOpen}
+            aria-label={menuOpen ? 'Close menu' : 'Open menu'}
+            onClick={() => setMenuOpen((o) => !o)}
+          >
+            <span aria-hidden="true">☰</span>
+          </button>
           <span className="brand-mark" aria-hidden="true">
             D
           </span>
@@ -40,7 +55,7 @@ export function Shell() {
           <span className="brand-sep" aria-hidden="true">
             /
           </span>
-          <span className="org-name" data-testid="org-name">
+          <span className="org-name" data-testid="org-name" title={user.organization.name}>
             {user.organization.name}
           </span>
         </div>
@@ -50,7 +65,7 @@ export function Shell() {
               Read-only
             </span>
           ) : null}
-          <span className="user-name" data-testid="user-name">
+          <span className="user-name" data-testid="user-name" title={user.name}>
             {user.name}
           </span>
           <span className="user-role" data-testid="user-role">
@@ -67,7 +82,7 @@ export function Shell() {
         </div>
       </header>
       <div className="layout">
-        <nav className="sidenav" aria-label="Modules">
+        <nav id="sidenav" className={`sidenav${menuOpen ? ' open' : ''}`} aria-label="Modules">
           <ul>
             <li>
               <Link

@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
+import { Link, useBlocker } from '@tanstack/react-router';
 import * as api from '../api.ts';
 import { ApiError, errorMessage } from '../api.ts';
 import { useCanEdit, useCurrentUser } from '../auth.ts';
@@ -50,6 +51,13 @@ export function CustomerDetailPage({ id, tab, setTab }: Props) {
   const customer = useQuery({ queryKey: customerKey(id), queryFn: () => api.getCustomer(id) });
   const idem = useIdempotencyKey();
   const [savedAt, setSavedAt] = useState<number | null>(null);
+  const [unsaved, setUnsaved] = useState(false);
+  const onDirtyChange = useCallback((d: boolean) => setUnsaved(d), []);
+  // Panels stay mounted (hidden) once opened, so a draft survives switching tabs.
+  const [visited, setVisited] = useState<ReadonlySet<CustomerTab>>(() => new Set([tab]));
+  useEffect(() => {
+    setVisited((prev) => (prev.has(tab) ? prev : new Set([...prev, tab])));
+  }, [tab]);
 
   const update = useMutation({
     mutationFn: (body: api.CustomerInput) => api.updateCustomer(id, body, idem.keyFor(body)),
@@ -64,6 +72,18 @@ export function CustomerDetailPage({ id, tab, setTab }: Props) {
         qc.invalidateQueries({ queryKey: ['customers', 'list'] }),
       ]);
     },
+  });
+
+  // Leaving the customer (another page, reload, closing the tab) with unsaved edits asks first.
+  // Switching tabs of this customer only changes the search and never asks; neither does the
+  // session-expired redirect to /login.
+  useBlocker({
+    shouldBlockFn: ({ current, next }) => {
+      if (!unsaved || update.isPending) return false;
+      if (next.pathname === current.pathname || next.pathname === '/login') return false;
+      return !window.confirm('You have unsaved changes to this customer. Leave without saving?');
+    },
+    enableBeforeUnload: () => unsaved,
   });
 
   if (customer.isPending) return <Spinner label="Loading customer…" />;
@@ -93,6 +113,42 @@ export function CustomerDetailPage({ id, tab, setTab }: Props) {
     update.error.status === 409 &&
     update.error.problem.code === 'stale_version';
   const expiredCerts = c.taxCertificates.filter((t) => t.expired).length;
+  const panels: { id: CustomerTab; render: () => ReactNode }[] = [
+    {
+      id: 'details',
+      render: () => (
+        <Section title={editable ? 'Edit customer' : 'Customer'}>
+          <CustomerForm
+            key={`${c.id}-${c.version}-${c.updatedAt}`}
+            customer={c}
+            baseCurrency={user.organization.baseCurrency}
+            readOnly={!editable}
+            submitLabel="Save changes"
+            pending={update.isPending}
+            error={isStale ? null : update.error}
+            savedAt={savedAt}
+            onSubmit={(body) => update.mutate({ ...body, version: c.version })}
+            onDirtyChange={onDirtyChange}
+            onDiscard={() => update.reset()}
+          />
+        </Section>
+      ),
+    },
+    { id: 'contacts', render: () => <ContactsSection customer={c} editable={editable} /> },
+    { id: 'addresses', render: () => <AddressesSection customer={c} editable={editable} /> },
+    { id: 'tax', render: () => <TaxCertificatesSection customer={c} editable={editable} /> },
+    { id: 'credit', render: () => <CreditReferencesSection customer={c} editable={editable} /> },
+    { id: 'notes', render: () => <NotesSection customerId={c.id} editable={editable} /> },
+    {
+      id: 'history',
+      render: () => (
+        <>
+          <StatusHistorySection customer={c} />
+          <AuditSection customerId={c.id} />
+        </>
+      ),
+    },
+  ];
 
   return (
     <div className="page">
@@ -174,6 +230,12 @@ export function CustomerDetailPage({ id, tab, setTab }: Props) {
           >
             {t.label}
             {t.count !== undefined ? <span className="tab-count">{t.count}</span> : null}
+            {t.id === 'details' && unsaved ? (
+              <span className="tab-unsaved" title="Unsaved changes" data-testid="unsaved-dot">
+                <span aria-hidden="true">•</span>
+                <span className="sr-only"> (unsaved changes)</span>
+              </span>
+            ) : null}
             {t.id === 'tax' && expiredCerts > 0 ? (
               <span className="tab-count tab-count-danger" title="Expired certificates">
                 !
@@ -183,7 +245,7 @@ export function CustomerDetailPage({ id, tab, setTab }: Props) {
         ))}
       </div>
 
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
+      <div className="tabpanel">
         {isStale ? (
           <div className="alert alert-error" role="alert">
             {errorMessage(update.error)}{' '}
@@ -199,32 +261,19 @@ export function CustomerDetailPage({ id, tab, setTab }: Props) {
             </button>
           </div>
         ) : null}
-        {tab === 'details' ? (
-          <Section title={editable ? 'Edit customer' : 'Customer'}>
-            <CustomerForm
-              key={`${c.id}-${c.version}-${c.updatedAt}`}
-              customer={c}
-              baseCurrency={user.organization.baseCurrency}
-              readOnly={!editable}
-              submitLabel="Save changes"
-              pending={update.isPending}
-              error={isStale ? null : update.error}
-              savedAt={savedAt}
-              onSubmit={(body) => update.mutate({ ...body, version: c.version })}
-            />
-          </Section>
-        ) : null}
-        {tab === 'contacts' ? <ContactsSection customer={c} editable={editable} /> : null}
-        {tab === 'addresses' ? <AddressesSection customer={c} editable={editable} /> : null}
-        {tab === 'tax' ? <TaxCertificatesSection customer={c} editable={editable} /> : null}
-        {tab === 'credit' ? <CreditReferencesSection customer={c} editable={editable} /> : null}
-        {tab === 'notes' ? <NotesSection customerId={c.id} editable={editable} /> : null}
-        {tab === 'history' ? (
-          <>
-            <StatusHistorySection customer={c} />
-            <AuditSection customerId={c.id} />
-          </>
-        ) : null}
+        {panels.map(({ id: pid, render }) =>
+          visited.has(pid) || pid === tab ? (
+            <div
+              key={pid}
+              role="tabpanel"
+              id={`panel-${pid}`}
+              aria-labelledby={`tab-${pid}`}
+              hidden={pid !== tab}
+            >
+              {render()}
+            </div>
+          ) : null,
+        )}
       </div>
     </div>
   );

@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import * as api from '../api.ts';
 import type { ImportResult } from '../api.ts';
 import { useCanManage } from '../auth.ts';
-import { formatBytes } from '../format.ts';
+import { CURRENCIES, formatBytes } from '../format.ts';
 import { Badge, ErrorBanner, Section, useIdempotencyKey } from '../components/ui.tsx';
 
 interface ColumnHelp {
@@ -55,6 +55,83 @@ export const IMPORT_COLUMNS: { group: string; columns: ColumnHelp[] }[] = [
   },
 ];
 
+const ALL_FIELDS = IMPORT_COLUMNS.flatMap((g) => g.columns.map((c) => c.name));
+
+/** Splits one CSV line on the delimiter, honouring double quotes. */
+function splitCsvLine(line: string, delimiter: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') {
+        quoted = false;
+      } else {
+        cur += ch;
+      }
+    } else if (ch === '"') {
+      quoted = true;
+    } else if (ch === delimiter) {
+      out.push(cur);
+      cur = '';
+    } else {
+      cur += ch;
+    }
+  }
+  out.push(cur);
+  return out;
+}
+
+/** The header row of a CSV file (BOM stripped; delimiter `,`, `;` or tab, whichever is used). */
+export async function readCsvHeaders(file: File): Promise<string[]> {
+  const text = (await file.slice(0, 64 * 1024).text()).replace(/^\uFEFF/, '');
+  // The first line, ignoring line breaks inside quotes.
+  let end = text.length;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) {
+      end = i;
+      break;
+    }
+  }
+  const line = text.slice(0, end);
+  const counts = [',', ';', '\t'].map((d) => ({ d, n: splitCsvLine(line, d).length }));
+  const best = counts.reduce((a, b) => (b.n > a.n ? b : a));
+  return splitCsvLine(line, best.d)
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+}
+
+const isUnknownColumn = (e: { line: number; message: string }) =>
+  e.line === 1 && e.message.startsWith('Unknown column');
+
+function csvCell(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** Saves the error list as a CSV file, built in the browser. */
+function downloadErrorsCsv(result: ImportResult, fileName: string | undefined): void {
+  const lines = [
+    'line,field,message',
+    ...result.errors.map((e) => [String(e.line), e.field ?? '', e.message].map(csvCell).join(',')),
+  ];
+  const blob = new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${(fileName ?? 'import').replace(/\.[^.]+$/, '')}-errors.csv`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 export function ImportPage() {
   const canImport = useCanManage();
   const qc = useQueryClient();
@@ -62,18 +139,55 @@ export function ImportPage() {
   const [partial, setPartial] = useState(false);
   const [result, setResult] = useState<ImportResult | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
+  // Column mapping, shown once a dry run finds columns it does not know.
+  const [csvHeaders, setCsvHeaders] = useState<string[] | null>(null);
+  const [unknownHeaders, setUnknownHeaders] = useState<string[]>([]);
+  const [mapping, setMapping] = useState<Record<string, string>>({});
+  const [defaultCurrency, setDefaultCurrency] = useState('');
+  const [defaultTerms, setDefaultTerms] = useState('');
   const idem = useIdempotencyKey();
+
+  useEffect(() => {
+    let live = true;
+    setCsvHeaders(null);
+    if (file && !/\.xlsx$/i.test(file.name)) {
+      readCsvHeaders(file).then(
+        (h) => live && setCsvHeaders(h),
+        () => live && setCsvHeaders(null),
+      );
+    }
+    return () => {
+      live = false;
+    };
+  }, [file]);
 
   const run = useMutation({
     mutationFn: ({ f, dry }: { f: File; dry: boolean }) => {
       const mode = partial ? 'partial' : 'all_or_nothing';
-      const key = idem.keyFor({ name: f.name, size: f.size, modified: f.lastModified, dry, mode });
-      return api.importCustomers(f, dry, key, mode);
+      const chosen = Object.fromEntries(Object.entries(mapping).filter(([, v]) => v !== ''));
+      const options = {
+        mapping: chosen,
+        defaultCurrency: defaultCurrency.trim().toUpperCase() || undefined,
+        defaultTerms: defaultTerms.trim() || undefined,
+      };
+      const key = idem.keyFor({
+        name: f.name,
+        size: f.size,
+        modified: f.lastModified,
+        dry,
+        mode,
+        options,
+      });
+      return api.importCustomers(f, dry, key, mode, options);
     },
     onMutate: () => setResult(null),
     onSuccess: async (res) => {
       idem.reset();
       setResult(res);
+      const unknown = res.errors.filter(isUnknownColumn).map((e) => e.field ?? '');
+      if (unknown.length > 0) {
+        setUnknownHeaders((prev) => [...new Set([...prev, ...unknown.filter((h) => h)])]);
+      }
       if (!res.dryRun) await qc.invalidateQueries({ queryKey: ['customers'] });
     },
   });
@@ -81,6 +195,12 @@ export function ImportPage() {
   function start(dry: boolean) {
     if (!file) {
       setFileError('Choose a CSV or XLSX file first');
+      return;
+    }
+    if (file.size > api.IMPORT_MAX_BYTES) {
+      setFileError(
+        `This file is ${formatBytes(file.size)}; the limit is ${formatBytes(api.IMPORT_MAX_BYTES)}. Split it into smaller files.`,
+      );
       return;
     }
     run.mutate({ f: file, dry });
@@ -117,9 +237,16 @@ export function ImportPage() {
                     accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                     aria-describedby={fileError ? 'import-file-err' : undefined}
                     onChange={(e) => {
-                      setFile(e.target.files?.[0] ?? null);
-                      setFileError(null);
+                      const f = e.target.files?.[0] ?? null;
+                      setFile(f);
+                      setFileError(
+                        f && f.size > api.IMPORT_MAX_BYTES
+                          ? `This file is ${formatBytes(f.size)}; the limit is ${formatBytes(api.IMPORT_MAX_BYTES)}. Split it into smaller files.`
+                          : null,
+                      );
                       setResult(null);
+                      setUnknownHeaders([]);
+                      setMapping({});
                       run.reset();
                     }}
                   />
@@ -127,13 +254,33 @@ export function ImportPage() {
                     <div className="field-hint">
                       {file.name} · {formatBytes(file.size)}
                     </div>
-                  ) : null}
+                  ) : (
+                    <div className="field-hint">
+                      Up to {formatBytes(api.IMPORT_MAX_BYTES)} (about 100,000 rows)
+                    </div>
+                  )}
                   {fileError ? (
                     <div className="field-error" id="import-file-err" role="alert">
                       {fileError}
                     </div>
                   ) : null}
                 </div>
+                {unknownHeaders.length > 0 ? (
+                  <ColumnMapping
+                    headers={
+                      csvHeaders && csvHeaders.length > 0
+                        ? [...new Set([...csvHeaders, ...unknownHeaders])]
+                        : unknownHeaders
+                    }
+                    unknown={unknownHeaders}
+                    mapping={mapping}
+                    onChange={(h, v) => setMapping((m) => ({ ...m, [h]: v }))}
+                    defaultCurrency={defaultCurrency}
+                    setDefaultCurrency={setDefaultCurrency}
+                    defaultTerms={defaultTerms}
+                    setDefaultTerms={setDefaultTerms}
+                  />
+                ) : null}
                 <label className="check">
                   <input
                     type="checkbox"
@@ -167,7 +314,7 @@ export function ImportPage() {
           </Section>
 
           {run.error ? <ErrorBanner error={run.error} /> : null}
-          {result ? <ImportResultView result={result} /> : null}
+          {result ? <ImportResultView result={result} fileName={file?.name} /> : null}
         </div>
 
         <aside>
@@ -218,7 +365,123 @@ export function ImportPage() {
   );
 }
 
-function ImportResultView({ result }: { result: ImportResult }) {
+function ColumnMapping({
+  headers,
+  unknown,
+  mapping,
+  onChange,
+  defaultCurrency,
+  setDefaultCurrency,
+  defaultTerms,
+  setDefaultTerms,
+}: {
+  headers: string[];
+  unknown: string[];
+  mapping: Record<string, string>;
+  onChange: (header: string, value: string) => void;
+  defaultCurrency: string;
+  setDefaultCurrency: (v: string) => void;
+  defaultTerms: string;
+  setDefaultTerms: (v: string) => void;
+}) {
+  return (
+    <fieldset className="form-group column-mapping">
+      <legend>Column mapping</legend>
+      <p className="small muted">
+        Some columns were not recognised. Choose the field each file column holds, or ignore it,
+        then run the dry run again.
+      </p>
+      <table className="data-table compact" aria-label="Column mapping">
+        <thead>
+          <tr>
+            <th scope="col">File column</th>
+            <th scope="col">Field</th>
+          </tr>
+        </thead>
+        <tbody>
+          {headers.map((h) => {
+            const isUnknown = unknown.includes(h);
+            const id = `map-${h}`;
+            return (
+              <tr key={h} data-testid="mapping-row">
+                <td>
+                  <label htmlFor={id}>
+                    <code>{h}</code>
+                  </label>
+                  {isUnknown ? (
+                    <>
+                      {' '}
+                      <Badge tone="warn">Unknown</Badge>
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  <select
+                    id={id}
+                    aria-label={`Field for column ${h}`}
+                    value={mapping[h] ?? ''}
+                    onChange={(e) => onChange(h, e.target.value)}
+                  >
+                    <option value="">{isUnknown ? '— Choose —' : '(automatic)'}</option>
+                    <option value="ignore">Ignore this column</option>
+                    {ALL_FIELDS.map((f) => (
+                      <option key={f} value={f}>
+                        {f}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <div className="grid grid-2">
+        <div className="field">
+          <label htmlFor="import-default-currency">Default currency</label>
+          <input
+            id="import-default-currency"
+            className="mono upper"
+            list="import-currencies"
+            maxLength={3}
+            value={defaultCurrency}
+            onChange={(e) => setDefaultCurrency(e.target.value)}
+          />
+          <datalist id="import-currencies">
+            {CURRENCIES.map((c) => (
+              <option key={c} value={c} />
+            ))}
+          </datalist>
+          <div className="field-hint">For rows without a currency</div>
+        </div>
+        <div className="field">
+          <label htmlFor="import-default-terms">Default payment terms</label>
+          <input
+            id="import-default-terms"
+            className="mono"
+            maxLength={20}
+            value={defaultTerms}
+            onChange={(e) => setDefaultTerms(e.target.value)}
+          />
+          <div className="field-hint">A payment-terms code, e.g. NET30</div>
+        </div>
+      </div>
+    </fieldset>
+  );
+}
+
+const ERRORS_PER_PAGE = 100;
+
+function ImportResultView({
+  result,
+  fileName,
+}: {
+  result: ImportResult;
+  fileName?: string | undefined;
+}) {
+  const [page, setPage] = useState(0);
+  const pages = Math.max(1, Math.ceil(result.errors.length / ERRORS_PER_PAGE));
+  const shown = result.errors.slice(page * ERRORS_PER_PAGE, (page + 1) * ERRORS_PER_PAGE);
   const title = result.dryRun
     ? 'Dry run result'
     : result.rejected
@@ -260,10 +523,19 @@ function ImportResultView({ result }: { result: ImportResult }) {
       </dl>
       {result.errors.length > 0 ? (
         <>
-          <p className="small muted">
-            Line 1 is the header row. Fix these rows and run again
-            {result.rejected ? '; nothing was saved.' : '.'}
-          </p>
+          <div className="toolbar">
+            <p className="small muted">
+              Line 1 is the header row. Fix these rows and run again
+              {result.rejected ? '; nothing was saved.' : '.'}
+            </p>
+            <button
+              type="button"
+              className="btn btn-sm"
+              onClick={() => downloadErrorsCsv(result, fileName)}
+            >
+              Download errors as CSV
+            </button>
+          </div>
           <table className="data-table" aria-label="Import errors">
             <thead>
               <tr>
@@ -275,7 +547,7 @@ function ImportResultView({ result }: { result: ImportResult }) {
               </tr>
             </thead>
             <tbody>
-              {result.errors.map((e, i) => (
+              {shown.map((e, i) => (
                 <tr key={`${e.line}-${e.field ?? ''}-${i}`} data-testid="import-error-row">
                   <td className="num">{e.line}</td>
                   <td>{e.field ? <code>{e.field}</code> : <span className="muted">—</span>}</td>
@@ -284,6 +556,31 @@ function ImportResultView({ result }: { result: ImportResult }) {
               ))}
             </tbody>
           </table>
+          {pages > 1 ? (
+            <div className="pager" aria-label="Error pages">
+              <button
+                type="button"
+                className="btn btn-sm"
+                disabled={page === 0}
+                onClick={() => setPage((p) => p - 1)}
+              >
+                ‹ Previous
+              </button>
+              <span className="small" data-testid="error-page">
+                Errors {page * ERRORS_PER_PAGE + 1}–
+                {Math.min(result.errors.length, (page + 1) * ERRORS_PER_PAGE)} of{' '}
+                {result.errors.length}
+              </span>
+              <button
+                type="button"
+                className="btn btn-sm"
+                disabled={page >= pages - 1}
+                onClick={() => setPage((p) => p + 1)}
+              >
+                Next ›
+              </button>
+            </div>
+          ) : null}
         </>
       ) : result.dryRun ? (
         <p className="ok-text">No errors. Choose Import to save these changes.</p>

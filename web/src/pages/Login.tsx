@@ -3,10 +3,11 @@ import type { FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import * as api from '../api.ts';
-import { meQueryKey } from '../auth.ts';
+import { markSessionExpired, meQueryKey, safeRedirect, wasSessionExpired } from '../auth.ts';
 import { ErrorBanner, Field } from '../components/ui.tsx';
 
-export function LoginPage() {
+export function LoginPage({ redirect }: { redirect?: string | undefined }) {
+  const [expired] = useState(() => wasSessionExpired());
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState(false);
@@ -18,7 +19,9 @@ export function LoginPage() {
     onSuccess: async (user) => {
       queryClient.clear();
       queryClient.setQueryData(meQueryKey, user);
-      await navigate({ to: '/customers' });
+      markSessionExpired(false);
+      // Back to where the session ran out: same-origin relative paths only.
+      await navigate({ href: safeRedirect(redirect) });
     },
   });
 
@@ -43,6 +46,11 @@ export function LoginPage() {
         </div>
         <h1 id="login-title">Sign in</h1>
         <p className="muted">Accounts receivable and collections</p>
+        {expired && !mutation.error ? (
+          <div className="alert alert-info" role="status" data-testid="session-expired">
+            Your session expired; sign in again.
+          </div>
+        ) : null}
         {mutation.error ? <ErrorBanner error={mutation.error} /> : null}
         {missing ? (
           <div className="alert alert-error" role="alert">
