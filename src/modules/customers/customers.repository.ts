@@ -198,6 +198,28 @@ export async function findCustomerIdBy(
   return q.executeTakeFirst();
 }
 
+/** The two child lists a new customer may be created with (for its audit entry). */
+export async function loadContactsAndAddresses(db: Kysely<DB>, orgId: string, customerId: string) {
+  const [contacts, addresses] = await Promise.all([
+    db
+      .selectFrom('customer_contacts')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('customer_id', '=', customerId)
+      .orderBy('is_primary', 'desc')
+      .orderBy('name')
+      .execute(),
+    db
+      .selectFrom('customer_addresses')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('customer_id', '=', customerId)
+      .orderBy('created_at')
+      .execute(),
+  ]);
+  return { contacts, addresses };
+}
+
 export async function loadChildren(db: Kysely<DB>, orgId: string, customerId: string) {
   const [contacts, addresses, certificates, references, history, parent] = await Promise.all([
     db

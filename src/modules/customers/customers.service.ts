@@ -301,11 +301,14 @@ export async function createCustomer(
   await insertStatusHistory(ctx, id, null, status, input.statusReason ?? 'account opened');
   for (const contact of input.contacts ?? []) await insertContact(ctx, id, contact);
   for (const address of input.addresses ?? []) await insertAddress(ctx, id, address);
-  const children = await repo.loadChildren(db, actor.orgId, id);
+  const hasChildren = (input.contacts?.length ?? 0) + (input.addresses?.length ?? 0) > 0;
+  const children = hasChildren
+    ? await repo.loadContactsAndAddresses(db, actor.orgId, id)
+    : undefined;
   const after = {
     ...(await snapshot(db, actor.orgId, id)),
-    contacts: children.contacts.map(contactDto),
-    addresses: children.addresses.map(addressDto),
+    contacts: children?.contacts.map(contactDto) ?? [],
+    addresses: children?.addresses.map(addressDto) ?? [],
   };
   await recordAudit(db, actor, now, [
     { entityType: 'customer', entityId: id, action: 'create', after },
