@@ -33,20 +33,21 @@ async function requireCustomer(ctx: Ctx, customerId: string) {
   return row;
 }
 
+/** One child record of the customer, read with its own list's query (404 when absent). */
 async function loadChild(ctx: Ctx, customerId: string, table: ChildTable, id: string) {
-  const children = await repo.loadChildren(ctx.db, ctx.actor.orgId, customerId);
-  const list = {
-    customer_contacts: children.contacts,
-    customer_addresses: children.addresses,
-    tax_certificates: children.certificates,
-    credit_references: children.references,
+  const { db, actor } = ctx;
+  const query = {
+    customer_contacts: repo.contactsOf,
+    customer_addresses: repo.addressesOf,
+    tax_certificates: repo.certificatesOf,
+    credit_references: repo.referencesOf,
   }[table];
-  const found = (list as Array<{ id: string }>).find((c) => c.id === id);
+  const [found] = await query(db, actor.orgId, customerId, id);
   if (!found)
     throw new NotFoundError(
       `${ENTITY[table].replace('_', ' ')} ${id} not found on customer ${customerId}`,
     );
-  return { found, children };
+  return { found };
 }
 
 async function audit(

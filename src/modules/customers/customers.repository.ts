@@ -198,63 +198,69 @@ export async function findCustomerIdBy(
   return q.executeTakeFirst();
 }
 
+/**
+ * One child list of a customer, or (with `id`) just that record: the same query serves the
+ * detail page, the audit snapshot of a new customer and the edit of one record.
+ */
+export function contactsOf(db: Kysely<DB>, orgId: string, customerId: string, id?: string) {
+  let q = db
+    .selectFrom('customer_contacts')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('customer_id', '=', customerId);
+  if (id !== undefined) q = q.where('id', '=', id);
+  return q.orderBy('is_primary', 'desc').orderBy('name').execute();
+}
+
+export function addressesOf(db: Kysely<DB>, orgId: string, customerId: string, id?: string) {
+  let q = db
+    .selectFrom('customer_addresses')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('customer_id', '=', customerId);
+  if (id !== undefined) q = q.where('id', '=', id);
+  return q.orderBy('created_at').execute();
+}
+
+export function certificatesOf(db: Kysely<DB>, orgId: string, customerId: string, id?: string) {
+  let q = db
+    .selectFrom('tax_certificates as t')
+    .leftJoin('documents as d', (j) =>
+      j.onRef('d.id', '=', 't.document_id').onRef('d.org_id', '=', 't.org_id'),
+    )
+    .selectAll('t')
+    .select(['d.filename as document_filename'])
+    .where('t.org_id', '=', orgId)
+    .where('t.customer_id', '=', customerId);
+  if (id !== undefined) q = q.where('t.id', '=', id);
+  return q.orderBy('t.jurisdiction').execute();
+}
+
+export function referencesOf(db: Kysely<DB>, orgId: string, customerId: string, id?: string) {
+  let q = db
+    .selectFrom('credit_references')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('customer_id', '=', customerId);
+  if (id !== undefined) q = q.where('id', '=', id);
+  return q.orderBy('created_at').execute();
+}
+
 /** The two child lists a new customer may be created with (for its audit entry). */
 export async function loadContactsAndAddresses(db: Kysely<DB>, orgId: string, customerId: string) {
   const [contacts, addresses] = await Promise.all([
-    db
-      .selectFrom('customer_contacts')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('customer_id', '=', customerId)
-      .orderBy('is_primary', 'desc')
-      .orderBy('name')
-      .execute(),
-    db
-      .selectFrom('customer_addresses')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('customer_id', '=', customerId)
-      .orderBy('created_at')
-      .execute(),
+    contactsOf(db, orgId, customerId),
+    addressesOf(db, orgId, customerId),
   ]);
   return { contacts, addresses };
 }
 
 export async function loadChildren(db: Kysely<DB>, orgId: string, customerId: string) {
   const [contacts, addresses, certificates, references, history, parent] = await Promise.all([
-    db
-      .selectFrom('customer_contacts')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('customer_id', '=', customerId)
-      .orderBy('is_primary', 'desc')
-      .orderBy('name')
-      .execute(),
-    db
-      .selectFrom('customer_addresses')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('customer_id', '=', customerId)
-      .orderBy('created_at')
-      .execute(),
-    db
-      .selectFrom('tax_certificates as t')
-      .leftJoin('documents as d', (j) =>
-        j.onRef('d.id', '=', 't.document_id').onRef('d.org_id', '=', 't.org_id'),
-      )
-      .selectAll('t')
-      .select(['d.filename as document_filename'])
-      .where('t.org_id', '=', orgId)
-      .where('t.customer_id', '=', customerId)
-      .orderBy('t.jurisdiction')
-      .execute(),
-    db
-      .selectFrom('credit_references')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('customer_id', '=', customerId)
-      .orderBy('created_at')
-      .execute(),
+    contactsOf(db, orgId, customerId),
+    addressesOf(db, orgId, customerId),
+    certificatesOf(db, orgId, customerId),
+    referencesOf(db, orgId, customerId),
     db
       .selectFrom('customer_status_history')
       .selectAll()
