@@ -526,4 +526,3 @@ export async function orgTimeZone(db: Kysely<DB>, orgId: string): Promise<string
   return org.time_zone;
 }
 
-export { ValidationError };
