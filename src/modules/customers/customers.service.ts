@@ -525,4 +525,3 @@ export async function orgTimeZone(db: Kysely<DB>, orgId: string): Promise<string
     .executeTakeFirstOrThrow();
   return org.time_zone;
 }
-
