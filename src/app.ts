@@ -5,9 +5,11 @@ import { buildServer, type RouteModule, type ServerOptions } from './http/server
 import type { App } from './http/types.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { authRoutes } from './modules/auth/index.ts';
+import { billingRoutes } from './modules/billing/index.ts';
 import { customersRoutes } from './modules/customers/index.ts';
 import { documentsRoutes } from './modules/documents/index.ts';
 import { importsRoutes } from './modules/imports/index.ts';
+import { ensureAllChartsOfAccounts, ledgerRoutes } from './modules/ledger/index.ts';
 import { organizationsRoutes } from './modules/organizations/index.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 
@@ -18,6 +20,8 @@ export const ROUTE_MODULES: RouteModule[] = [
   customersRoutes,
   documentsRoutes,
   importsRoutes,
+  billingRoutes,
+  ledgerRoutes,
   auditRoutes,
 ];
 
@@ -39,6 +43,8 @@ export async function createRuntime(
   const clock = options.clock ?? systemClock;
   try {
     await migrate(database.db);
+    // organizations created before the ledger existed get their chart of accounts
+    await ensureAllChartsOfAccounts(database.db);
     const app = await buildServer({ db: database.db, clock, config }, ROUTE_MODULES, options);
     return {
       app,

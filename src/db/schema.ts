@@ -18,6 +18,9 @@ export interface OrganizationsTable {
   slug: string;
   time_zone: Generated<string>;
   base_currency: Generated<string>;
+  closed_through: DateString | null;
+  remit_to: string | null;
+  invoice_footer: string | null;
   created_at: CreatedAt;
 }
 
@@ -213,6 +216,158 @@ export interface CustomerStatusHistoryTable {
   changed_at: Timestamp;
 }
 
+export type AccountRole =
+  | 'ar_control'
+  | 'cash'
+  | 'undeposited_funds'
+  | 'unapplied_cash'
+  | 'customer_deposits'
+  | 'sales_tax_payable'
+  | 'revenue'
+  | 'discounts_allowed'
+  | 'bad_debt_expense'
+  | 'fx_gain_loss';
+export type AccountType = 'asset' | 'liability' | 'equity' | 'revenue' | 'expense';
+
+export interface AccountsTable {
+  id: string;
+  org_id: string;
+  code: string;
+  name: string;
+  type: AccountType;
+  role: AccountRole | null;
+  gl_code: string | null;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface NumberSequencesTable {
+  org_id: string;
+  series: string;
+  prefix: string;
+  width: Generated<number>;
+  next_value: Generated<bigint>;
+}
+
+export type ArDocumentKind =
+  'invoice' | 'credit_memo' | 'debit_memo' | 'adjustment' | 'write_off' | 'refund';
+export type ArDocumentState = 'draft' | 'posted' | 'voided';
+type Minor = ColumnType<bigint, bigint, bigint>;
+
+export interface ArDocumentsTable {
+  id: string;
+  org_id: string;
+  customer_id: string;
+  kind: ArDocumentKind;
+  state: ArDocumentState;
+  number: string | null;
+  currency: string;
+  issue_date: DateString;
+  due_date: DateString | null;
+  terms_code: string | null;
+  discount_date: DateString | null;
+  discount_minor: ColumnType<bigint, bigint | undefined, bigint>;
+  subtotal_minor: ColumnType<bigint, bigint | undefined, bigint>;
+  tax_minor: ColumnType<bigint, bigint | undefined, bigint>;
+  amount_minor: Minor;
+  open_minor: Minor;
+  tax_jurisdiction: string | null;
+  tax_exempt_certificate_id: string | null;
+  po_number: string | null;
+  sales_order_ref: string | null;
+  external_id: string | null;
+  reason: string | null;
+  memo: string | null;
+  related_document_id: string | null;
+  offset_account_id: string | null;
+  refund_method: string | null;
+  refund_reference: string | null;
+  written_off: Generated<boolean>;
+  opening_balance: Generated<boolean>;
+  posted_at: Timestamp | null;
+  voided_date: DateString | null;
+  void_reason: string | null;
+  created_by_name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ArDocumentLinesTable {
+  org_id: string;
+  document_id: string;
+  line_no: number;
+  description: string;
+  /** exact decimal strings (numeric columns) */
+  quantity: string;
+  unit_price: string;
+  tax_rate: ColumnType<string, string | undefined, string>;
+  amount_minor: Minor;
+  tax_minor: Minor;
+  account_id: string;
+}
+
+export interface JournalEntriesTable {
+  id: string;
+  org_id: string;
+  seq: Generated<bigint>;
+  effective_date: DateString;
+  recorded_at: Timestamp;
+  currency: string;
+  kind: string;
+  description: string;
+  document_id: string | null;
+  application_id: string | null;
+  reverses_entry_id: string | null;
+  actor_name: string;
+}
+
+export interface JournalLinesTable {
+  org_id: string;
+  entry_id: string;
+  line_no: number;
+  effective_date: DateString;
+  currency: string;
+  account_id: string;
+  debit_minor: ColumnType<bigint, bigint | undefined, bigint>;
+  credit_minor: ColumnType<bigint, bigint | undefined, bigint>;
+  customer_id: string | null;
+  document_id: string | null;
+  memo: string | null;
+}
+
+export interface ArApplicationsTable {
+  id: string;
+  org_id: string;
+  debit_document_id: string;
+  credit_document_id: string;
+  amount_minor: Minor;
+  effective_date: DateString;
+  reverses_application_id: string | null;
+  reason: string | null;
+  actor_name: string;
+  created_at: Timestamp;
+}
+
+export type EmailStatus = 'outbox' | 'sending' | 'sent' | 'failed';
+
+export interface EmailMessagesTable {
+  id: string;
+  org_id: string;
+  status: EmailStatus;
+  to_addresses: string[];
+  cc_addresses: ColumnType<string[], string[] | undefined, string[]>;
+  subject: string;
+  body_text: string;
+  attachment_name: string | null;
+  attachment: Buffer | Uint8Array | null;
+  document_id: string | null;
+  customer_id: string | null;
+  error: string | null;
+  created_by_name: string;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -230,7 +385,18 @@ export interface DB {
   credit_references: CreditReferencesTable;
   customer_notes: CustomerNotesTable;
   customer_status_history: CustomerStatusHistoryTable;
+  accounts: AccountsTable;
+  number_sequences: NumberSequencesTable;
+  ar_documents: ArDocumentsTable;
+  ar_document_lines: ArDocumentLinesTable;
+  journal_entries: JournalEntriesTable;
+  journal_lines: JournalLinesTable;
+  ar_applications: ArApplicationsTable;
+  email_messages: EmailMessagesTable;
 }
+
+export type ArDocument = Selectable<ArDocumentsTable>;
+export type Account = Selectable<AccountsTable>;
 
 export type Customer = Selectable<CustomersTable>;
 export type NewCustomer = Insertable<CustomersTable>;

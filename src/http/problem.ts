@@ -53,7 +53,13 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
     .send({ ...p, requestId: reply.request.id });
 }
 
-type PgError = { code?: string; constraint?: string; detail?: string };
+type PgError = {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+  hint?: string;
+  message?: string;
+};
 
 /** Maps every error to problem+json once; unknown errors become a 500 without internals. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
@@ -84,6 +90,23 @@ function databaseProblem(e: PgError): Problem | undefined {
         'invalid_reference',
         'A referenced record does not exist in this organization',
       );
+    case '23514':
+      // the open-balance checks on ar_documents: an application larger than what is open
+      if (e.constraint?.startsWith('ar_documents_')) {
+        return problem(
+          422,
+          'exceeds_open_balance',
+          'The amount is more than the open balance of the document',
+        );
+      }
+      return problem(422, 'rule_violated', 'A value breaks a rule of the data');
+    case 'P0001':
+      // ledger rules enforced by triggers; the hint names the rule (see 0002_ledger.sql)
+      if (e.hint === 'period_closed') return problem(422, 'period_closed', e.message ?? '');
+      return undefined;
+    case '40001':
+    case '40P01':
+      return problem(409, 'concurrent_update', 'Another change got there first; try again');
     case '22003':
       return problem(400, 'value_out_of_range', 'A number in the request is out of range');
     case '22001':

@@ -47,6 +47,17 @@ function bodyFor(method: string, url: string): unknown {
       type: 'net',
       netDays: 10,
     };
+  if (url === '/api/v1/invoices/:id')
+    return {
+      customerId: '0190a0a0-0000-7000-8000-000000000000',
+      issueDate: '2026-10-01',
+      currency: 'EUR',
+      lines: [{ description: 'x', quantity: '1', unitPrice: '1' }],
+    };
+  if (url.endsWith('/void') || url.endsWith('/write-off')) return { reason: 'intrusion' };
+  if (url.endsWith('/applications'))
+    return { invoiceId: '0190a0a0-0000-7000-8000-000000000000', amount: '1.00' };
+  if (url === '/api/v1/ledger/accounts/:code') return { name: 'Hijacked' };
   return method === 'GET' || method === 'DELETE' ? undefined : {};
 }
 
@@ -57,6 +68,7 @@ describe.each(databaseKinds())('security on %s', (kind) => {
   let aCustomer: Detail;
   let aDocumentId: string;
   let aApiKeyId: string;
+  const aLedger = { invoice: '', draft: '', creditMemo: '', debitMemo: '', application: '' };
 
   beforeAll(async () => {
     server = await startTestServer({ kind, demo: false });
@@ -90,6 +102,44 @@ describe.each(databaseKinds())('security on %s', (kind) => {
         role: 'viewer',
       })
     ).body.id;
+    const invoice = await a.clients.manager.post<{ id: string }>('/api/v1/invoices', {
+      customerId: aCustomer.id,
+      issueDate: '2026-10-01',
+      currency: 'EUR',
+      lines: [{ description: 'Consulting', quantity: '2', unitPrice: '100.00' }],
+    });
+    expect(invoice.status).toBe(201);
+    aLedger.invoice = invoice.body.id;
+    const draft = await a.clients.manager.post<{ id: string }>('/api/v1/invoices', {
+      customerId: aCustomer.id,
+      issueDate: '2026-10-01',
+      currency: 'EUR',
+      draft: true,
+      lines: [{ description: 'Draft', quantity: '1', unitPrice: '1.00' }],
+    });
+    aLedger.draft = draft.body.id;
+    const memo = await a.clients.manager.post<{ id: string; applications: Array<{ id: string }> }>(
+      '/api/v1/credit-memos',
+      { customerId: aCustomer.id, invoiceId: invoice.body.id, amount: '10.00', reason: 'x' },
+    );
+    aLedger.creditMemo = memo.body.id;
+    aLedger.application = memo.body.applications[0]!.id;
+    aLedger.debitMemo = (
+      await a.clients.manager.post<{ id: string }>('/api/v1/debit-memos', {
+        customerId: aCustomer.id,
+        amount: '5.00',
+        reason: 'x',
+      })
+    ).body.id;
+    expect(
+      (
+        await a.clients.manager.post('/api/v1/ledger/accounts', {
+          code: '4100',
+          name: 'Alpha services',
+          type: 'revenue',
+        })
+      ).status,
+    ).toBe(201);
   });
   afterAll(() => server?.close());
 
@@ -105,7 +155,18 @@ describe.each(databaseKinds())('security on %s', (kind) => {
     if (url.startsWith('/api/v1/documents/')) id = aDocumentId;
     if (url.startsWith('/api/v1/api-keys/')) id = aApiKeyId;
     if (url.startsWith('/api/v1/users/')) id = a.users.viewer.id;
-    return url.replace(':id', id).replace(':childId', childByRoute[segment] ?? '');
+    if (url.startsWith('/api/v1/invoices/') || url.startsWith('/api/v1/ar-documents/'))
+      id =
+        url === '/api/v1/invoices/:id/post' || url === '/api/v1/invoices/:id'
+          ? aLedger.draft
+          : aLedger.invoice;
+    if (url.startsWith('/api/v1/credit-memos/')) id = aLedger.creditMemo;
+    if (url.startsWith('/api/v1/debit-memos/')) id = aLedger.debitMemo;
+    if (url.startsWith('/api/v1/applications/')) id = aLedger.application;
+    return url
+      .replace(':id', id)
+      .replace(':code', '4100')
+      .replace(':childId', childByRoute[segment] ?? '');
   }
 
   it('declares an access rule on every API route', () => {

@@ -7,6 +7,7 @@ import { ConflictError, DomainError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { insertUser } from '../auth/index.ts';
+import { ensureChartOfAccounts } from '../ledger/accounts.ts';
 
 export type TermsDefinition = {
   code: string;
@@ -93,6 +94,7 @@ export async function createOrganization(
       })),
     )
     .execute();
+  await ensureChartOfAccounts(db, id);
   await recordAudit(db, systemActor(id), now, [
     { entityType: 'organization', entityId: id, action: 'create', after: input },
   ]);

@@ -1,0 +1,1256 @@
+/**
+ * AR documents: invoices, credit and debit memos, adjustments, write-offs and refunds, and the
+ * applications between them. Every function runs inside the caller's transaction; every
+ * posting is a balanced journal entry written in that same transaction, and every change is
+ * audited. A posted amount is never edited: corrections are new documents or reversals.
+ */
+import type { Kysely } from 'kysely';
+import type { ArDocument, ArDocumentKind, DB } from '../../db/schema.ts';
+import { ACCESS, hasRole, type Actor } from '../../shared/actor.ts';
+import { compareDates, parseIsoDate, todayIn, type IsoDate } from '../../shared/dates.ts';
+import {
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  type FieldError,
+} from '../../shared/errors.ts';
+import { newId } from '../../shared/ids.ts';
+import { formatAmount, parseAmount } from '../../shared/money.ts';
+import { recordAudit } from '../audit/index.ts';
+import { accountsByRole, type AccountsByRole } from '../ledger/accounts.ts';
+import { assertPeriodOpen, postEntry, reverseEntry } from '../ledger/journal.ts';
+import { nextNumber } from '../ledger/numbering.ts';
+import { applicationPosting, documentLabel, documentPosting } from './posting.ts';
+import {
+  applyTerms,
+  priceLines,
+  withoutTax,
+  type LineInput,
+  type PricedDocument,
+} from './pricing.ts';
+
+export type Ctx = { db: Kysely<DB>; actor: Actor; now: Date };
+
+export type DocumentLineInput = LineInput & { accountCode?: string | undefined };
+
+export type InvoiceInput = {
+  customerId: string;
+  issueDate: string;
+  currency: string;
+  paymentTerms?: string | undefined;
+  /** overrides the due date the terms give (imports from an ERP carry their own) */
+  dueDate?: string | undefined;
+  lines: DocumentLineInput[];
+  taxJurisdiction?: string | null | undefined;
+  poNumber?: string | null | undefined;
+  salesOrderRef?: string | null | undefined;
+  externalId?: string | null | undefined;
+  memo?: string | null | undefined;
+  /** true keeps it a draft: no number, no posting */
+  draft?: boolean | undefined;
+};
+
+/** Credit and debit memos: `amount` alone, or `lines` priced like an invoice. */
+export type MemoInput = {
+  customerId: string;
+  invoiceId?: string | null | undefined;
+  amount?: string | undefined;
+  lines?: DocumentLineInput[] | undefined;
+  reason: string;
+  issueDate?: string | undefined;
+  currency?: string | undefined;
+  accountCode?: string | undefined;
+  externalId?: string | null | undefined;
+  memo?: string | null | undefined;
+};
+
+export type AdjustmentInput = {
+  documentId: string;
+  /** signed: negative lowers what the customer owes on the document, positive raises it */
+  amount: string;
+  reason: string;
+  date?: string | undefined;
+  accountCode?: string | undefined;
+};
+
+export type RefundInput = {
+  creditDocumentId: string;
+  amount: string;
+  reason: string;
+  date?: string | undefined;
+  method: string;
+  reference?: string | null | undefined;
+};
+
+export type ApplicationInput = {
+  creditDocumentId: string;
+  debitDocumentId: string;
+  amount: string;
+  date?: string | undefined;
+};
+
+/** Documents whose amount is positive (the customer owes) and negative (the customer is owed). */
+const DEBIT_KINDS: readonly ArDocumentKind[] = ['invoice', 'debit_memo', 'refund'];
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+// ---------------------------------------------------------------------------------------------
+
+export async function orgToday(ctx: Ctx): Promise<IsoDate> {
+  const org = await ctx.db
+    .selectFrom('organizations')
+    .select('time_zone')
+    .where('id', '=', ctx.actor.orgId)
+    .executeTakeFirstOrThrow();
+  return todayIn(org.time_zone, ctx.now);
+}
+
+export async function findDocument(
+  db: Kysely<DB>,
+  orgId: string,
+  id: string,
+  lock = false,
+): Promise<ArDocument | undefined> {
+  let query = db
+    .selectFrom('ar_documents')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', id);
+  if (lock) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+async function loadDocument(ctx: Ctx, id: string, what = 'Document', lock = false) {
+  const doc = await findDocument(ctx.db, ctx.actor.orgId, id, lock);
+  if (!doc) throw new NotFoundError(`${what} ${id} not found`);
+  return doc;
+}
+
+async function loadCustomer(ctx: Ctx, customerId: string) {
+  const customer = await ctx.db
+    .selectFrom('customers')
+    .select(['id', 'name', 'currency', 'payment_terms_code', 'status', 'account_number'])
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', customerId)
+    .executeTakeFirst();
+  if (!customer) {
+    throw new DomainError('unknown_customer', `Customer ${customerId} does not exist`, [
+      { path: 'customerId', message: 'no such customer' },
+    ]);
+  }
+  return customer;
+}
+
+function dateOf(text: string | undefined, field: string, fallback: IsoDate): IsoDate {
+  if (text === undefined) return fallback;
+  try {
+    return parseIsoDate(text);
+  } catch {
+    throw new ValidationError(`${field} must be a date YYYY-MM-DD`, [
+      { path: field, message: 'is not a valid date YYYY-MM-DD' },
+    ]);
+  }
+}
+
+function amountOf(text: string, currency: string, field: string): bigint {
+  try {
+    return parseAmount(text, currency);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new ValidationError(`${field}: ${message}`, [{ path: field, message }]);
+  }
+}
+
+function requireManager(actor: Actor, what: string) {
+  if (!hasRole(actor, ACCESS.manage)) {
+    throw new ForbiddenError(`Only a manager or an admin can ${what}`);
+  }
+}
+
+function requireReason(reason: string | undefined): string {
+  const trimmed = reason?.trim() ?? '';
+  if (!trimmed) {
+    throw new ValidationError('A reason is required', [{ path: 'reason', message: 'is required' }]);
+  }
+  return trimmed;
+}
+
+/** Revenue accounts the lines name (by code), defaulting to the revenue account. */
+async function lineAccounts(
+  ctx: Ctx,
+  lines: readonly DocumentLineInput[],
+  accounts: AccountsByRole,
+): Promise<string[]> {
+  const codes = [...new Set(lines.map((l) => l.accountCode).filter((c): c is string => !!c))];
+  const found =
+    codes.length === 0
+      ? []
+      : await ctx.db
+          .selectFrom('accounts')
+          .select(['id', 'code', 'type', 'active'])
+          .where('org_id', '=', ctx.actor.orgId)
+          .where('code', 'in', codes)
+          .execute();
+  const byCode = new Map(found.map((a) => [a.code, a]));
+  const errors: FieldError[] = [];
+  const ids = lines.map((l, i) => {
+    if (!l.accountCode) return accounts.revenue.id;
+    const account = byCode.get(l.accountCode);
+    if (!account || !account.active || account.type !== 'revenue') {
+      errors.push({ path: `lines.${i}.accountCode`, message: 'is not an active revenue account' });
+      return '';
+    }
+    return account.id;
+  });
+  if (errors.length) throw new ValidationError('Unknown revenue account', errors);
+  return ids;
+}
+
+async function offsetAccount(
+  ctx: Ctx,
+  code: string | undefined,
+  fallback: string,
+  allowed: readonly string[],
+): Promise<string> {
+  if (!code) return fallback;
+  const account = await ctx.db
+    .selectFrom('accounts')
+    .select(['id', 'type', 'active'])
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('code', '=', code)
+    .executeTakeFirst();
+  if (!account || !account.active || !allowed.includes(account.type)) {
+    throw new ValidationError(`Account ${code} cannot take this posting`, [
+      { path: 'accountCode', message: `must be an active ${allowed.join(' or ')} account` },
+    ]);
+  }
+  return account.id;
+}
+
+/** The valid tax-exemption certificate the customer holds for a jurisdiction, if any. */
+async function exemption(ctx: Ctx, customerId: string, jurisdiction: string | null, on: IsoDate) {
+  if (!jurisdiction) return undefined;
+  return ctx.db
+    .selectFrom('tax_certificates')
+    .select(['id', 'certificate_number'])
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('customer_id', '=', customerId)
+    .where((eb) => eb(eb.fn('upper', ['jurisdiction']), '=', jurisdiction.toUpperCase()))
+    .where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', on)]))
+    .executeTakeFirst();
+}
+
+/** The customer's billing jurisdiction ("US-TX") from their billing address. */
+async function billingJurisdiction(ctx: Ctx, customerId: string): Promise<string | null> {
+  const address = await ctx.db
+    .selectFrom('customer_addresses')
+    .select(['country', 'region'])
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('customer_id', '=', customerId)
+    .where('kind', '=', 'billing')
+    .orderBy('created_at')
+    .executeTakeFirst();
+  if (!address) return null;
+  return address.region ? `${address.country}-${address.region}`.toUpperCase() : address.country;
+}
+
+async function loadTerms(ctx: Ctx, code: string) {
+  const terms = await ctx.db
+    .selectFrom('payment_terms')
+    .selectAll()
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('code', '=', code)
+    .executeTakeFirst();
+  if (!terms || !terms.active) {
+    throw new DomainError('unknown_payment_terms', `Payment terms ${code} do not exist`, [
+      { path: 'paymentTerms', message: 'unknown or inactive payment terms' },
+    ]);
+  }
+  return terms;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invoices and memos with lines
+// ---------------------------------------------------------------------------------------------
+
+type PreparedDocument = {
+  row: Omit<
+    ArDocument,
+    'written_off' | 'opening_balance' | 'posted_at' | 'voided_date' | 'void_reason'
+  > & { opening_balance?: boolean };
+  lines: Array<{
+    line_no: number;
+    description: string;
+    quantity: string;
+    unit_price: string;
+    tax_rate: string;
+    amount_minor: bigint;
+    tax_minor: bigint;
+    account_id: string;
+  }>;
+};
+
+/** Validates and prices an invoice (or a debit memo's lines) without writing anything. */
+async function prepareInvoice(
+  ctx: Ctx,
+  input: InvoiceInput,
+  accounts: AccountsByRole,
+  id: string,
+): Promise<PreparedDocument> {
+  const customer = await loadCustomer(ctx, input.customerId);
+  if (customer.status === 'closed') {
+    throw new DomainError('customer_closed', `Customer ${customer.name} is closed`, [
+      { path: 'customerId', message: 'the customer is closed' },
+    ]);
+  }
+  if (input.currency !== customer.currency) {
+    throw new DomainError(
+      'currency_mismatch',
+      `Customer ${customer.name} is billed in ${customer.currency}, not ${input.currency}`,
+      [{ path: 'currency', message: `must be the customer's currency ${customer.currency}` }],
+    );
+  }
+  const issueDate = dateOf(input.issueDate, 'issueDate', await orgToday(ctx));
+  const terms = await loadTerms(ctx, input.paymentTerms ?? customer.payment_terms_code);
+  const jurisdiction =
+    input.taxJurisdiction?.trim().toUpperCase() || (await billingJurisdiction(ctx, customer.id));
+  const certificate = await exemption(ctx, customer.id, jurisdiction, issueDate);
+  const priced = priceLines(certificate ? withoutTax(input.lines) : input.lines, input.currency);
+  const accountIds = await lineAccounts(ctx, input.lines, accounts);
+  const termsResult = applyTerms(
+    issueDate,
+    {
+      type: terms.type,
+      netDays: terms.net_days,
+      discountBp: terms.discount_bp,
+      discountDays: terms.discount_days,
+    },
+    priced.totalMinor,
+  );
+  const dueDate = input.dueDate ? dateOf(input.dueDate, 'dueDate', issueDate) : termsResult.dueDate;
+  if (compareDates(dueDate, issueDate) < 0) {
+    throw new ValidationError('The due date is before the issue date', [
+      { path: 'dueDate', message: 'is before the issue date' },
+    ]);
+  }
+  return {
+    row: {
+      id,
+      org_id: ctx.actor.orgId,
+      customer_id: customer.id,
+      kind: 'invoice',
+      state: 'draft',
+      number: null,
+      currency: input.currency,
+      issue_date: issueDate,
+      due_date: dueDate,
+      terms_code: terms.code,
+      discount_date: termsResult.discountDate,
+      discount_minor: termsResult.discountMinor,
+      subtotal_minor: priced.subtotalMinor,
+      tax_minor: priced.taxMinor,
+      amount_minor: priced.totalMinor,
+      open_minor: 0n,
+      tax_jurisdiction: jurisdiction,
+      tax_exempt_certificate_id: certificate?.id ?? null,
+      po_number: input.poNumber?.trim() || null,
+      sales_order_ref: input.salesOrderRef?.trim() || null,
+      external_id: input.externalId?.trim() || null,
+      reason: null,
+      memo: input.memo?.trim() || null,
+      related_document_id: null,
+      offset_account_id: null,
+      refund_method: null,
+      refund_reference: null,
+      created_by_name: ctx.actor.name,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    },
+    lines: linesOf(priced, accountIds),
+  };
+}
+
+function linesOf(priced: PricedDocument, accountIds: string[]): PreparedDocument['lines'] {
+  return priced.lines.map((l, i) => ({
+    line_no: i + 1,
+    description: l.description,
+    quantity: l.quantity,
+    unit_price: l.unitPrice,
+    tax_rate: l.taxRate,
+    amount_minor: l.amountMinor,
+    tax_minor: l.taxMinor,
+    account_id: accountIds[i]!,
+  }));
+}
+
+async function assertExternalIdFree(
+  ctx: Ctx,
+  kind: ArDocumentKind,
+  externalId: string | null,
+  except?: string,
+) {
+  if (!externalId) return;
+  let query = ctx.db
+    .selectFrom('ar_documents')
+    .select(['id', 'number'])
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('kind', '=', kind)
+    .where('external_id', '=', externalId);
+  if (except) query = query.where('id', '<>', except);
+  const taken = await query.executeTakeFirst();
+  if (taken) {
+    throw new DomainError(
+      'duplicate_external_id',
+      `External id ${externalId} is already used by ${documentLabel(kind, taken.number)}`,
+      [{ path: 'externalId', message: 'is already used' }],
+    );
+  }
+}
+
+async function insertPrepared(ctx: Ctx, prepared: PreparedDocument) {
+  await ctx.db.insertInto('ar_documents').values(prepared.row).execute();
+  if (prepared.lines.length > 0) {
+    await ctx.db
+      .insertInto('ar_document_lines')
+      .values(
+        prepared.lines.map((l) => ({
+          ...l,
+          org_id: ctx.actor.orgId,
+          document_id: prepared.row.id,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Creates an invoice; unless `draft`, it is numbered and posted at once. Returns its id. */
+export async function createInvoice(ctx: Ctx, input: InvoiceInput): Promise<string> {
+  const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
+  const prepared = await prepareInvoice(ctx, input, accounts, newId());
+  await assertExternalIdFree(ctx, 'invoice', prepared.row.external_id);
+  await insertPrepared(ctx, prepared);
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    {
+      entityType: 'invoice',
+      entityId: prepared.row.id,
+      action: 'create',
+      after: auditView(prepared),
+    },
+  ]);
+  if (!input.draft) await postDocument(ctx, prepared.row.id, accounts);
+  return prepared.row.id;
+}
+
+/** Replaces a draft invoice's fields and lines. */
+export async function updateDraftInvoice(ctx: Ctx, id: string, input: InvoiceInput): Promise<void> {
+  const before = await loadDocument(ctx, id, 'Invoice', true);
+  if (before.kind !== 'invoice') throw new NotFoundError(`Invoice ${id} not found`);
+  if (before.state !== 'draft') {
+    throw new DomainError(
+      'not_a_draft',
+      `${documentLabel(before.kind, before.number)} is posted: correct it with a credit memo, a debit memo or a void`,
+    );
+  }
+  const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
+  const prepared = await prepareInvoice(ctx, input, accounts, id);
+  await assertExternalIdFree(ctx, 'invoice', prepared.row.external_id, id);
+  await ctx.db
+    .deleteFrom('ar_document_lines')
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('document_id', '=', id)
+    .execute();
+  const { created_at: _created, created_by_name: _by, ...changes } = prepared.row;
+  await ctx.db
+    .updateTable('ar_documents')
+    .set(changes)
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', id)
+    .execute();
+  await ctx.db
+    .insertInto('ar_document_lines')
+    .values(prepared.lines.map((l) => ({ ...l, org_id: ctx.actor.orgId, document_id: id })))
+    .execute();
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    {
+      entityType: 'invoice',
+      entityId: id,
+      action: 'update_draft',
+      before,
+      after: auditView(prepared),
+    },
+  ]);
+}
+
+export async function deleteDraft(ctx: Ctx, id: string): Promise<void> {
+  const doc = await loadDocument(ctx, id, 'Document', true);
+  if (doc.state !== 'draft') {
+    throw new DomainError(
+      'not_a_draft',
+      `${documentLabel(doc.kind, doc.number)} is posted and cannot be deleted; void it instead`,
+    );
+  }
+  await ctx.db
+    .deleteFrom('ar_documents')
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', id)
+    .execute();
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    { entityType: doc.kind, entityId: id, action: 'delete_draft', before: doc },
+  ]);
+}
+
+/** Numbers and posts a draft: its journal entry is dated its issue date. */
+export async function postDocument(ctx: Ctx, id: string, known?: AccountsByRole): Promise<void> {
+  const doc = await loadDocument(ctx, id, 'Document', true);
+  if (doc.state !== 'draft') {
+    throw new DomainError(
+      'already_posted',
+      `${documentLabel(doc.kind, doc.number)} is already posted`,
+    );
+  }
+  await assertPeriodOpen(ctx.db, ctx.actor.orgId, doc.issue_date as IsoDate);
+  const accounts = known ?? (await accountsByRole(ctx.db, ctx.actor.orgId));
+  const number = await nextNumber(ctx.db, ctx.actor.orgId, doc.kind);
+  await ctx.db
+    .updateTable('ar_documents')
+    .set({
+      state: 'posted',
+      number,
+      open_minor: doc.amount_minor,
+      posted_at: ctx.now,
+      updated_at: ctx.now,
+    })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', id)
+    .execute();
+  const lines = await ctx.db
+    .selectFrom('ar_document_lines')
+    .select(['account_id', 'amount_minor'])
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('document_id', '=', id)
+    .execute();
+  await postEntry(
+    ctx.db,
+    ctx.actor,
+    ctx.now,
+    documentPosting(
+      {
+        id,
+        kind: doc.kind,
+        number,
+        customerId: doc.customer_id,
+        currency: doc.currency,
+        issueDate: doc.issue_date as IsoDate,
+        amountMinor: doc.amount_minor,
+        taxMinor: doc.tax_minor,
+        offsetAccountId: doc.offset_account_id,
+      },
+      lines.map((l) => ({ accountId: l.account_id, amountMinor: l.amount_minor })),
+      accounts,
+    ),
+  );
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    {
+      entityType: doc.kind,
+      entityId: id,
+      action: 'post',
+      after: { number, amount: formatAmount(doc.amount_minor, doc.currency) },
+    },
+  ]);
+}
+
+function auditView(prepared: PreparedDocument) {
+  const { row } = prepared;
+  return {
+    kind: row.kind,
+    customerId: row.customer_id,
+    currency: row.currency,
+    issueDate: row.issue_date,
+    dueDate: row.due_date,
+    total: formatAmount(row.amount_minor, row.currency),
+    lines: prepared.lines.map((l) => ({
+      description: l.description,
+      quantity: l.quantity,
+      unitPrice: l.unit_price,
+      taxRate: l.tax_rate,
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memos, adjustments, write-offs, refunds
+// ---------------------------------------------------------------------------------------------
+
+/** A posted document of the customer that a memo or adjustment corrects. */
+async function relatedDocument(ctx: Ctx, id: string, customerId: string, field: string) {
+  const doc = await findDocument(ctx.db, ctx.actor.orgId, id, true);
+  if (!doc || doc.customer_id !== customerId) {
+    throw new DomainError('unknown_document', `Document ${id} does not exist for this customer`, [
+      { path: field, message: 'no such document for this customer' },
+    ]);
+  }
+  if (doc.state !== 'posted') {
+    throw new DomainError(
+      'document_not_posted',
+      `${documentLabel(doc.kind, doc.number)} is ${doc.state}`,
+      [{ path: field, message: `is ${doc.state}` }],
+    );
+  }
+  return doc;
+}
+
+/**
+ * A credit memo (`kind` credit_memo, the customer owes less) or a debit memo (debit_memo, owes
+ * more), from an amount or from priced lines. A credit memo linked to an invoice is applied to
+ * it at once, up to the invoice's open balance; the rest stays unapplied on the memo.
+ */
+export async function createMemo(
+  ctx: Ctx,
+  kind: 'credit_memo' | 'debit_memo',
+  input: MemoInput,
+): Promise<string> {
+  const reason = requireReason(input.reason);
+  const customer = await loadCustomer(ctx, input.customerId);
+  const currency = input.currency ?? customer.currency;
+  if (currency !== customer.currency) {
+    throw new DomainError(
+      'currency_mismatch',
+      `Customer ${customer.name} is billed in ${customer.currency}`,
+      [{ path: 'currency', message: `must be the customer's currency ${customer.currency}` }],
+    );
+  }
+  const today = await orgToday(ctx);
+  const issueDate = dateOf(input.issueDate, 'issueDate', today);
+  const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
+  const invoice = input.invoiceId
+    ? await relatedDocument(ctx, input.invoiceId, customer.id, 'invoiceId')
+    : undefined;
+  if (invoice && !DEBIT_KINDS.includes(invoice.kind)) {
+    throw new DomainError(
+      'not_an_invoice',
+      `${documentLabel(invoice.kind, invoice.number)} is not an invoice`,
+      [{ path: 'invoiceId', message: 'must be an invoice or a debit memo' }],
+    );
+  }
+  if ((input.amount === undefined) === (input.lines === undefined)) {
+    throw new ValidationError('Give either an amount or lines', [
+      { path: 'amount', message: 'give either amount or lines, not both or neither' },
+    ]);
+  }
+  const sign = kind === 'credit_memo' ? -1n : 1n;
+  let subtotal: bigint;
+  let tax = 0n;
+  let lines: PreparedDocument['lines'] = [];
+  let offset: string | null = null;
+  if (input.lines !== undefined) {
+    const priced = priceLines(input.lines, currency);
+    lines = linesOf(priced, await lineAccounts(ctx, input.lines, accounts));
+    subtotal = priced.subtotalMinor;
+    tax = priced.taxMinor;
+  } else {
+    subtotal = amountOf(input.amount!, currency, 'amount');
+    if (subtotal <= 0n) {
+      throw new ValidationError('The amount must be more than zero', [
+        { path: 'amount', message: 'must be more than 0' },
+      ]);
+    }
+    offset = await offsetAccount(ctx, input.accountCode, accounts.revenue.id, [
+      'revenue',
+      'expense',
+    ]);
+  }
+  const total = subtotal + tax;
+  if (total === 0n) {
+    throw new ValidationError('The memo totals zero', [
+      { path: 'lines', message: 'the memo totals zero' },
+    ]);
+  }
+  const terms =
+    kind === 'debit_memo' ? await loadTerms(ctx, customer.payment_terms_code) : undefined;
+  const due = terms
+    ? applyTerms(
+        issueDate,
+        { type: terms.type, netDays: terms.net_days, discountBp: 0, discountDays: 0 },
+        total,
+      ).dueDate
+    : null;
+  const externalId = input.externalId?.trim() || null;
+  await assertExternalIdFree(ctx, kind, externalId);
+  const id = newId();
+  await insertPrepared(ctx, {
+    row: {
+      id,
+      org_id: ctx.actor.orgId,
+      customer_id: customer.id,
+      kind,
+      state: 'draft',
+      number: null,
+      currency,
+      issue_date: issueDate,
+      due_date: invoice?.due_date && kind === 'debit_memo' ? invoice.due_date : due,
+      terms_code: terms?.code ?? null,
+      discount_date: null,
+      discount_minor: 0n,
+      subtotal_minor: sign * subtotal,
+      tax_minor: sign * tax,
+      amount_minor: sign * total,
+      open_minor: 0n,
+      tax_jurisdiction: null,
+      tax_exempt_certificate_id: null,
+      po_number: null,
+      sales_order_ref: null,
+      external_id: externalId,
+      reason,
+      memo: input.memo?.trim() || null,
+      related_document_id: invoice?.id ?? null,
+      offset_account_id: offset,
+      refund_method: null,
+      refund_reference: null,
+      created_by_name: ctx.actor.name,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    },
+    lines,
+  });
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    {
+      entityType: kind,
+      entityId: id,
+      action: 'create',
+      after: {
+        customerId: customer.id,
+        invoiceId: invoice?.id ?? null,
+        total: formatAmount(total, currency),
+        reason,
+      },
+    },
+  ]);
+  await postDocument(ctx, id, accounts);
+  if (kind === 'credit_memo' && invoice && invoice.open_minor > 0n) {
+    const applied = invoice.open_minor < total ? invoice.open_minor : total;
+    await insertApplication(ctx, accounts, {
+      debit: invoice,
+      credit: { ...(await loadDocument(ctx, id)) },
+      amountMinor: applied,
+      date: maxIso(issueDate, invoice.issue_date as IsoDate),
+      reason,
+    });
+  }
+  return id;
+}
+
+function maxIso(a: IsoDate, b: IsoDate): IsoDate {
+  return compareDates(a, b) >= 0 ? a : b;
+}
+
+/**
+ * An authorized adjustment (manager): a signed amount posted against an offset account and
+ * linked to the document it corrects. One that lowers the document's open balance is applied
+ * to it at once.
+ */
+export async function createAdjustment(
+  ctx: Ctx,
+  input: AdjustmentInput,
+  kind: 'adjustment' | 'write_off' = 'adjustment',
+): Promise<string> {
+  requireManager(ctx.actor, kind === 'write_off' ? 'write off a balance' : 'post an adjustment');
+  const reason = requireReason(input.reason);
+  const target = await loadDocument(ctx, input.documentId, 'Document', true);
+  if (target.state !== 'posted') {
+    throw new DomainError(
+      'document_not_posted',
+      `${documentLabel(target.kind, target.number)} is ${target.state}`,
+      [{ path: 'documentId', message: `is ${target.state}` }],
+    );
+  }
+  const amount = amountOf(input.amount, target.currency, 'amount');
+  if (amount === 0n) {
+    throw new ValidationError('The amount must not be zero', [
+      { path: 'amount', message: 'must not be 0' },
+    ]);
+  }
+  const reduces = amount < 0n === target.amount_minor > 0n;
+  const magnitude = amount < 0n ? -amount : amount;
+  const open = target.open_minor < 0n ? -target.open_minor : target.open_minor;
+  if (reduces && magnitude > open) {
+    throw new DomainError(
+      'exceeds_open_balance',
+      `The adjustment of ${formatAmount(magnitude, target.currency)} is more than the open balance ${formatAmount(open, target.currency)} of ${documentLabel(target.kind, target.number)}`,
+      [{ path: 'amount', message: 'is more than the open balance' }],
+    );
+  }
+  const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
+  const fallback =
+    kind === 'write_off' ? accounts.bad_debt_expense.id : accounts.discounts_allowed.id;
+  const offset = await offsetAccount(ctx, input.accountCode, fallback, ['revenue', 'expense']);
+  const date = dateOf(input.date, 'date', await orgToday(ctx));
+  if (compareDates(date, target.issue_date as IsoDate) < 0) {
+    throw new ValidationError('The date is before the document it adjusts', [
+      { path: 'date', message: `is before ${target.issue_date}` },
+    ]);
+  }
+  const id = newId();
+  await insertPrepared(ctx, {
+    row: {
+      id,
+      org_id: ctx.actor.orgId,
+      customer_id: target.customer_id,
+      kind,
+      state: 'draft',
+      number: null,
+      currency: target.currency,
+      issue_date: date,
+      due_date: reduces ? null : target.due_date,
+      terms_code: null,
+      discount_date: null,
+      discount_minor: 0n,
+      subtotal_minor: amount,
+      tax_minor: 0n,
+      amount_minor: amount,
+      open_minor: 0n,
+      tax_jurisdiction: null,
+      tax_exempt_certificate_id: null,
+      po_number: null,
+      sales_order_ref: null,
+      external_id: null,
+      reason,
+      memo: null,
+      related_document_id: target.id,
+      offset_account_id: offset,
+      refund_method: null,
+      refund_reference: null,
+      created_by_name: ctx.actor.name,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    },
+    lines: [],
+  });
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    {
+      entityType: kind,
+      entityId: id,
+      action: 'create',
+      after: { documentId: target.id, amount: formatAmount(amount, target.currency), reason },
+    },
+  ]);
+  await postDocument(ctx, id, accounts);
+  if (reduces) {
+    const adjustment = await loadDocument(ctx, id);
+    const [debit, credit] = target.amount_minor > 0n ? [target, adjustment] : [adjustment, target];
+    await insertApplication(ctx, accounts, { debit, credit, amountMinor: magnitude, date, reason });
+  }
+  return id;
+}
+
+/** Writes off the whole open balance of an invoice or debit memo to bad-debt expense. */
+export async function writeOff(
+  ctx: Ctx,
+  documentId: string,
+  input: { reason: string; date?: string | undefined; accountCode?: string | undefined },
+): Promise<string> {
+  const target = await loadDocument(ctx, documentId, 'Invoice', true);
+  if (!DEBIT_KINDS.includes(target.kind) || target.state !== 'posted' || target.open_minor <= 0n) {
+    throw new DomainError(
+      'nothing_to_write_off',
+      `${documentLabel(target.kind, target.number)} has no open balance to write off`,
+    );
+  }
+  const id = await createAdjustment(
+    ctx,
+    {
+      documentId,
+      amount: formatAmount(-target.open_minor, target.currency),
+      reason: input.reason,
+      date: input.date,
+      accountCode: input.accountCode,
+    },
+    'write_off',
+  );
+  await ctx.db
+    .updateTable('ar_documents')
+    .set({ written_off: true, updated_at: ctx.now })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', documentId)
+    .execute();
+  return id;
+}
+
+/**
+ * Pays a credit balance back to the customer (manager): a refund document debits AR and
+ * credits cash, and is applied against the credit document it empties.
+ */
+export async function createRefund(ctx: Ctx, input: RefundInput): Promise<string> {
+  requireManager(ctx.actor, 'refund a credit balance');
+  const reason = requireReason(input.reason);
+  const credit = await loadDocument(ctx, input.creditDocumentId, 'Credit document', true);
+  if (credit.state !== 'posted' || credit.amount_minor >= 0n) {
+    throw new DomainError(
+      'not_a_credit',
+      `${documentLabel(credit.kind, credit.number)} is not a posted credit`,
+      [{ path: 'creditDocumentId', message: 'must be a posted credit memo or other credit' }],
+    );
+  }
+  const amount = amountOf(input.amount, credit.currency, 'amount');
+  if (amount <= 0n) {
+    throw new ValidationError('The amount must be more than zero', [
+      { path: 'amount', message: 'must be more than 0' },
+    ]);
+  }
+  if (amount > -credit.open_minor) {
+    throw new DomainError(
+      'exceeds_open_balance',
+      `The refund of ${formatAmount(amount, credit.currency)} is more than the unapplied ${formatAmount(-credit.open_minor, credit.currency)} of ${documentLabel(credit.kind, credit.number)}`,
+      [{ path: 'amount', message: 'is more than the unapplied credit' }],
+    );
+  }
+  const date = dateOf(input.date, 'date', await orgToday(ctx));
+  if (compareDates(date, credit.issue_date as IsoDate) < 0) {
+    throw new ValidationError('The refund is dated before the credit', [
+      { path: 'date', message: `is before ${credit.issue_date}` },
+    ]);
+  }
+  const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
+  const id = newId();
+  await insertPrepared(ctx, {
+    row: {
+      id,
+      org_id: ctx.actor.orgId,
+      customer_id: credit.customer_id,
+      kind: 'refund',
+      state: 'draft',
+      number: null,
+      currency: credit.currency,
+      issue_date: date,
+      due_date: null,
+      terms_code: null,
+      discount_date: null,
+      discount_minor: 0n,
+      subtotal_minor: amount,
+      tax_minor: 0n,
+      amount_minor: amount,
+      open_minor: 0n,
+      tax_jurisdiction: null,
+      tax_exempt_certificate_id: null,
+      po_number: null,
+      sales_order_ref: null,
+      external_id: null,
+      reason,
+      memo: null,
+      related_document_id: credit.id,
+      offset_account_id: accounts.cash.id,
+      refund_method: input.method,
+      refund_reference: input.reference?.trim() || null,
+      created_by_name: ctx.actor.name,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    },
+    lines: [],
+  });
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    {
+      entityType: 'refund',
+      entityId: id,
+      action: 'create',
+      after: {
+        creditDocumentId: credit.id,
+        amount: formatAmount(amount, credit.currency),
+        method: input.method,
+        reason,
+      },
+    },
+  ]);
+  await postDocument(ctx, id, accounts);
+  const refund = await loadDocument(ctx, id);
+  await insertApplication(ctx, accounts, {
+    debit: refund,
+    credit,
+    amountMinor: amount,
+    date,
+    reason,
+  });
+  return id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applications
+// ---------------------------------------------------------------------------------------------
+
+async function insertApplication(
+  ctx: Ctx,
+  accounts: AccountsByRole,
+  input: {
+    debit: ArDocument;
+    credit: ArDocument;
+    amountMinor: bigint;
+    date: IsoDate;
+    reason?: string | null;
+    reverses?: string;
+  },
+): Promise<string> {
+  await assertPeriodOpen(ctx.db, ctx.actor.orgId, input.date);
+  const id = newId();
+  // the trigger moves both open balances; the check constraints refuse over-application
+  await ctx.db
+    .insertInto('ar_applications')
+    .values({
+      id,
+      org_id: ctx.actor.orgId,
+      debit_document_id: input.debit.id,
+      credit_document_id: input.credit.id,
+      amount_minor: input.amountMinor,
+      effective_date: input.date,
+      reverses_application_id: input.reverses ?? null,
+      reason: input.reason ?? null,
+      actor_name: ctx.actor.name,
+      created_at: ctx.now,
+    })
+    .execute();
+  const verb = input.amountMinor > 0n ? 'applied to' : 'unapplied from';
+  await postEntry(
+    ctx.db,
+    ctx.actor,
+    ctx.now,
+    applicationPosting({
+      applicationId: id,
+      effectiveDate: input.date,
+      currency: input.debit.currency,
+      customerId: input.debit.customer_id,
+      debitDocumentId: input.debit.id,
+      creditDocumentId: input.credit.id,
+      amountMinor: input.amountMinor,
+      description: `${documentLabel(input.credit.kind, input.credit.number)} ${verb} ${documentLabel(input.debit.kind, input.debit.number)}`,
+      accounts,
+    }),
+  );
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    {
+      entityType: 'application',
+      entityId: id,
+      action: input.amountMinor > 0n ? 'apply' : 'unapply',
+      after: {
+        debitDocumentId: input.debit.id,
+        creditDocumentId: input.credit.id,
+        amount: formatAmount(input.amountMinor, input.debit.currency),
+        date: input.date,
+      },
+    },
+  ]);
+  return id;
+}
+
+/**
+ * Applies part of a credit document (credit memo, unapplied credit) to an invoice or debit
+ * memo of the same customer and currency. Both rows are locked in id order, so concurrent
+ * applications queue instead of deadlocking, and the database refuses any over-application.
+ */
+export async function applyCredit(ctx: Ctx, input: ApplicationInput): Promise<string> {
+  const [first, second] = [input.creditDocumentId, input.debitDocumentId].sort();
+  await findDocument(ctx.db, ctx.actor.orgId, first!, true);
+  await findDocument(ctx.db, ctx.actor.orgId, second!, true);
+  const credit = await loadDocument(ctx, input.creditDocumentId, 'Credit document');
+  const debit = await loadDocument(ctx, input.debitDocumentId, 'Invoice');
+  const errors: FieldError[] = [];
+  if (credit.state !== 'posted' || credit.amount_minor >= 0n)
+    errors.push({ path: 'creditDocumentId', message: 'must be a posted credit' });
+  if (debit.state !== 'posted' || debit.amount_minor <= 0n)
+    errors.push({ path: 'invoiceId', message: 'must be a posted invoice or debit memo' });
+  if (credit.customer_id !== debit.customer_id)
+    errors.push({ path: 'invoiceId', message: 'belongs to another customer' });
+  if (credit.currency !== debit.currency)
+    errors.push({
+      path: 'invoiceId',
+      message: `is in ${debit.currency}, the credit in ${credit.currency}`,
+    });
+  if (errors.length)
+    throw new DomainError('cannot_apply', 'This credit cannot be applied to that document', errors);
+  const amount = amountOf(input.amount, credit.currency, 'amount');
+  if (amount <= 0n) {
+    throw new ValidationError('The amount must be more than zero', [
+      { path: 'amount', message: 'must be more than 0' },
+    ]);
+  }
+  if (amount > debit.open_minor || amount > -credit.open_minor) {
+    throw new DomainError(
+      'exceeds_open_balance',
+      `${formatAmount(amount, credit.currency)} is more than the ${amount > debit.open_minor ? `open balance ${formatAmount(debit.open_minor, debit.currency)} of ${documentLabel(debit.kind, debit.number)}` : `unapplied ${formatAmount(-credit.open_minor, credit.currency)} of ${documentLabel(credit.kind, credit.number)}`}`,
+      [{ path: 'amount', message: 'is more than is open' }],
+    );
+  }
+  const latest = maxIso(credit.issue_date as IsoDate, debit.issue_date as IsoDate);
+  const date = dateOf(input.date, 'date', maxIso(await orgToday(ctx), latest));
+  if (compareDates(date, latest) < 0) {
+    throw new ValidationError('An application cannot be dated before its documents', [
+      { path: 'date', message: `is before ${latest}` },
+    ]);
+  }
+  const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
+  return insertApplication(ctx, accounts, { debit, credit, amountMinor: amount, date });
+}
+
+/** Takes an application back: both open balances return to what they were. */
+export async function unapply(
+  ctx: Ctx,
+  applicationId: string,
+  input: { reason?: string | undefined; date?: string | undefined },
+): Promise<string> {
+  const application = await ctx.db
+    .selectFrom('ar_applications')
+    .selectAll()
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', applicationId)
+    .executeTakeFirst();
+  if (!application) throw new NotFoundError(`Application ${applicationId} not found`);
+  if (application.amount_minor < 0n) {
+    throw new DomainError('cannot_unapply', 'This is itself an unapplication');
+  }
+  const reversed = await ctx.db
+    .selectFrom('ar_applications')
+    .select('id')
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('reverses_application_id', '=', applicationId)
+    .executeTakeFirst();
+  if (reversed)
+    throw new DomainError('already_unapplied', 'This application was already taken back');
+  const debit = await loadDocument(ctx, application.debit_document_id, 'Document', true);
+  const credit = await loadDocument(ctx, application.credit_document_id, 'Document', true);
+  const today = await orgToday(ctx);
+  const date = dateOf(input.date, 'date', maxIso(today, application.effective_date as IsoDate));
+  if (compareDates(date, application.effective_date as IsoDate) < 0) {
+    throw new ValidationError('An unapplication cannot be dated before the application', [
+      { path: 'date', message: `is before ${application.effective_date}` },
+    ]);
+  }
+  const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
+  const id = await insertApplication(ctx, accounts, {
+    debit,
+    credit,
+    amountMinor: -application.amount_minor,
+    date,
+    reason: input.reason?.trim() || null,
+    reverses: application.id,
+  });
+  if (debit.written_off && credit.kind === 'write_off') {
+    await ctx.db
+      .updateTable('ar_documents')
+      .set({ written_off: false, updated_at: ctx.now })
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('id', '=', debit.id)
+      .execute();
+  }
+  return id;
+}
+
+/** Applications of a document not yet taken back. */
+async function activeApplications(ctx: Ctx, documentId: string) {
+  return ctx.db
+    .selectFrom('ar_applications as a')
+    .select(['a.id', 'a.effective_date'])
+    .where('a.org_id', '=', ctx.actor.orgId)
+    .where((eb) =>
+      eb.or([
+        eb('a.debit_document_id', '=', documentId),
+        eb('a.credit_document_id', '=', documentId),
+      ]),
+    )
+    .where('a.amount_minor', '>', 0n)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('ar_applications as r')
+            .select('r.id')
+            .whereRef('r.org_id', '=', 'a.org_id')
+            .whereRef('r.reverses_application_id', '=', 'a.id'),
+        ),
+      ),
+    )
+    .execute();
+}
+
+/**
+ * Voids a posted document: what was applied to or from it is unapplied, then its journal
+ * entry is reversed on the void date. The document keeps its number, marked voided.
+ */
+export async function voidDocument(
+  ctx: Ctx,
+  id: string,
+  input: { reason: string; date?: string | undefined },
+): Promise<void> {
+  const reason = requireReason(input.reason);
+  const doc = await loadDocument(ctx, id, 'Document', true);
+  if (doc.state !== 'posted') {
+    throw new DomainError(
+      'cannot_void',
+      `${documentLabel(doc.kind, doc.number)} is ${doc.state} and cannot be voided`,
+    );
+  }
+  if (doc.kind !== 'invoice' && doc.kind !== 'credit_memo' && doc.kind !== 'debit_memo') {
+    requireManager(ctx.actor, `void a ${doc.kind.replace('_', '-')}`);
+  }
+  const applications = await activeApplications(ctx, id);
+  const latest = applications.reduce(
+    (d, a) => maxIso(d, a.effective_date as IsoDate),
+    doc.issue_date as IsoDate,
+  );
+  const date = dateOf(input.date, 'date', maxIso(await orgToday(ctx), latest));
+  if (compareDates(date, latest) < 0) {
+    throw new ValidationError('A void cannot be dated before the document or its applications', [
+      { path: 'date', message: `is before ${latest}` },
+    ]);
+  }
+  await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
+  for (const application of applications) {
+    await unapply(ctx, application.id, {
+      reason: `Void of ${documentLabel(doc.kind, doc.number)}: ${reason}`,
+      date,
+    });
+  }
+  const entry = await ctx.db
+    .selectFrom('journal_entries')
+    .select('id')
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('document_id', '=', id)
+    .where('reverses_entry_id', 'is', null)
+    .where('application_id', 'is', null)
+    .executeTakeFirstOrThrow();
+  await ctx.db
+    .updateTable('ar_documents')
+    .set({
+      state: 'voided',
+      open_minor: 0n,
+      voided_date: date,
+      void_reason: reason,
+      updated_at: ctx.now,
+    })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', id)
+    .execute();
+  await reverseEntry(
+    ctx.db,
+    ctx.actor,
+    ctx.now,
+    entry.id,
+    date,
+    'void',
+    `Void of ${documentLabel(doc.kind, doc.number)}: ${reason}`,
+  );
+  if (doc.kind === 'write_off' && doc.related_document_id) {
+    await ctx.db
+      .updateTable('ar_documents')
+      .set({ written_off: false, updated_at: ctx.now })
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('id', '=', doc.related_document_id)
+      .execute();
+  }
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    {
+      entityType: doc.kind,
+      entityId: id,
+      action: 'void',
+      before: { state: doc.state },
+      after: { state: 'voided', date, reason },
+    },
+  ]);
+}
+
+export { DEBIT_KINDS };

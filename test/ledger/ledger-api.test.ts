@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../support/api.ts';
+import { databaseKinds } from '../support/db.ts';
+import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/server.ts';
+
+type Doc = {
+  id: string;
+  number: string;
+  status: string;
+  total: string;
+  openBalance: string;
+  dueDate: string;
+  subtotal: string;
+  tax: string;
+  discountDate: string | null;
+  discountAmount: string;
+  lines: Array<{ amount: string; tax: string }>;
+  applications: Array<{ id: string; amount: string; reversed: boolean }>;
+  journalEntries: Array<{
+    kind: string;
+    lines: Array<{ accountCode: string; debit: string; credit: string }>;
+  }>;
+};
+type Problem = { code: string; detail: string; errors?: Array<{ path: string; message: string }> };
+type Rec = { subledgerBalance: string; controlBalance: string; difference: string };
+
+describe.each(databaseKinds())('ledger API on %s', (kind) => {
+  let server: TestServer;
+  let manager: ApiClient;
+  let collector: ApiClient;
+  let customerId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ kind, demoCustomers: 5 });
+    manager = await ApiClient.login(server, 'manager@demo.dunwell.test', TEST_PASSWORD);
+    collector = await ApiClient.login(server, 'collector@demo.dunwell.test', TEST_PASSWORD);
+    const res = await manager.post<{ id: string }>('/api/v1/customers', {
+      accountNumber: 'LEDG-1',
+      name: 'Ledger Test Co',
+      currency: 'USD',
+      paymentTerms: '2/10NET30',
+    });
+    expect(res.status).toBe(201);
+    customerId = res.body.id;
+  });
+  afterAll(() => server?.close());
+
+  const reconcile = async (asOf: string) => {
+    const res = await manager.get<Rec>(`/api/v1/reports/gl-reconciliation?asOf=${asOf}`);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  it('invoices, credits, applies, writes off, refunds and voids; the ledger ties at every step', async () => {
+    const inv = await collector.post<Doc>('/api/v1/invoices', {
+      customerId,
+      issueDate: '2026-10-01',
+      currency: 'USD',
+      lines: [
+        { description: 'Widgets', quantity: '3', unitPrice: '19.995', taxRate: '8.25' },
+        { description: 'Freight', quantity: '1', unitPrice: '25.00' },
+      ],
+    });
+    expect(inv.status, JSON.stringify(inv.body)).toBe(201);
+    // 3 × 19.995 = 59.985 → 59.99; tax 8.25 % of 59.99 = 4.949175 → 4.95
+    expect(inv.body).toMatchObject({
+      status: 'open',
+      subtotal: '84.99',
+      tax: '4.95',
+      total: '89.94',
+      openBalance: '89.94',
+      dueDate: '2026-10-31',
+      discountDate: '2026-10-11',
+      discountAmount: '1.80',
+    });
+    expect(inv.body.number).toMatch(/^INV-\d{6}$/);
+
+    const cm = await collector.post<Doc>('/api/v1/credit-memos', {
+      customerId,
+      invoiceId: inv.body.id,
+      amount: '100.00',
+      reason: 'Damaged goods',
+      issueDate: '2026-10-05',
+    });
+    expect(cm.status, JSON.stringify(cm.body)).toBe(201);
+    expect(cm.body).toMatchObject({
+      status: 'partially_applied',
+      total: '100.00',
+      openBalance: '10.06',
+    });
+    const after = await manager.get<Doc>(`/api/v1/invoices/${inv.body.id}`);
+    expect(after.body).toMatchObject({ status: 'paid', openBalance: '0.00' });
+    expect(await reconcile('2026-10-31')).toMatchObject({
+      subledgerBalance: '-10.06',
+      controlBalance: '-10.06',
+      difference: '0.00',
+    });
+    expect(await reconcile('2026-10-03')).toMatchObject({
+      subledgerBalance: '89.94',
+      difference: '0.00',
+    });
+
+    const inv2 = await collector.post<Doc>('/api/v1/invoices', {
+      customerId,
+      issueDate: '2026-10-10',
+      currency: 'USD',
+      lines: [{ description: 'Service', quantity: '2', unitPrice: '50' }],
+    });
+    expect(inv2.status).toBe(201);
+    const applied = await collector.post<Doc>(`/api/v1/credit-memos/${cm.body.id}/applications`, {
+      invoiceId: inv2.body.id,
+      amount: '10.06',
+      date: '2026-10-12',
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    expect(applied.body).toMatchObject({ status: 'applied', openBalance: '0.00' });
+    const over = await collector.post<Problem>(`/api/v1/credit-memos/${cm.body.id}/applications`, {
+      invoiceId: inv2.body.id,
+      amount: '0.01',
+    });
+    expect(over.status).toBe(422);
+    expect(over.body.code).toBe('exceeds_open_balance');
+
+    // write-off needs a manager
+    expect(
+      (await collector.post(`/api/v1/invoices/${inv2.body.id}/write-off`, { reason: 'Bankrupt' }))
+        .status,
+    ).toBe(403);
+    const wo = await manager.post<Doc>(`/api/v1/invoices/${inv2.body.id}/write-off`, {
+      reason: 'Bankrupt',
+      date: '2026-10-20',
+    });
+    expect(wo.status, JSON.stringify(wo.body)).toBe(201);
+    expect((await manager.get<Doc>(`/api/v1/invoices/${inv2.body.id}`)).body).toMatchObject({
+      status: 'written_off',
+      openBalance: '0.00',
+    });
+
+    // a standalone credit memo refunded in part
+    const cm2 = await collector.post<Doc>('/api/v1/credit-memos', {
+      customerId,
+      amount: '40.00',
+      reason: 'Goodwill',
+      issueDate: '2026-10-15',
+    });
+    expect(cm2.body.status).toBe('unapplied');
+    const refund = await manager.post<Doc>('/api/v1/refunds', {
+      creditDocumentId: cm2.body.id,
+      amount: '15.00',
+      reason: 'Customer asked',
+      method: 'check',
+      date: '2026-10-16',
+    });
+    expect(refund.status, JSON.stringify(refund.body)).toBe(201);
+    expect((await manager.get<Doc>(`/api/v1/credit-memos/${cm2.body.id}`)).body).toMatchObject({
+      status: 'partially_applied',
+      openBalance: '25.00',
+    });
+
+    // void the first invoice: the credit memo's application comes back
+    const voided = await collector.post<Doc>(`/api/v1/invoices/${inv.body.id}/void`, {
+      reason: 'Billed twice',
+      date: '2026-10-25',
+    });
+    expect(voided.status, JSON.stringify(voided.body)).toBe(200);
+    expect(voided.body.status).toBe('voided');
+    expect(voided.body.journalEntries.map((e) => e.kind)).toContain('void');
+    expect((await manager.get<Doc>(`/api/v1/credit-memos/${cm.body.id}`)).body).toMatchObject({
+      openBalance: '89.94',
+    });
+
+    for (const date of [
+      '2026-09-30',
+      '2026-10-01',
+      '2026-10-05',
+      '2026-10-12',
+      '2026-10-16',
+      '2026-10-20',
+      '2026-10-25',
+      '2026-12-31',
+    ]) {
+      expect((await reconcile(date)).difference, date).toBe('0.00');
+    }
+    const tb = await manager.get<{
+      totals: Array<{ debit: string; credit: string }>;
+      accounts: Array<{ code: string; debit: string; credit: string }>;
+    }>('/api/v1/ledger/trial-balance?asOf=2026-12-31');
+    expect(tb.status).toBe(200);
+    expect(tb.body.totals[0]!.debit).toBe(tb.body.totals[0]!.credit);
+  });
+
+  it('refuses bad input with a clear error naming the field', async () => {
+    const base = { customerId, issueDate: '2026-10-01', currency: 'USD' };
+    const unknown = await collector.post<Problem>('/api/v1/invoices', {
+      ...base,
+      customerId: '0190a0a0-0000-7000-8000-000000000000',
+      lines: [{ description: 'x', quantity: '1', unitPrice: '1' }],
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.code).toBe('unknown_customer');
+    const negative = await collector.post<Problem>('/api/v1/invoices', {
+      ...base,
+      lines: [{ description: 'x', quantity: '-1', unitPrice: '1' }],
+    });
+    expect(negative.status).toBe(400);
+    expect(negative.body.errors?.[0]?.path).toBe('lines.0.quantity');
+    const decimals = await collector.post<Problem>('/api/v1/credit-memos', {
+      customerId,
+      amount: '10.001',
+      reason: 'x',
+    });
+    expect(decimals.status).toBe(400);
+    expect(decimals.body.errors?.[0]?.path).toBe('amount');
+    const lock = await manager.put('/api/v1/ledger/period-lock', { closedThrough: '2026-10-31' });
+    expect(lock.status).toBe(200);
+    const locked = await collector.post<Problem>('/api/v1/invoices', {
+      ...base,
+      lines: [{ description: 'x', quantity: '1', unitPrice: '1' }],
+    });
+    expect(locked.status).toBe(422);
+    expect(locked.body.code).toBe('period_closed');
+    expect((await manager.put('/api/v1/ledger/period-lock', { closedThrough: null })).status).toBe(
+      200,
+    );
+  });
+});
