@@ -226,7 +226,8 @@ export type AccountRole =
   | 'revenue'
   | 'discounts_allowed'
   | 'bad_debt_expense'
-  | 'fx_gain_loss';
+  | 'fx_gain_loss'
+  | 'opening_balance';
 export type AccountType = 'asset' | 'liability' | 'equity' | 'revenue' | 'expense';
 
 export interface AccountsTable {

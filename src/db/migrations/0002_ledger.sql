@@ -28,7 +28,8 @@ create table accounts (
   -- the account's job in Dunwell's postings; one account per role and organization
   role text check (role in (
     'ar_control', 'cash', 'undeposited_funds', 'unapplied_cash', 'customer_deposits',
-    'sales_tax_payable', 'revenue', 'discounts_allowed', 'bad_debt_expense', 'fx_gain_loss')),
+    'sales_tax_payable', 'revenue', 'discounts_allowed', 'bad_debt_expense', 'fx_gain_loss',
+    'opening_balance')),
   -- the company's own general-ledger account code, used by the journal export
   gl_code text,
   active boolean not null default true,

@@ -23,33 +23,19 @@ import { assertPeriodOpen, postEntry, reverseEntry } from '../ledger/journal.ts'
 import { nextNumber } from '../ledger/numbering.ts';
 import { applicationPosting, documentLabel, documentPosting } from './posting.ts';
 import {
-  applyTerms,
-  priceLines,
-  withoutTax,
-  type LineInput,
-  type PricedDocument,
-} from './pricing.ts';
+  buildInvoice,
+  lineAccountIds,
+  linesOf,
+  loadInvoiceRefs,
+  type DocumentLineInput,
+  type InvoiceInput,
+  type PreparedDocument,
+} from './invoice-builder.ts';
+import { applyTerms, priceLines } from './pricing.ts';
+
+export type { DocumentLineInput, InvoiceInput } from './invoice-builder.ts';
 
 export type Ctx = { db: Kysely<DB>; actor: Actor; now: Date };
-
-export type DocumentLineInput = LineInput & { accountCode?: string | undefined };
-
-export type InvoiceInput = {
-  customerId: string;
-  issueDate: string;
-  currency: string;
-  paymentTerms?: string | undefined;
-  /** overrides the due date the terms give (imports from an ERP carry their own) */
-  dueDate?: string | undefined;
-  lines: DocumentLineInput[];
-  taxJurisdiction?: string | null | undefined;
-  poNumber?: string | null | undefined;
-  salesOrderRef?: string | null | undefined;
-  externalId?: string | null | undefined;
-  memo?: string | null | undefined;
-  /** true keeps it a draft: no number, no posting */
-  draft?: boolean | undefined;
-};
 
 /** Credit and debit memos: `amount` alone, or `lines` priced like an invoice. */
 export type MemoInput = {
@@ -176,37 +162,6 @@ function requireReason(reason: string | undefined): string {
   return trimmed;
 }
 
-/** Revenue accounts the lines name (by code), defaulting to the revenue account. */
-async function lineAccounts(
-  ctx: Ctx,
-  lines: readonly DocumentLineInput[],
-  accounts: AccountsByRole,
-): Promise<string[]> {
-  const codes = [...new Set(lines.map((l) => l.accountCode).filter((c): c is string => !!c))];
-  const found =
-    codes.length === 0
-      ? []
-      : await ctx.db
-          .selectFrom('accounts')
-          .select(['id', 'code', 'type', 'active'])
-          .where('org_id', '=', ctx.actor.orgId)
-          .where('code', 'in', codes)
-          .execute();
-  const byCode = new Map(found.map((a) => [a.code, a]));
-  const errors: FieldError[] = [];
-  const ids = lines.map((l, i) => {
-    if (!l.accountCode) return accounts.revenue.id;
-    const account = byCode.get(l.accountCode);
-    if (!account || !account.active || account.type !== 'revenue') {
-      errors.push({ path: `lines.${i}.accountCode`, message: 'is not an active revenue account' });
-      return '';
-    }
-    return account.id;
-  });
-  if (errors.length) throw new ValidationError('Unknown revenue account', errors);
-  return ids;
-}
-
 async function offsetAccount(
   ctx: Ctx,
   code: string | undefined,
@@ -228,33 +183,6 @@ async function offsetAccount(
   return account.id;
 }
 
-/** The valid tax-exemption certificate the customer holds for a jurisdiction, if any. */
-async function exemption(ctx: Ctx, customerId: string, jurisdiction: string | null, on: IsoDate) {
-  if (!jurisdiction) return undefined;
-  return ctx.db
-    .selectFrom('tax_certificates')
-    .select(['id', 'certificate_number'])
-    .where('org_id', '=', ctx.actor.orgId)
-    .where('customer_id', '=', customerId)
-    .where((eb) => eb(eb.fn('upper', ['jurisdiction']), '=', jurisdiction.toUpperCase()))
-    .where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', on)]))
-    .executeTakeFirst();
-}
-
-/** The customer's billing jurisdiction ("US-TX") from their billing address. */
-async function billingJurisdiction(ctx: Ctx, customerId: string): Promise<string | null> {
-  const address = await ctx.db
-    .selectFrom('customer_addresses')
-    .select(['country', 'region'])
-    .where('org_id', '=', ctx.actor.orgId)
-    .where('customer_id', '=', customerId)
-    .where('kind', '=', 'billing')
-    .orderBy('created_at')
-    .executeTakeFirst();
-  if (!address) return null;
-  return address.region ? `${address.country}-${address.region}`.toUpperCase() : address.country;
-}
-
 async function loadTerms(ctx: Ctx, code: string) {
   const terms = await ctx.db
     .selectFrom('payment_terms')
@@ -274,114 +202,9 @@ async function loadTerms(ctx: Ctx, code: string) {
 // Invoices and memos with lines
 // ---------------------------------------------------------------------------------------------
 
-type PreparedDocument = {
-  row: Omit<
-    ArDocument,
-    'written_off' | 'opening_balance' | 'posted_at' | 'voided_date' | 'void_reason'
-  > & { opening_balance?: boolean };
-  lines: Array<{
-    line_no: number;
-    description: string;
-    quantity: string;
-    unit_price: string;
-    tax_rate: string;
-    amount_minor: bigint;
-    tax_minor: bigint;
-    account_id: string;
-  }>;
-};
-
-/** Validates and prices an invoice (or a debit memo's lines) without writing anything. */
-async function prepareInvoice(
-  ctx: Ctx,
-  input: InvoiceInput,
-  accounts: AccountsByRole,
-  id: string,
-): Promise<PreparedDocument> {
-  const customer = await loadCustomer(ctx, input.customerId);
-  if (customer.status === 'closed') {
-    throw new DomainError('customer_closed', `Customer ${customer.name} is closed`, [
-      { path: 'customerId', message: 'the customer is closed' },
-    ]);
-  }
-  if (input.currency !== customer.currency) {
-    throw new DomainError(
-      'currency_mismatch',
-      `Customer ${customer.name} is billed in ${customer.currency}, not ${input.currency}`,
-      [{ path: 'currency', message: `must be the customer's currency ${customer.currency}` }],
-    );
-  }
-  const issueDate = dateOf(input.issueDate, 'issueDate', await orgToday(ctx));
-  const terms = await loadTerms(ctx, input.paymentTerms ?? customer.payment_terms_code);
-  const jurisdiction =
-    input.taxJurisdiction?.trim().toUpperCase() || (await billingJurisdiction(ctx, customer.id));
-  const certificate = await exemption(ctx, customer.id, jurisdiction, issueDate);
-  const priced = priceLines(certificate ? withoutTax(input.lines) : input.lines, input.currency);
-  const accountIds = await lineAccounts(ctx, input.lines, accounts);
-  const termsResult = applyTerms(
-    issueDate,
-    {
-      type: terms.type,
-      netDays: terms.net_days,
-      discountBp: terms.discount_bp,
-      discountDays: terms.discount_days,
-    },
-    priced.totalMinor,
-  );
-  const dueDate = input.dueDate ? dateOf(input.dueDate, 'dueDate', issueDate) : termsResult.dueDate;
-  if (compareDates(dueDate, issueDate) < 0) {
-    throw new ValidationError('The due date is before the issue date', [
-      { path: 'dueDate', message: 'is before the issue date' },
-    ]);
-  }
-  return {
-    row: {
-      id,
-      org_id: ctx.actor.orgId,
-      customer_id: customer.id,
-      kind: 'invoice',
-      state: 'draft',
-      number: null,
-      currency: input.currency,
-      issue_date: issueDate,
-      due_date: dueDate,
-      terms_code: terms.code,
-      discount_date: termsResult.discountDate,
-      discount_minor: termsResult.discountMinor,
-      subtotal_minor: priced.subtotalMinor,
-      tax_minor: priced.taxMinor,
-      amount_minor: priced.totalMinor,
-      open_minor: 0n,
-      tax_jurisdiction: jurisdiction,
-      tax_exempt_certificate_id: certificate?.id ?? null,
-      po_number: input.poNumber?.trim() || null,
-      sales_order_ref: input.salesOrderRef?.trim() || null,
-      external_id: input.externalId?.trim() || null,
-      reason: null,
-      memo: input.memo?.trim() || null,
-      related_document_id: null,
-      offset_account_id: null,
-      refund_method: null,
-      refund_reference: null,
-      created_by_name: ctx.actor.name,
-      created_at: ctx.now,
-      updated_at: ctx.now,
-    },
-    lines: linesOf(priced, accountIds),
-  };
-}
-
-function linesOf(priced: PricedDocument, accountIds: string[]): PreparedDocument['lines'] {
-  return priced.lines.map((l, i) => ({
-    line_no: i + 1,
-    description: l.description,
-    quantity: l.quantity,
-    unit_price: l.unitPrice,
-    tax_rate: l.taxRate,
-    amount_minor: l.amountMinor,
-    tax_minor: l.taxMinor,
-    account_id: accountIds[i]!,
-  }));
+async function prepareInvoice(ctx: Ctx, input: InvoiceInput, accounts: AccountsByRole, id: string) {
+  const refs = await loadInvoiceRefs(ctx.db, ctx.actor.orgId, [input.customerId], accounts);
+  return buildInvoice(input, refs, { id, actorName: ctx.actor.name, now: ctx.now });
 }
 
 async function assertExternalIdFree(
@@ -645,7 +468,8 @@ export async function createMemo(
   let offset: string | null = null;
   if (input.lines !== undefined) {
     const priced = priceLines(input.lines, currency);
-    lines = linesOf(priced, await lineAccounts(ctx, input.lines, accounts));
+    const refs = await loadInvoiceRefs(ctx.db, ctx.actor.orgId, [customer.id], accounts);
+    lines = linesOf(priced, lineAccountIds(refs, input.lines));
     subtotal = priced.subtotalMinor;
     tax = priced.taxMinor;
   } else {

@@ -18,6 +18,8 @@ export const DEFAULT_ACCOUNTS: readonly AccountDefinition[] = [
   { role: 'unapplied_cash', code: '2050', name: 'Unapplied cash', type: 'liability' },
   { role: 'customer_deposits', code: '2100', name: 'Customer deposits', type: 'liability' },
   { role: 'sales_tax_payable', code: '2200', name: 'Sales tax payable', type: 'liability' },
+  // the other side of AR balances brought over from a previous system at go-live
+  { role: 'opening_balance', code: '3900', name: 'Opening balance offset', type: 'equity' },
   { role: 'revenue', code: '4000', name: 'Sales revenue', type: 'revenue' },
   { role: 'discounts_allowed', code: '4900', name: 'Discounts allowed', type: 'revenue' },
   { role: 'bad_debt_expense', code: '6100', name: 'Bad-debt expense', type: 'expense' },
