@@ -5,6 +5,7 @@ import { migrate } from '../db/migrate.ts';
 import { DEMO_USERS, seedDemo } from '../modules/demo/index.ts';
 import { systemClock } from '../shared/clock.ts';
 import { importCommand } from './import.command.ts';
+import { ledgerCommand } from './ledger.command.ts';
 import { serve } from './serve.ts';
 
 export async function runCli(argv: string[]): Promise<void> {
@@ -62,5 +63,6 @@ export async function runCli(argv: string[]): Promise<void> {
     });
 
   program.addCommand(importCommand());
+  program.addCommand(ledgerCommand());
   await program.parseAsync(argv);
 }

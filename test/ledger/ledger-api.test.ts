@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../support/api.ts';
+import { accountsByRole, postEntry, reverseEntry } from '../../src/modules/ledger/index.ts';
+import { systemActor } from '../../src/shared/actor.ts';
+import type { IsoDate } from '../../src/shared/dates.ts';
+import type { ApiClient } from '../support/api.ts';
 import { databaseKinds } from '../support/db.ts';
-import { startTestServer, TEST_PASSWORD, type TestServer } from '../support/server.ts';
+import { createTestOrg } from '../support/orgs.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 type Doc = {
   id: string;
@@ -29,15 +33,19 @@ describe.each(databaseKinds())('ledger API on %s', (kind) => {
   let manager: ApiClient;
   let collector: ApiClient;
   let customerId: string;
+  let orgId: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ kind, demoCustomers: 5 });
-    manager = await ApiClient.login(server, 'manager@demo.dunwell.test', TEST_PASSWORD);
-    collector = await ApiClient.login(server, 'collector@demo.dunwell.test', TEST_PASSWORD);
+    // an organization of its own, so organization-wide figures are this test's alone
+    server = await startTestServer({ kind, demo: false });
+    const org = await createTestOrg(server, 'ledger');
+    orgId = org.orgId;
+    manager = org.clients.manager;
+    collector = org.clients.collector;
     const res = await manager.post<{ id: string }>('/api/v1/customers', {
       accountNumber: 'LEDG-1',
       name: 'Ledger Test Co',
-      currency: 'USD',
+      currency: 'EUR',
       paymentTerms: '2/10NET30',
     });
     expect(res.status).toBe(201);
@@ -55,7 +63,7 @@ describe.each(databaseKinds())('ledger API on %s', (kind) => {
     const inv = await collector.post<Doc>('/api/v1/invoices', {
       customerId,
       issueDate: '2026-10-01',
-      currency: 'USD',
+      currency: 'EUR',
       lines: [
         { description: 'Widgets', quantity: '3', unitPrice: '19.995', taxRate: '8.25' },
         { description: 'Freight', quantity: '1', unitPrice: '25.00' },
@@ -103,7 +111,7 @@ describe.each(databaseKinds())('ledger API on %s', (kind) => {
     const inv2 = await collector.post<Doc>('/api/v1/invoices', {
       customerId,
       issueDate: '2026-10-10',
-      currency: 'USD',
+      currency: 'EUR',
       lines: [{ description: 'Service', quantity: '2', unitPrice: '50' }],
     });
     expect(inv2.status).toBe(201);
@@ -189,8 +197,72 @@ describe.each(databaseKinds())('ledger API on %s', (kind) => {
     expect(tb.body.totals[0]!.debit).toBe(tb.body.totals[0]!.credit);
   });
 
+  it('verify finds an AR posting that belongs to no document, and the reconciliation explains it', async () => {
+    expect(
+      (await manager.get<{ ok: boolean }>('/api/v1/ledger/verify?asOf=2026-12-31')).body,
+    ).toEqual({ ok: true, problems: [] });
+    const db = server.runtime.database.db;
+    const actor = systemActor(orgId, 'manual journal');
+    const accounts = await accountsByRole(db, orgId);
+    // a manual journal straight to AR control, outside any document: the books no longer tie
+    await db.transaction().execute((trx) =>
+      postEntry(trx, actor, new Date(), {
+        effectiveDate: '2026-11-02' as IsoDate,
+        currency: 'EUR',
+        kind: 'manual',
+        description: 'Manual journal to AR',
+        lines: [
+          { accountId: accounts.ar_control.id, debitMinor: 1234n },
+          { accountId: accounts.revenue.id, creditMinor: 1234n },
+        ],
+      }),
+    );
+    const verify = await manager.get<{
+      ok: boolean;
+      problems: Array<{ check: string; detail: string }>;
+    }>('/api/v1/ledger/verify?asOf=2026-12-31');
+    expect(verify.body.ok).toBe(false);
+    expect(verify.body.problems[0]).toMatchObject({ check: 'gl_reconciliation' });
+    const rec = await manager.get<
+      Rec & {
+        explanations: Array<{
+          documentId: string | null;
+          ledgerBalance: string;
+          difference: string;
+        }>;
+      }
+    >('/api/v1/reports/gl-reconciliation?asOf=2026-12-31');
+    expect(rec.body.difference).toBe('-12.34');
+    expect(rec.body.explanations).toEqual([
+      expect.objectContaining({ documentId: null, ledgerBalance: '12.34', difference: '-12.34' }),
+    ]);
+    expect((await reconcile('2026-11-01')).difference).toBe('0.00');
+    // the correction is a reversing entry, never an edit
+    const entry = await db
+      .selectFrom('journal_entries')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('kind', '=', 'manual')
+      .executeTakeFirstOrThrow();
+    await db
+      .transaction()
+      .execute((trx) =>
+        reverseEntry(
+          trx,
+          actor,
+          new Date(),
+          entry.id,
+          '2026-11-03' as IsoDate,
+          'manual_reversal',
+          'Reverse manual journal',
+        ),
+      );
+    expect((await reconcile('2026-12-31')).difference).toBe('0.00');
+    expect((await reconcile('2026-11-02')).difference).toBe('-12.34');
+  });
+
   it('refuses bad input with a clear error naming the field', async () => {
-    const base = { customerId, issueDate: '2026-10-01', currency: 'USD' };
+    const base = { customerId, issueDate: '2026-10-01', currency: 'EUR' };
     const unknown = await collector.post<Problem>('/api/v1/invoices', {
       ...base,
       customerId: '0190a0a0-0000-7000-8000-000000000000',

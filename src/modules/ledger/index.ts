@@ -8,3 +8,4 @@ export {
 export { postEntry, postEntries, reverseEntry, assertPeriodOpen, type Posting } from './journal.ts';
 export { nextNumber, nextNumbers } from './numbering.ts';
 export { trialBalance, glReconciliation } from './reports.ts';
+export { verifyLedger, type LedgerProblem } from './verify.ts';

@@ -11,6 +11,7 @@ import { ValidationError } from '../../shared/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import { createAccount, listAccounts, updateAccount } from './accounts.ts';
 import { glReconciliation, journalLines, trialBalance, type JournalExportRow } from './reports.ts';
+import { verifyLedger } from './verify.ts';
 
 const account = z.object({
   id: z.uuid(),
@@ -297,6 +298,31 @@ export function ledgerRoutes(app: App, deps: AppDeps) {
       const actor = actorOf(request);
       const asOf = request.query.asOf ? parseIsoDate(request.query.asOf) : await today(actor.orgId);
       return glReconciliation(deps.db, actor, asOf, { explain: request.query.explain === 'true' });
+    },
+  );
+
+  app.get(
+    '/api/v1/ledger/verify',
+    {
+      config: { access: ACCESS.manage },
+      schema: {
+        tags,
+        summary:
+          'Check the ledger invariants: balanced entries, open balances against applications, sub-ledger = AR control at a date',
+        querystring: z.object({ asOf: z.iso.date().optional() }),
+        response: {
+          200: z.object({
+            ok: z.boolean(),
+            problems: z.array(z.object({ check: z.string(), detail: z.string() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const asOf = request.query.asOf ? parseIsoDate(request.query.asOf) : await today(actor.orgId);
+      const problems = await verifyLedger(deps.db, actor, [asOf]);
+      return { ok: problems.length === 0, problems };
     },
   );
 
