@@ -231,6 +231,48 @@ async function assertExternalIdFree(
   }
 }
 
+type RequiredFields =
+  | 'id'
+  | 'customer_id'
+  | 'kind'
+  | 'currency'
+  | 'issue_date'
+  | 'amount_minor'
+  | 'subtotal_minor'
+  | 'reason';
+
+/** A new draft document row: the given fields, and the empty defaults for the rest. */
+function draftRow(
+  ctx: Ctx,
+  fields: Pick<PreparedDocument['row'], RequiredFields> & Partial<PreparedDocument['row']>,
+): PreparedDocument['row'] {
+  return {
+    org_id: ctx.actor.orgId,
+    state: 'draft',
+    number: null,
+    due_date: null,
+    terms_code: null,
+    discount_date: null,
+    discount_minor: 0n,
+    tax_minor: 0n,
+    open_minor: 0n,
+    tax_jurisdiction: null,
+    tax_exempt_certificate_id: null,
+    po_number: null,
+    sales_order_ref: null,
+    external_id: null,
+    memo: null,
+    related_document_id: null,
+    offset_account_id: null,
+    refund_method: null,
+    refund_reference: null,
+    created_by_name: ctx.actor.name,
+    created_at: ctx.now,
+    updated_at: ctx.now,
+    ...fields,
+  };
+}
+
 async function insertPrepared(ctx: Ctx, prepared: PreparedDocument) {
   await ctx.db.insertInto('ar_documents').values(prepared.row).execute();
   if (prepared.lines.length > 0) {
@@ -503,38 +545,23 @@ export async function createMemo(
   await assertExternalIdFree(ctx, kind, externalId);
   const id = newId();
   await insertPrepared(ctx, {
-    row: {
+    row: draftRow(ctx, {
       id,
-      org_id: ctx.actor.orgId,
       customer_id: customer.id,
       kind,
-      state: 'draft',
-      number: null,
       currency,
       issue_date: issueDate,
       due_date: invoice?.due_date && kind === 'debit_memo' ? invoice.due_date : due,
       terms_code: terms?.code ?? null,
-      discount_date: null,
-      discount_minor: 0n,
       subtotal_minor: sign * subtotal,
       tax_minor: sign * tax,
       amount_minor: sign * total,
-      open_minor: 0n,
-      tax_jurisdiction: null,
-      tax_exempt_certificate_id: null,
-      po_number: null,
-      sales_order_ref: null,
       external_id: externalId,
       reason,
       memo: input.memo?.trim() || null,
       related_document_id: invoice?.id ?? null,
       offset_account_id: offset,
-      refund_method: null,
-      refund_reference: null,
-      created_by_name: ctx.actor.name,
-      created_at: ctx.now,
-      updated_at: ctx.now,
-    },
+    }),
     lines,
   });
   await recordAudit(ctx.db, ctx.actor, ctx.now, [
@@ -616,38 +643,19 @@ export async function createAdjustment(
   }
   const id = newId();
   await insertPrepared(ctx, {
-    row: {
+    row: draftRow(ctx, {
       id,
-      org_id: ctx.actor.orgId,
       customer_id: target.customer_id,
       kind,
-      state: 'draft',
-      number: null,
       currency: target.currency,
       issue_date: date,
       due_date: reduces ? null : target.due_date,
-      terms_code: null,
-      discount_date: null,
-      discount_minor: 0n,
       subtotal_minor: amount,
-      tax_minor: 0n,
       amount_minor: amount,
-      open_minor: 0n,
-      tax_jurisdiction: null,
-      tax_exempt_certificate_id: null,
-      po_number: null,
-      sales_order_ref: null,
-      external_id: null,
       reason,
-      memo: null,
       related_document_id: target.id,
       offset_account_id: offset,
-      refund_method: null,
-      refund_reference: null,
-      created_by_name: ctx.actor.name,
-      created_at: ctx.now,
-      updated_at: ctx.now,
-    },
+    }),
     lines: [],
   });
   await recordAudit(ctx.db, ctx.actor, ctx.now, [
@@ -737,38 +745,20 @@ export async function createRefund(ctx: Ctx, input: RefundInput): Promise<string
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
   const id = newId();
   await insertPrepared(ctx, {
-    row: {
+    row: draftRow(ctx, {
       id,
-      org_id: ctx.actor.orgId,
       customer_id: credit.customer_id,
       kind: 'refund',
-      state: 'draft',
-      number: null,
       currency: credit.currency,
       issue_date: date,
-      due_date: null,
-      terms_code: null,
-      discount_date: null,
-      discount_minor: 0n,
       subtotal_minor: amount,
-      tax_minor: 0n,
       amount_minor: amount,
-      open_minor: 0n,
-      tax_jurisdiction: null,
-      tax_exempt_certificate_id: null,
-      po_number: null,
-      sales_order_ref: null,
-      external_id: null,
       reason,
-      memo: null,
       related_document_id: credit.id,
       offset_account_id: accounts.cash.id,
       refund_method: input.method,
       refund_reference: input.reference?.trim() || null,
-      created_by_name: ctx.actor.name,
-      created_at: ctx.now,
-      updated_at: ctx.now,
-    },
+    }),
     lines: [],
   });
   await recordAudit(ctx.db, ctx.actor, ctx.now, [
