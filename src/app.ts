@@ -11,6 +11,7 @@ import { documentsRoutes } from './modules/documents/index.ts';
 import { importsRoutes } from './modules/imports/index.ts';
 import { ensureAllChartsOfAccounts, ledgerRoutes } from './modules/ledger/index.ts';
 import { organizationsRoutes } from './modules/organizations/index.ts';
+import { outputRoutes } from './modules/output/index.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 
 /** Every module's routes; removing a module is removing its folder and its line here. */
@@ -22,6 +23,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   importsRoutes,
   billingRoutes,
   ledgerRoutes,
+  outputRoutes,
   auditRoutes,
 ];
 

@@ -69,6 +69,7 @@ describe.each(databaseKinds())('security on %s', (kind) => {
   let aDocumentId: string;
   let aApiKeyId: string;
   const aLedger = { invoice: '', draft: '', creditMemo: '', debitMemo: '', application: '' };
+  let aEmailId: string;
 
   beforeAll(async () => {
     server = await startTestServer({ kind, demo: false });
@@ -110,6 +111,11 @@ describe.each(databaseKinds())('security on %s', (kind) => {
     });
     expect(invoice.status).toBe(201);
     aLedger.invoice = invoice.body.id;
+    aEmailId = (
+      await a.clients.manager.post<{ id: string }>(`/api/v1/invoices/${invoice.body.id}/send`, {
+        to: ['a@alpha.example'],
+      })
+    ).body.id;
     const draft = await a.clients.manager.post<{ id: string }>('/api/v1/invoices', {
       customerId: aCustomer.id,
       issueDate: '2026-10-01',
@@ -163,6 +169,7 @@ describe.each(databaseKinds())('security on %s', (kind) => {
     if (url.startsWith('/api/v1/credit-memos/')) id = aLedger.creditMemo;
     if (url.startsWith('/api/v1/debit-memos/')) id = aLedger.debitMemo;
     if (url.startsWith('/api/v1/applications/')) id = aLedger.application;
+    if (url.startsWith('/api/v1/outbox/')) id = aEmailId;
     return url
       .replace(':id', id)
       .replace(':code', '4100')
