@@ -11,7 +11,7 @@ import { documentsRoutes } from './modules/documents/index.ts';
 import { importsRoutes } from './modules/imports/index.ts';
 import { ensureAllChartsOfAccounts, ledgerRoutes } from './modules/ledger/index.ts';
 import { organizationsRoutes } from './modules/organizations/index.ts';
-import { outputRoutes } from './modules/output/index.ts';
+import { failInterruptedDeliveries, outputRoutes } from './modules/output/index.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 
 /** Every module's routes; removing a module is removing its folder and its line here. */
@@ -47,6 +47,9 @@ export async function createRuntime(
     await migrate(database.db);
     // organizations created before the ledger existed get their chart of accounts
     await ensureAllChartsOfAccounts(database.db);
+    // with several API nodes on one PostgreSQL another node may be delivering right now, so
+    // only messages older than any delivery's time limit count as interrupted
+    await failInterruptedDeliveries(database.db, new Date(clock.now().getTime() - 10 * 60_000));
     const app = await buildServer({ db: database.db, clock, config }, ROUTE_MODULES, options);
     return {
       app,

@@ -13,3 +13,4 @@ export {
 } from './statement.ts';
 export { renderInvoicePdf } from './invoice-pdf.ts';
 export { renderStatementPdf } from './statement-pdf.ts';
+export { failInterruptedDeliveries } from './outbox.repository.ts';

@@ -246,3 +246,26 @@ export async function markDelivered(
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/**
+ * Messages left 'sending' by a process that stopped mid-delivery (run at start-up, when no
+ * delivery of this process can be under way). They become 'failed' with a warning rather than
+ * being sent again: the SMTP server may already have accepted them, and a customer must never
+ * get the same e-mail twice.
+ */
+export async function failInterruptedDeliveries(
+  db: Kysely<DB>,
+  startedBefore: Date,
+): Promise<number> {
+  const result = await db
+    .updateTable('email_messages')
+    .set({
+      status: 'failed',
+      error:
+        'Delivery was interrupted when the server stopped; the message may or may not have reached the recipient. Check before sending it again.',
+    })
+    .where('status', '=', 'sending')
+    .where('created_at', '<', startedBefore)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
