@@ -261,6 +261,37 @@ describe.each(databaseKinds())('ledger API on %s', (kind) => {
     expect((await reconcile('2026-11-02')).difference).toBe('-12.34');
   });
 
+  it('edits, posts and deletes drafts; a posted invoice cannot be edited', async () => {
+    const body = {
+      customerId,
+      issueDate: '2026-11-01',
+      currency: 'EUR',
+      draft: true,
+      lines: [{ description: 'Draft line', quantity: '1', unitPrice: '10.00' }],
+    };
+    const draft = await collector.post<Doc & { state: string }>('/api/v1/invoices', body);
+    expect(draft.status).toBe(201);
+    expect(draft.body).toMatchObject({ status: 'draft', number: null, journalEntries: [] });
+    const { draft: _d, ...edit } = body;
+    const edited = await collector.put<Doc>(`/api/v1/invoices/${draft.body.id}`, {
+      ...edit,
+      lines: [{ description: 'Edited line', quantity: '2', unitPrice: '10.00' }],
+    });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.total).toBe('20.00');
+    const posted = await collector.post<Doc>(`/api/v1/invoices/${draft.body.id}/post`);
+    expect(posted.status).toBe(200);
+    expect(posted.body.number).toMatch(/^INV-/);
+    expect(
+      (await collector.put<Problem>(`/api/v1/invoices/${draft.body.id}`, edit)).body.code,
+    ).toBe('not_a_draft');
+    expect((await collector.delete<Problem>(`/api/v1/invoices/${draft.body.id}`)).status).toBe(422);
+    const other = await collector.post<Doc>('/api/v1/invoices', body);
+    const deleted = await collector.delete(`/api/v1/invoices/${other.body.id}`);
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(204);
+    expect((await collector.get(`/api/v1/invoices/${other.body.id}`)).status).toBe(404);
+  });
+
   it('refuses bad input with a clear error naming the field', async () => {
     const base = { customerId, issueDate: '2026-10-01', currency: 'EUR' };
     const unknown = await collector.post<Problem>('/api/v1/invoices', {

@@ -24,6 +24,11 @@ export type AuditRecord = {
 
 const MAX_PAGE = 500;
 
+/** JSON for an audit snapshot; bigints (minor units, row ids) are written as strings. */
+function auditJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
 /** Appends to the audit trail, in the caller's transaction so it commits with the change. */
 export async function recordAudit(db: Kysely<DB>, actor: Actor, at: Date, entries: AuditEntry[]) {
   if (entries.length === 0) return;
@@ -39,8 +44,8 @@ export async function recordAudit(db: Kysely<DB>, actor: Actor, at: Date, entrie
         entity_type: e.entityType,
         entity_id: e.entityId,
         action: e.action,
-        before: e.before === undefined ? null : JSON.stringify(e.before),
-        after: e.after === undefined ? null : JSON.stringify(e.after),
+        before: e.before === undefined ? null : auditJson(e.before),
+        after: e.after === undefined ? null : auditJson(e.after),
         request_id: actor.requestId,
       })),
     )
