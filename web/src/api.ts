@@ -585,3 +585,528 @@ export async function importCustomers(
 }
 
 export const IMPORT_TEMPLATE_URL = '/api/v1/imports/customers/template.csv';
+
+// ---------- AR documents (invoices, memos, adjustments, write-offs, refunds) ----------
+
+export type DocumentKind =
+  'invoice' | 'credit_memo' | 'debit_memo' | 'adjustment' | 'write_off' | 'refund';
+
+export type DocumentStatus =
+  | 'draft'
+  | 'open'
+  | 'partially_paid'
+  | 'paid'
+  | 'written_off'
+  | 'voided'
+  | 'unapplied'
+  | 'partially_applied'
+  | 'applied';
+
+export interface ArDocumentSummary {
+  id: string;
+  kind: DocumentKind;
+  number: string | null;
+  status: DocumentStatus;
+  customerId: string;
+  customerName: string;
+  customerAccountNumber: string;
+  currency: string;
+  issueDate: string;
+  dueDate: string | null;
+  /** Magnitudes: what the document is for, and what of it is still open. */
+  total: string;
+  openBalance: string;
+  /** +1 when the document raises what the customer owes, -1 when it lowers it. */
+  direction: 1 | -1;
+  daysOverdue: number;
+  overdue: boolean;
+  poNumber: string | null;
+  externalId: string | null;
+}
+
+export interface ArDocumentLine {
+  lineNo: number;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  taxRate: string;
+  amount: string;
+  tax: string;
+  accountCode: string;
+}
+
+export interface ArApplication {
+  id: string;
+  date: string;
+  amount: string;
+  /** The document on the other side. */
+  documentId: string;
+  documentKind: DocumentKind;
+  documentNumber: string | null;
+  reversesApplicationId: string | null;
+  reversed: boolean;
+  reason: string | null;
+  by: string;
+}
+
+export interface JournalEntry {
+  id: string;
+  date: string;
+  recordedAt: string;
+  kind: string;
+  description: string;
+  reversesEntryId: string | null;
+  lines: { accountCode: string; accountName: string; debit: string; credit: string }[];
+}
+
+export interface ArDocument extends ArDocumentSummary {
+  state: 'draft' | 'posted' | 'voided';
+  termsCode: string | null;
+  discountDate: string | null;
+  discountAmount: string;
+  subtotal: string;
+  tax: string;
+  taxJurisdiction: string | null;
+  taxExemptCertificate: string | null;
+  salesOrderRef: string | null;
+  reason: string | null;
+  memo: string | null;
+  relatedDocument: { id: string; kind: DocumentKind; number: string | null } | null;
+  offsetAccountCode: string | null;
+  refundMethod: string | null;
+  refundReference: string | null;
+  writtenOff: boolean;
+  openingBalance: boolean;
+  voidedDate: string | null;
+  voidReason: string | null;
+  createdBy: string;
+  createdAt: string;
+  lines: ArDocumentLine[];
+  applications: ArApplication[];
+  journalEntries: JournalEntry[];
+  relatedDocuments: {
+    id: string;
+    kind: DocumentKind;
+    number: string | null;
+    total: string;
+    status: DocumentStatus;
+  }[];
+}
+
+export interface DocumentListParams {
+  kind?: DocumentKind[] | undefined;
+  customerId?: string | undefined;
+  status?: DocumentStatus[] | undefined;
+  overdue?: boolean | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  q?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+export interface LineInput {
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  taxRate?: string | undefined;
+  accountCode?: string | undefined;
+}
+
+export interface InvoiceInput {
+  customerId: string;
+  issueDate: string;
+  currency: string;
+  paymentTerms?: string | undefined;
+  dueDate?: string | undefined;
+  lines: LineInput[];
+  poNumber?: string | null | undefined;
+  salesOrderRef?: string | null | undefined;
+  externalId?: string | null | undefined;
+  memo?: string | null | undefined;
+  draft?: boolean | undefined;
+}
+
+export interface MemoInput {
+  customerId: string;
+  invoiceId?: string | null | undefined;
+  amount?: string | undefined;
+  lines?: LineInput[] | undefined;
+  reason: string;
+  issueDate?: string | undefined;
+  accountCode?: string | undefined;
+  memo?: string | null | undefined;
+}
+
+export type RefundMethod = 'check' | 'ach' | 'wire' | 'card' | 'cash' | 'other';
+
+export function listDocuments(
+  params: DocumentListParams,
+  signal?: AbortSignal,
+): Promise<Page<ArDocumentSummary>> {
+  const query = qs({
+    ...params,
+    kind: params.kind?.join(','),
+    status: params.status?.join(','),
+    overdue: params.overdue ? 'true' : undefined,
+  });
+  return request('GET', `/api/v1/ar-documents${query}`, signal ? { signal } : {});
+}
+
+export function getDocument(id: string): Promise<ArDocument> {
+  return request('GET', `/api/v1/ar-documents/${enc(id)}`);
+}
+
+export function createInvoice(body: InvoiceInput, idempotencyKey: string): Promise<ArDocument> {
+  return request('POST', '/api/v1/invoices', { body, idempotencyKey });
+}
+
+export function updateDraftInvoice(id: string, body: InvoiceInput): Promise<ArDocument> {
+  const { draft: _draft, ...rest } = body;
+  return request('PUT', `/api/v1/invoices/${enc(id)}`, { body: rest });
+}
+
+export function deleteDraftInvoice(id: string): Promise<void> {
+  return request('DELETE', `/api/v1/invoices/${enc(id)}`);
+}
+
+export function postInvoice(id: string, idempotencyKey: string): Promise<ArDocument> {
+  return request('POST', `/api/v1/invoices/${enc(id)}/post`, { idempotencyKey });
+}
+
+export function voidDocument(
+  id: string,
+  body: { reason: string; date?: string | undefined },
+  idempotencyKey: string,
+): Promise<ArDocument> {
+  return request('POST', `/api/v1/ar-documents/${enc(id)}/void`, { body, idempotencyKey });
+}
+
+/** Writes off an invoice's open balance (manager); answers the write-off document. */
+export function writeOffInvoice(
+  id: string,
+  body: { reason: string; date?: string | undefined },
+  idempotencyKey: string,
+): Promise<ArDocument> {
+  return request('POST', `/api/v1/invoices/${enc(id)}/write-off`, { body, idempotencyKey });
+}
+
+export function createMemo(
+  kind: 'credit_memo' | 'debit_memo',
+  body: MemoInput,
+  idempotencyKey: string,
+): Promise<ArDocument> {
+  const path = kind === 'credit_memo' ? '/api/v1/credit-memos' : '/api/v1/debit-memos';
+  return request('POST', path, { body, idempotencyKey });
+}
+
+/** Applies a credit to an invoice or debit memo; answers the credit document. */
+export function applyCredit(
+  creditId: string,
+  body: { invoiceId: string; amount: string; date?: string | undefined },
+  idempotencyKey: string,
+): Promise<ArDocument> {
+  return request('POST', `/api/v1/credit-memos/${enc(creditId)}/applications`, {
+    body,
+    idempotencyKey,
+  });
+}
+
+export function unapply(
+  applicationId: string,
+  body: { reason?: string | undefined },
+  idempotencyKey: string,
+): Promise<{ id: string }> {
+  return request('POST', `/api/v1/applications/${enc(applicationId)}/unapply`, {
+    body,
+    idempotencyKey,
+  });
+}
+
+export function createAdjustment(
+  body: {
+    documentId: string;
+    amount: string;
+    reason: string;
+    date?: string | undefined;
+    accountCode?: string | undefined;
+  },
+  idempotencyKey: string,
+): Promise<ArDocument> {
+  return request('POST', '/api/v1/adjustments', { body, idempotencyKey });
+}
+
+export function createRefund(
+  body: {
+    creditDocumentId: string;
+    amount: string;
+    reason: string;
+    method: RefundMethod;
+    reference?: string | null | undefined;
+    date?: string | undefined;
+  },
+  idempotencyKey: string,
+): Promise<ArDocument> {
+  return request('POST', '/api/v1/refunds', { body, idempotencyKey });
+}
+
+/** Any AR document as a PDF (drafts are marked DRAFT). */
+export function invoicePdfUrl(id: string): string {
+  return `/api/v1/invoices/${enc(id)}/pdf`;
+}
+
+export interface SendResult {
+  id: string;
+  /** 'sending' only on a replay while the first request is still delivering. */
+  status: OutboxStatus;
+  to: string[];
+  cc: string[];
+  subject: string;
+  sentAt: string | null;
+  error: string | null;
+}
+
+export function sendInvoice(
+  id: string,
+  body: { to?: string[] | undefined; cc?: string[] | undefined; message?: string | undefined },
+  idempotencyKey: string,
+): Promise<SendResult> {
+  return request('POST', `/api/v1/invoices/${enc(id)}/send`, { body, idempotencyKey });
+}
+
+/**
+ * A file the API serves (PDF, spreadsheet) as a Blob, with the session cookie. Errors come back
+ * as ApiError like any other call (a 404 when the server does not offer the file).
+ */
+export async function fetchFile(path: string): Promise<{ blob: Blob; filename: string | null }> {
+  const res = await fetch(path, { credentials: 'same-origin' });
+  if (res.status === 401) unauthorizedHandler?.();
+  if (!res.ok) {
+    let problem: Problem = { status: res.status, title: res.statusText };
+    if ((res.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        problem = { status: res.status, ...((await res.json()) as Problem) };
+      } catch {
+        /* keep the generic problem */
+      }
+    }
+    throw new ApiError(res.status, problem);
+  }
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const match = /filename="?([^";]+)"?/.exec(disposition);
+  return { blob: await res.blob(), filename: match?.[1] ?? null };
+}
+
+// ---------- Customer account ----------
+
+export interface AccountActivity {
+  entryId: string;
+  date: string;
+  kind: string;
+  description: string;
+  documentId: string | null;
+  documentNumber: string | null;
+  debit: string;
+  credit: string;
+  balance: string;
+}
+
+export interface CustomerAccount {
+  customerId: string;
+  currency: string;
+  from: string;
+  to: string;
+  openingBalance: string;
+  closingBalance: string;
+  activity: AccountActivity[];
+}
+
+export function getCustomerAccount(
+  customerId: string,
+  range: { from?: string | undefined; to?: string | undefined },
+): Promise<CustomerAccount> {
+  return request('GET', `/api/v1/customers/${enc(customerId)}/account${qs(range)}`);
+}
+
+export interface Statement {
+  customerId: string;
+  asOf: string;
+  currency: string;
+  items: {
+    documentId: string;
+    kind: DocumentKind;
+    number: string;
+    issueDate: string;
+    dueDate: string | null;
+    daysOverdue: number;
+    /** Signed: credits are negative. */
+    total: string;
+    open: string;
+  }[];
+  aging: {
+    current: string;
+    days1to30: string;
+    days31to60: string;
+    days61to90: string;
+    over90: string;
+  };
+  balance: string;
+}
+
+export function getStatement(customerId: string, asOf?: string): Promise<Statement> {
+  return request('GET', `/api/v1/customers/${enc(customerId)}/statement${qs({ asOf })}`);
+}
+
+export function statementPdfUrl(customerId: string, asOf?: string): string {
+  return `/api/v1/customers/${enc(customerId)}/statement.pdf${qs({ asOf })}`;
+}
+
+// ---------- Ledger ----------
+
+export type AccountType = 'asset' | 'liability' | 'equity' | 'revenue' | 'expense';
+
+export interface LedgerAccount {
+  id: string;
+  code: string;
+  name: string;
+  type: AccountType;
+  role: string | null;
+  glCode: string | null;
+  active: boolean;
+}
+
+export async function listAccounts(): Promise<LedgerAccount[]> {
+  return (await request<{ items: LedgerAccount[] }>('GET', '/api/v1/ledger/accounts')).items;
+}
+
+export function createAccount(
+  body: { code: string; name: string; type: AccountType; glCode?: string | null },
+  idempotencyKey: string,
+): Promise<LedgerAccount> {
+  return request('POST', '/api/v1/ledger/accounts', { body, idempotencyKey });
+}
+
+export function updateAccount(
+  code: string,
+  body: { name?: string; glCode?: string | null; active?: boolean },
+  idempotencyKey: string,
+): Promise<LedgerAccount> {
+  return request('PATCH', `/api/v1/ledger/accounts/${enc(code)}`, { body, idempotencyKey });
+}
+
+export function getPeriodLock(): Promise<{ closedThrough: string | null }> {
+  return request('GET', '/api/v1/ledger/period-lock');
+}
+
+export function setPeriodLock(
+  closedThrough: string | null,
+): Promise<{ closedThrough: string | null }> {
+  return request('PUT', '/api/v1/ledger/period-lock', { body: { closedThrough } });
+}
+
+export interface TrialBalance {
+  asOf: string;
+  accounts: {
+    code: string;
+    name: string;
+    glCode: string | null;
+    type: string;
+    currency: string;
+    debit: string;
+    credit: string;
+  }[];
+  totals: { currency: string; debit: string; credit: string }[];
+}
+
+export function getTrialBalance(asOf?: string): Promise<TrialBalance> {
+  return request('GET', `/api/v1/ledger/trial-balance${qs({ asOf })}`);
+}
+
+export interface GlReconciliation {
+  asOf: string;
+  currency: string;
+  subledgerBalance: string;
+  controlBalance: string;
+  difference: string;
+  byCurrency: {
+    currency: string;
+    subledgerBalance: string;
+    controlBalance: string;
+    difference: string;
+    openDocuments: number;
+  }[];
+  explanations: {
+    documentId: string | null;
+    kind: string | null;
+    number: string | null;
+    customerId: string | null;
+    currency: string;
+    documentBalance: string;
+    ledgerBalance: string;
+    difference: string;
+  }[];
+}
+
+export function getGlReconciliation(asOf?: string, explain = false): Promise<GlReconciliation> {
+  return request(
+    'GET',
+    `/api/v1/reports/gl-reconciliation${qs({ asOf, explain: explain ? 'true' : undefined })}`,
+  );
+}
+
+export function journalExportUrl(from: string, to: string, format: 'csv' | 'xlsx'): string {
+  return `/api/v1/ledger/journal${qs({ from, to, format })}`;
+}
+
+// ---------- Outbox and invoice settings ----------
+
+export type OutboxStatus = 'outbox' | 'sending' | 'sent' | 'failed';
+
+export interface OutboxMessage {
+  id: string;
+  status: OutboxStatus;
+  to: string[];
+  cc: string[];
+  subject: string;
+  createdAt: string;
+  sentAt: string | null;
+  documentId: string | null;
+  documentNumber: string | null;
+  customerId: string | null;
+  customerName: string | null;
+  error: string | null;
+  createdBy: string;
+}
+
+export interface OutboxMessageDetail extends OutboxMessage {
+  bodyText: string;
+  attachmentName: string | null;
+}
+
+export function listOutbox(
+  params: { status?: OutboxStatus | undefined; cursor?: string | undefined },
+  signal?: AbortSignal,
+): Promise<Page<OutboxMessage>> {
+  return request('GET', `/api/v1/outbox${qs({ ...params })}`, signal ? { signal } : {});
+}
+
+export function getOutboxMessage(id: string): Promise<OutboxMessageDetail> {
+  return request('GET', `/api/v1/outbox/${enc(id)}`);
+}
+
+export function outboxAttachmentUrl(id: string): string {
+  return `/api/v1/outbox/${enc(id)}/attachment`;
+}
+
+export interface InvoiceSettings {
+  remitTo: string | null;
+  invoiceFooter: string | null;
+}
+
+export function getInvoiceSettings(): Promise<InvoiceSettings> {
+  return request('GET', '/api/v1/organization/invoice-settings');
+}
+
+export function updateInvoiceSettings(body: InvoiceSettings): Promise<InvoiceSettings> {
+  return request('PUT', '/api/v1/organization/invoice-settings', { body });
+}

@@ -230,3 +230,172 @@ export const CURRENCIES = [
   'INR',
   'ZAR',
 ] as const;
+
+// ---------- AR documents ----------
+
+export const DOCUMENT_KIND_LABELS: Record<string, string> = {
+  invoice: 'Invoice',
+  credit_memo: 'Credit memo',
+  debit_memo: 'Debit memo',
+  adjustment: 'Adjustment',
+  write_off: 'Write-off',
+  refund: 'Refund',
+};
+
+export const DOCUMENT_STATUS_LABELS: Record<string, string> = {
+  draft: 'Draft',
+  open: 'Open',
+  partially_paid: 'Partially paid',
+  paid: 'Paid',
+  written_off: 'Written off',
+  voided: 'Voided',
+  unapplied: 'Unapplied',
+  partially_applied: 'Partially applied',
+  applied: 'Applied',
+};
+
+export const REFUND_METHOD_LABELS: Record<string, string> = {
+  check: 'Check',
+  ach: 'ACH',
+  wire: 'Wire',
+  card: 'Card',
+  cash: 'Cash',
+  other: 'Other',
+};
+
+/** A document's name for people: "INV-000012", or "Draft invoice" before it is numbered. */
+export function documentName(kind: string, number: string | null): string {
+  if (number) return number;
+  return `Draft ${label(DOCUMENT_KIND_LABELS, kind).toLowerCase()}`;
+}
+
+// ---------- Exact decimal arithmetic (invoice lines) ----------
+// Mirrors the server's pricing rule: a line's amount is quantity × unit price rounded half-up
+// to the currency's minor unit; its tax is amount × rate / 100, rounded the same way; the
+// document's figures are the sums of the rounded lines. Everything is bigint: no floats.
+
+/** Decimal places accepted in a quantity, and in a tax rate (percent). */
+export const QUANTITY_DECIMALS = 4;
+export const TAX_RATE_DECIMALS = 4;
+/** Decimal places a unit price may have beyond its currency's own. */
+export const UNIT_PRICE_EXTRA_DECIMALS = 2;
+const MAX_INTEGER_DIGITS = 12;
+
+export type ScaledDecimal =
+  { ok: true; scaled: bigint; text: string } | { ok: false; error: string };
+
+/**
+ * Reads a non-negative decimal a person typed ("1,250.5", "3", "0.125") as an integer scaled by
+ * 10^decimals, plus the plain text to send to the API ("1250.5"). Commas are thousands
+ * separators only; more decimals than allowed is an error, never rounded away.
+ */
+export function readDecimal(input: string, decimals: number): ScaledDecimal {
+  const s = input.trim();
+  if (s === '') return { ok: false, error: 'Required' };
+  const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(s);
+  if (!m) {
+    if (s.startsWith('-')) return { ok: false, error: 'Must not be negative' };
+    if (/^[\d.,]+$/.test(s) && s.includes(','))
+      return { ok: false, error: 'Use a point for decimals' };
+    return { ok: false, error: 'Enter a number' };
+  }
+  const int = (m[1] ?? '0').replace(/,/g, '').replace(/^0+(?=\d)/, '');
+  const frac = m[2] ?? '';
+  if (int.length > MAX_INTEGER_DIGITS) return { ok: false, error: 'Too large' };
+  if (frac.length > decimals) {
+    return {
+      ok: false,
+      error: decimals === 0 ? 'No decimals allowed' : `At most ${decimals} decimals`,
+    };
+  }
+  return {
+    ok: true,
+    scaled: BigInt(int + frac.padEnd(decimals, '0')),
+    text: frac ? `${int}.${frac}` : int,
+  };
+}
+
+/** numerator / denominator rounded to the nearest integer, halves away from zero. */
+export function divideRounded(numerator: bigint, denominator: bigint): bigint {
+  const negative = numerator < 0n !== denominator < 0n;
+  const n = numerator < 0n ? -numerator : numerator;
+  const d = denominator < 0n ? -denominator : denominator;
+  const q = n / d;
+  const rounded = (n % d) * 2n >= d ? q + 1n : q;
+  return negative ? -rounded : rounded;
+}
+
+/** Minor units → decimal string in the currency's scale: 123450n, USD → "1234.50". */
+export function minorToDecimal(minor: bigint, currency: string): string {
+  const exp = currencyExponent(currency);
+  const negative = minor < 0n;
+  const digits = (negative ? -minor : minor).toString().padStart(exp + 1, '0');
+  const int = digits.slice(0, digits.length - exp);
+  const frac = exp > 0 ? `.${digits.slice(digits.length - exp)}` : '';
+  return `${negative ? '-' : ''}${int}${frac}`;
+}
+
+/** Decimal string (as the API sends it) → minor units, or null when it is not one. */
+export function decimalToMinor(value: string, currency: string): bigint | null {
+  const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(value.trim());
+  if (!m) return null;
+  const exp = currencyExponent(currency);
+  const frac = m[3] ?? '';
+  if (frac.length > exp) return null;
+  const v = BigInt((m[2] ?? '0') + frac.padEnd(exp, '0'));
+  return m[1] ? -v : v;
+}
+
+export interface LinePrice {
+  amountMinor: bigint;
+  taxMinor: bigint;
+}
+
+export type LineFieldErrors = Partial<Record<'quantity' | 'unitPrice' | 'taxRate', string>>;
+
+/** Prices one line the way the server does, or says which fields are not usable yet. */
+export function priceLine(
+  line: { quantity: string; unitPrice: string; taxRate: string },
+  currency: string,
+): { ok: true; price: LinePrice } | { ok: false; errors: LineFieldErrors } {
+  const priceDecimals = currencyExponent(currency) + UNIT_PRICE_EXTRA_DECIMALS;
+  const quantity = readDecimal(line.quantity, QUANTITY_DECIMALS);
+  const price = readDecimal(line.unitPrice, priceDecimals);
+  const rate: ScaledDecimal =
+    line.taxRate.trim() === ''
+      ? { ok: true, scaled: 0n, text: '0' }
+      : readDecimal(line.taxRate, TAX_RATE_DECIMALS);
+  const errors: LineFieldErrors = {};
+  if (!quantity.ok) errors.quantity = quantity.error;
+  else if (quantity.scaled === 0n) errors.quantity = 'Must be more than 0';
+  if (!price.ok) errors.unitPrice = price.error;
+  if (!rate.ok) errors.taxRate = rate.error;
+  if (!quantity.ok || !price.ok || !rate.ok || errors.quantity) return { ok: false, errors };
+  const rateScaled = rate.scaled;
+  if (rateScaled > 100n * 10n ** BigInt(TAX_RATE_DECIMALS)) {
+    return { ok: false, errors: { taxRate: 'At most 100 %' } };
+  }
+  const amountMinor = divideRounded(
+    quantity.scaled * price.scaled,
+    10n ** BigInt(QUANTITY_DECIMALS + UNIT_PRICE_EXTRA_DECIMALS),
+  );
+  const taxMinor = divideRounded(amountMinor * rateScaled, 10n ** BigInt(TAX_RATE_DECIMALS + 2));
+  return { ok: true, price: { amountMinor, taxMinor } };
+}
+
+/** Today's date (YYYY-MM-DD) in the organization's time zone. */
+export function todayIso(): string {
+  return formatDate(new Date().toISOString());
+}
+
+/**
+ * A decimal without insignificant trailing zeros, keeping at least `minFraction` decimals:
+ * ("3.0000") → "3", ("19.995000", 2) → "19.995", ("1250.500000", 2) → "1250.50".
+ */
+export function trimZeros(value: string, minFraction = 0): string {
+  const m = /^(-?\d+)(?:\.(\d*))?$/.exec(value.trim());
+  if (!m) return value;
+  let frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length < minFraction) frac = frac.padEnd(minFraction, '0');
+  return frac ? `${m[1]}.${frac}` : (m[1] ?? value);
+}

@@ -1,6 +1,8 @@
+import { Suspense, lazy } from 'react';
 import {
   Link,
   Outlet,
+  lazyRouteComponent,
   createRootRouteWithContext,
   createRoute,
   createRouter,
@@ -20,6 +22,27 @@ import { CUSTOMER_TABS, CustomerDetailPage } from './pages/CustomerDetail.tsx';
 import type { CustomerTab } from './pages/CustomerDetail.tsx';
 import { CustomerNewPage } from './pages/CustomerNew.tsx';
 import { ImportPage } from './pages/Import.tsx';
+import { DocumentsListPage, validateDocumentsSearch } from './pages/DocumentsList.tsx';
+import type { DocumentsSearch } from './pages/DocumentsList.tsx';
+import { MemoFormPage, validateMemoSearch } from './pages/MemoForm.tsx';
+import type { MemoSearch } from './pages/MemoForm.tsx';
+
+// Pages used less often load on first visit, keeping the first download small.
+const DocumentDetailPage = lazy(() =>
+  import('./pages/DocumentDetail.tsx').then((m) => ({ default: m.DocumentDetailPage })),
+);
+const InvoiceFormPage = lazy(() =>
+  import('./pages/InvoiceForm.tsx').then((m) => ({ default: m.InvoiceFormPage })),
+);
+const ledgerReports = () => import('./pages/LedgerReports.tsx');
+const ledgerSetup = () => import('./pages/LedgerSetup.tsx');
+const TrialBalancePage = lazyRouteComponent(ledgerReports, 'TrialBalancePage');
+const GlReconciliationPage = lazyRouteComponent(ledgerReports, 'GlReconciliationPage');
+const JournalExportPage = lazyRouteComponent(ledgerReports, 'JournalExportPage');
+const ChartOfAccountsPage = lazyRouteComponent(ledgerSetup, 'ChartOfAccountsPage');
+const PeriodLockPage = lazyRouteComponent(ledgerSetup, 'PeriodLockPage');
+const InvoiceSettingsPage = lazyRouteComponent(ledgerSetup, 'InvoiceSettingsPage');
+const OutboxPage = lazyRouteComponent(() => import('./pages/Outbox.tsx'), 'OutboxPage');
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -97,6 +120,7 @@ const customersRoute = createRoute({
         search={search}
         setSearch={(update, replace) =>
           void navigate({
+            from: '/customers',
             to: '/customers',
             search: (prev: CustomersSearch) => update(prev),
             replace: replace ?? false,
@@ -147,9 +171,144 @@ const importRoute = createRoute({
   component: ImportPage,
 });
 
+const invoicesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/invoices',
+  validateSearch: (raw: Record<string, unknown>): DocumentsSearch => validateDocumentsSearch(raw),
+  component: function InvoicesRouteComponent() {
+    const search = invoicesRoute.useSearch();
+    const navigate = useNavigate();
+    return (
+      <DocumentsListPage
+        search={search}
+        setSearch={(update, replace) =>
+          void navigate({
+            from: '/invoices',
+            to: '/invoices',
+            search: (prev: DocumentsSearch) => update(prev),
+            replace: replace ?? false,
+          })
+        }
+      />
+    );
+  },
+});
+
+const invoiceNewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/invoices/new',
+  validateSearch: (raw: Record<string, unknown>): { customer?: string | undefined } => ({
+    customer: typeof raw.customer === 'string' && raw.customer ? raw.customer : undefined,
+  }),
+  component: function InvoiceNewRouteComponent() {
+    const { customer } = invoiceNewRoute.useSearch();
+    return (
+      <Suspense fallback={<Spinner />}>
+        <InvoiceFormPage key={customer ?? ''} customerId={customer} />
+      </Suspense>
+    );
+  },
+});
+
+const invoiceEditRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/invoices/$id/edit',
+  component: function InvoiceEditRouteComponent() {
+    const { id } = invoiceEditRoute.useParams();
+    return (
+      <Suspense fallback={<Spinner />}>
+        <InvoiceFormPage key={id} id={id} />
+      </Suspense>
+    );
+  },
+});
+
+const documentRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/documents/$id',
+  component: function DocumentRouteComponent() {
+    const { id } = documentRoute.useParams();
+    return (
+      <Suspense fallback={<Spinner />}>
+        <DocumentDetailPage key={id} id={id} />
+      </Suspense>
+    );
+  },
+});
+
+const memoNewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/memos/new',
+  validateSearch: (raw: Record<string, unknown>): MemoSearch => validateMemoSearch(raw),
+  component: function MemoNewRouteComponent() {
+    const search = memoNewRoute.useSearch();
+    return <MemoFormPage search={search} />;
+  },
+});
+
+const trialBalanceRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/ledger/trial-balance',
+  component: TrialBalancePage,
+});
+
+const reconciliationRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/ledger/reconciliation',
+  component: GlReconciliationPage,
+});
+
+const journalRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/ledger/journal',
+  component: JournalExportPage,
+});
+
+const accountsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/ledger/accounts',
+  component: ChartOfAccountsPage,
+});
+
+const periodLockRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/ledger/period-lock',
+  component: PeriodLockPage,
+});
+
+const outboxRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/outbox',
+  component: OutboxPage,
+});
+
+const invoiceSettingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/invoices',
+  component: InvoiceSettingsPage,
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
-  appRoute.addChildren([indexRoute, customersRoute, customerNewRoute, customerRoute, importRoute]),
+  appRoute.addChildren([
+    indexRoute,
+    customersRoute,
+    customerNewRoute,
+    customerRoute,
+    importRoute,
+    invoicesRoute,
+    invoiceNewRoute,
+    invoiceEditRoute,
+    documentRoute,
+    memoNewRoute,
+    trialBalanceRoute,
+    reconciliationRoute,
+    journalRoute,
+    accountsRoute,
+    periodLockRoute,
+    outboxRoute,
+    invoiceSettingsRoute,
+  ]),
 ]);
 
 export function makeRouter(queryClient: QueryClient) {

@@ -314,6 +314,7 @@ export function CustomerForm({
                 onChange={(v) => set('parent', v)}
                 excludeIds={customer ? [customer.id] : []}
                 disabled={readOnly}
+                changeLabel="Remove parent account"
               />
             )}
           </Field>

@@ -16,12 +16,22 @@ interface Props {
   /** Customer ids that may not be picked (the customer itself). */
   excludeIds?: string[];
   disabled?: boolean;
+  /** what the Change button does, for screen readers ("Change customer"); the name is appended */
+  changeLabel?: string;
   'aria-invalid'?: boolean;
   'aria-describedby'?: string;
 }
 
-/** Searchable single-customer combobox (used for the parent account). */
-export function CustomerPicker({ id, value, onChange, excludeIds = [], disabled, ...aria }: Props) {
+/** Searchable single-customer combobox (the parent account, an invoice's customer, filters). */
+export function CustomerPicker({
+  id,
+  value,
+  onChange,
+  excludeIds = [],
+  disabled,
+  changeLabel = 'Change customer',
+  ...aria
+}: Props) {
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
@@ -52,7 +62,7 @@ export function CustomerPicker({ id, value, onChange, excludeIds = [], disabled,
             type="button"
             className="btn btn-ghost btn-sm"
             onClick={() => onChange(null)}
-            aria-label={`Remove parent account ${value.name}`}
+            aria-label={`${changeLabel} ${value.name}`}
           >
             Change
           </button>

@@ -6,13 +6,25 @@ import { useCanEdit, useCurrentUser } from '../auth.ts';
 import { ROLE_LABELS, label } from '../format.ts';
 
 const COMING_SOON = [
-  'Invoices',
   'Payments',
   'Cash application',
   'Collections worklist',
   'Disputes',
   'Reports',
 ] as const;
+
+const LEDGER_LINKS = [
+  ['/ledger/trial-balance', 'Trial balance'],
+  ['/ledger/reconciliation', 'GL reconciliation'],
+  ['/ledger/journal', 'Journal export'],
+  ['/ledger/accounts', 'Chart of accounts'],
+  ['/ledger/period-lock', 'Period lock'],
+] as const;
+
+/** Invoice, memo and document pages all belong to the Invoices module. */
+function isBillingPath(pathname: string): boolean {
+  return /^\/(invoices|documents|memos)(\/|$)/.test(pathname);
+}
 
 export function Shell() {
   const user = useCurrentUser();
@@ -23,6 +35,7 @@ export function Shell() {
   const pathname = useLocation({ select: (l) => l.pathname });
   // On a narrow screen the menu closes once a page is chosen.
   useEffect(() => setMenuOpen(false), [pathname]);
+  const inBilling = isBillingPath(pathname);
   const logout = useMutation({
     mutationFn: () => api.logout(),
     onSettled: async () => {
@@ -93,12 +106,40 @@ export function Shell() {
                 Customers
               </Link>
             </li>
+            <li>
+              <Link
+                to="/invoices"
+                className={`nav-link${inBilling ? ' active' : ''}`}
+                aria-current={inBilling ? 'page' : undefined}
+              >
+                Invoices
+              </Link>
+            </li>
+            <li>
+              <Link
+                to="/outbox"
+                className="nav-link"
+                activeProps={{ className: 'nav-link active' }}
+              >
+                Outbox
+              </Link>
+            </li>
             {COMING_SOON.map((name) => (
               <li key={name}>
                 <span className="nav-link disabled" aria-disabled="true" title="Coming soon">
                   {name}
                   <span className="soon">Soon</span>
                 </span>
+              </li>
+            ))}
+          </ul>
+          <div className="nav-group-label">Ledger</div>
+          <ul>
+            {LEDGER_LINKS.map(([to, text]) => (
+              <li key={to}>
+                <Link to={to} className="nav-link" activeProps={{ className: 'nav-link active' }}>
+                  {text}
+                </Link>
               </li>
             ))}
           </ul>
@@ -111,6 +152,15 @@ export function Shell() {
                 activeProps={{ className: 'nav-link active' }}
               >
                 Import
+              </Link>
+            </li>
+            <li>
+              <Link
+                to="/settings/invoices"
+                className="nav-link"
+                activeProps={{ className: 'nav-link active' }}
+              >
+                Invoice settings
               </Link>
             </li>
           </ul>

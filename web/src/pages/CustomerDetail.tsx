@@ -6,6 +6,7 @@ import * as api from '../api.ts';
 import { ApiError, errorMessage } from '../api.ts';
 import { useCanEdit, useCurrentUser } from '../auth.ts';
 import { formatMoney } from '../format.ts';
+import { CustomerAccountSection } from '../components/CustomerAccount.tsx';
 import { CustomerForm } from '../components/CustomerForm.tsx';
 import {
   AddressesSection,
@@ -29,6 +30,7 @@ import {
 
 export const CUSTOMER_TABS = [
   'details',
+  'account',
   'contacts',
   'addresses',
   'tax',
@@ -101,6 +103,7 @@ export function CustomerDetailPage({ id, tab, setTab }: Props) {
 
   const tabs: { id: CustomerTab; label: string; count?: number }[] = [
     { id: 'details', label: 'Details' },
+    { id: 'account', label: 'Account' },
     { id: 'contacts', label: 'Contacts', count: c.contacts.length },
     { id: 'addresses', label: 'Addresses', count: c.addresses.length },
     { id: 'tax', label: 'Tax certificates', count: c.taxCertificates.length },
@@ -134,6 +137,7 @@ export function CustomerDetailPage({ id, tab, setTab }: Props) {
         </Section>
       ),
     },
+    { id: 'account', render: () => <CustomerAccountSection customer={c} editable={editable} /> },
     { id: 'contacts', render: () => <ContactsSection customer={c} editable={editable} /> },
     { id: 'addresses', render: () => <AddressesSection customer={c} editable={editable} /> },
     { id: 'tax', render: () => <TaxCertificatesSection customer={c} editable={editable} /> },
