@@ -116,6 +116,35 @@ describe.each(databaseKinds())('batch posting on %s', (kind) => {
     expect(await count()).toBe(before);
   });
 
+  it('moves the invoice series past imported numbers that look like its own', async () => {
+    const [next] = await run(async (ctx) => {
+      const built = await buildOpeningItems(ctx, [
+        {
+          kind: 'invoice',
+          customerId: customers[2]!.id,
+          number: 'INV-000900',
+          issueDate: '2026-01-10',
+          currency: 'EUR',
+          openAmountMinor: 1_000n,
+        },
+      ]);
+      const documents = built.map((b) => {
+        if ('error' in b) throw b.error;
+        return b.document;
+      });
+      await postBuiltDocuments(ctx, documents);
+      return createInvoices(ctx, [
+        {
+          customerId: customers[2]!.id,
+          issueDate: '2026-01-11',
+          currency: 'EUR',
+          lines: [{ description: 'After go-live', quantity: '1', unitPrice: '5' }],
+        },
+      ]);
+    });
+    expect(next!.number).toBe('INV-000901');
+  });
+
   it('brings over open items with their old numbers against the opening-balance account', async () => {
     const items = await run(async (ctx) => {
       const built = await buildOpeningItems(ctx, [

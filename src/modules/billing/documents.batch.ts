@@ -13,7 +13,7 @@ import { formatAmount } from '../../shared/money.ts';
 import { recordAudit } from '../audit/index.ts';
 import { accountsByRole, type AccountsByRole } from '../ledger/accounts.ts';
 import { postEntries } from '../ledger/journal.ts';
-import { nextNumbers, type Series } from '../ledger/numbering.ts';
+import { advancePastImported, nextNumbers, type Series } from '../ledger/numbering.ts';
 import type { Ctx } from './documents.service.ts';
 import {
   buildInvoice,
@@ -100,11 +100,15 @@ export async function findBatchConflicts(
     const part = documents.slice(i, i + ROWS_PER_INSERT);
     const externalIds = part.map((d) => d.row.external_id).filter((v): v is string => !!v);
     const numbers = part.map((d) => d.row.number).filter((v): v is string => !!v);
+    // only a document of the same kind can conflict; naming the kinds lets the unique indexes
+    // (org_id, kind, …) find the values instead of reading every entry of the organization
+    const kinds = [...new Set(part.map((d) => d.row.kind))];
     if (externalIds.length > 0) {
       const rows = await db
         .selectFrom('ar_documents')
         .select(['kind', 'external_id'])
         .where('org_id', '=', orgId)
+        .where('kind', 'in', kinds)
         .where('external_id', 'in', externalIds)
         .execute();
       for (const r of rows) existing.add(keyOf(r.kind, 'externalId', r.external_id!));
@@ -114,6 +118,7 @@ export async function findBatchConflicts(
         .selectFrom('ar_documents')
         .select(['kind', 'number'])
         .where('org_id', '=', orgId)
+        .where('kind', 'in', kinds)
         .where('number', 'in', numbers)
         .execute();
       for (const r of rows) existing.add(keyOf(r.kind, 'number', r.number!));
@@ -158,6 +163,7 @@ export async function postBuiltDocuments(
     .selectFrom('organizations')
     .select('closed_through')
     .where('id', '=', orgId)
+    .forShare()
     .executeTakeFirstOrThrow();
   if (org.closed_through && earliest <= org.closed_through) {
     throw new DomainError(
@@ -179,6 +185,13 @@ export async function postBuiltDocuments(
     list.push(d);
     unnumbered.set(d.row.kind, list);
   }
+  const imported = new Map<Series, string[]>();
+  for (const d of documents) {
+    if (!d.row.number) continue;
+    imported.set(d.row.kind, [...(imported.get(d.row.kind) ?? []), d.row.number]);
+  }
+  for (const [series, numbers] of imported)
+    await advancePastImported(ctx.db, orgId, series, numbers);
   const numberOf = new Map<PreparedDocument, string>();
   for (const [series, list] of unnumbered) {
     const numbers = await nextNumbers(ctx.db, orgId, series, list.length);

@@ -107,6 +107,11 @@ export async function findDocument(
   return query.executeTakeFirst();
 }
 
+/** Locks documents in id order, so writers that lock the same pair never deadlock. */
+async function lockDocuments(ctx: Ctx, ids: readonly string[]): Promise<void> {
+  for (const id of [...new Set(ids)].sort()) await findDocument(ctx.db, ctx.actor.orgId, id, true);
+}
+
 async function loadDocument(ctx: Ctx, id: string, what = 'Document', lock = false) {
   const doc = await findDocument(ctx.db, ctx.actor.orgId, id, lock);
   if (!doc) throw new NotFoundError(`${what} ${id} not found`);
@@ -859,9 +864,7 @@ async function insertApplication(
  * applications queue instead of deadlocking, and the database refuses any over-application.
  */
 export async function applyCredit(ctx: Ctx, input: ApplicationInput): Promise<string> {
-  const [first, second] = [input.creditDocumentId, input.debitDocumentId].sort();
-  await findDocument(ctx.db, ctx.actor.orgId, first!, true);
-  await findDocument(ctx.db, ctx.actor.orgId, second!, true);
+  await lockDocuments(ctx, [input.creditDocumentId, input.debitDocumentId]);
   const credit = await loadDocument(ctx, input.creditDocumentId, 'Credit document');
   const debit = await loadDocument(ctx, input.debitDocumentId, 'Invoice');
   const errors: FieldError[] = [];
@@ -918,6 +921,9 @@ export async function unapply(
   if (application.amount_minor < 0n) {
     throw new DomainError('cannot_unapply', 'This is itself an unapplication');
   }
+  // both documents locked (in id order, as applyCredit does) before looking for an earlier
+  // unapplication, so two concurrent unapplies queue and the second sees the first's
+  await lockDocuments(ctx, [application.debit_document_id, application.credit_document_id]);
   const reversed = await ctx.db
     .selectFrom('ar_applications')
     .select('id')
@@ -926,8 +932,8 @@ export async function unapply(
     .executeTakeFirst();
   if (reversed)
     throw new DomainError('already_unapplied', 'This application was already taken back');
-  const debit = await loadDocument(ctx, application.debit_document_id, 'Document', true);
-  const credit = await loadDocument(ctx, application.credit_document_id, 'Document', true);
+  const debit = await loadDocument(ctx, application.debit_document_id, 'Document');
+  const credit = await loadDocument(ctx, application.credit_document_id, 'Document');
   const today = await orgToday(ctx);
   const date = dateOf(input.date, 'date', maxIso(today, application.effective_date as IsoDate));
   if (compareDates(date, application.effective_date as IsoDate) < 0) {
@@ -982,8 +988,10 @@ async function activeApplications(ctx: Ctx, documentId: string) {
 }
 
 /**
- * Voids a posted document: what was applied to or from it is unapplied, then its journal
- * entry is reversed on the void date. The document keeps its number, marked voided.
+ * Voids a posted document: its write-offs and adjustments are voided with it, what else was
+ * applied to or from it (credit memos, later payments) is unapplied and stays with the
+ * customer, then its journal entry is reversed on the void date. The document keeps its
+ * number, marked voided.
  */
 export async function voidDocument(
   ctx: Ctx,
@@ -1013,7 +1021,24 @@ export async function voidDocument(
     ]);
   }
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
-  for (const application of applications) {
+  // write-offs and adjustments of this document exist only because of it: they go with it
+  // (voiding an invoice must not leave its write-off behind as a credit the customer never had)
+  const corrections = await ctx.db
+    .selectFrom('ar_documents')
+    .select('id')
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('related_document_id', '=', id)
+    .where('kind', 'in', ['write_off', 'adjustment'])
+    .where('state', '=', 'posted')
+    .orderBy('created_at')
+    .execute();
+  for (const correction of corrections) {
+    await voidDocument(ctx, correction.id, {
+      reason: `Void of ${documentLabel(doc.kind, doc.number)}: ${reason}`,
+      date,
+    });
+  }
+  for (const application of await activeApplications(ctx, id)) {
     await unapply(ctx, application.id, {
       reason: `Void of ${documentLabel(doc.kind, doc.number)}: ${reason}`,
       date,

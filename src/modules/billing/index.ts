@@ -8,3 +8,13 @@ export {
 } from './documents.repository.ts';
 export { customerAccount } from './customer-account.ts';
 export { priceLines, applyTerms } from './pricing.ts';
+export {
+  buildInvoices,
+  buildOpeningItems,
+  createInvoices,
+  findBatchConflicts,
+  loadBatchRefs,
+  postBuiltDocuments,
+  type Built,
+} from './documents.batch.ts';
+export type { InvoiceInput, OpeningItemInput, PreparedDocument } from './invoice-builder.ts';

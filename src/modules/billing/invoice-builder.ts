@@ -265,6 +265,11 @@ export function buildInvoice(
     input.taxJurisdiction?.trim().toUpperCase() || refs.jurisdictions.get(customer.id) || null;
   const certificate = exemptionFor(refs, customer.id, jurisdiction, issueDate);
   const priced = priceLines(certificate ? withoutTax(input.lines) : input.lines, input.currency);
+  if (priced.totalMinor === 0n) {
+    throw new ValidationError('The invoice totals zero', [
+      { path: 'lines', message: 'the invoice totals zero; nothing would be owed' },
+    ]);
+  }
   const accountIds = lineAccountIds(refs, input.lines);
   const fromTerms = applyTerms(
     issueDate,

@@ -16,6 +16,7 @@ export type PostableDocument = {
   currency: string;
   issueDate: IsoDate;
   amountMinor: bigint;
+  /** signed like amountMinor */
   taxMinor: bigint;
   /** the other side of AR for documents without lines (adjustments, refunds, amount memos) */
   offsetAccountId: string | null;
@@ -71,10 +72,11 @@ export function documentPosting(
     for (const [accountId, amount] of byAccount) {
       postingLines.push({ accountId, ...side(sign * amount, false) });
     }
+    // the document's tax is signed like its amount already (negative on a credit memo)
     if (doc.taxMinor !== 0n) {
       postingLines.push({
         accountId: accounts.sales_tax_payable.id,
-        ...side(sign * doc.taxMinor, false),
+        ...side(doc.taxMinor, false),
       });
     }
   } else {

@@ -12,7 +12,7 @@
 import { currencyExponent } from '../../shared/currencies.ts';
 import { addDays, endOfMonth, type IsoDate } from '../../shared/dates.ts';
 import { ValidationError, type FieldError } from '../../shared/errors.ts';
-import { percentOf } from '../../shared/money.ts';
+import { MAX_MINOR_UNITS, percentOf } from '../../shared/money.ts';
 
 /** Decimal places accepted in a quantity. */
 export const QUANTITY_DECIMALS = 4;
@@ -108,6 +108,10 @@ export function priceLines(lines: readonly LineInput[], currency: string): Price
       quantity.value * price.value,
       10n ** BigInt(QUANTITY_DECIMALS + UNIT_PRICE_EXTRA_DECIMALS),
     );
+    if (amountMinor > MAX_MINOR_UNITS) {
+      errors.push({ path: at('unitPrice'), message: 'quantity × unit price is too large' });
+      return;
+    }
     // rate in percent × 10^4 → fraction = rate / 10^6
     const taxMinor = divideRounded(amountMinor * rate.value, 10n ** BigInt(TAX_RATE_DECIMALS + 2));
     priced.push({
@@ -127,7 +131,13 @@ export function priceLines(lines: readonly LineInput[], currency: string): Price
   }
   const subtotalMinor = priced.reduce((sum, l) => sum + l.amountMinor, 0n);
   const taxMinor = priced.reduce((sum, l) => sum + l.taxMinor, 0n);
-  return { lines: priced, subtotalMinor, taxMinor, totalMinor: subtotalMinor + taxMinor };
+  const totalMinor = subtotalMinor + taxMinor;
+  if (totalMinor > MAX_MINOR_UNITS) {
+    throw new ValidationError('The document total is too large', [
+      { path: 'lines', message: 'the total is larger than the largest amount Dunwell stores' },
+    ]);
+  }
+  return { lines: priced, subtotalMinor, taxMinor, totalMinor };
 }
 
 /** The same lines with every tax rate set to zero (a tax-exempt customer). */

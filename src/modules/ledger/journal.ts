@@ -38,10 +38,13 @@ export async function assertPeriodOpen(
   orgId: string,
   effectiveDate: IsoDate,
 ): Promise<void> {
+  // FOR SHARE: closing the period (an UPDATE of this row) waits for postings in flight, and
+  // postings wait for a close in flight, so nothing lands in a period as it is being closed
   const org = await db
     .selectFrom('organizations')
     .select('closed_through')
     .where('id', '=', orgId)
+    .forShare()
     .executeTakeFirstOrThrow();
   if (
     org.closed_through &&

@@ -41,3 +41,38 @@ export async function nextNumber(db: Kysely<DB>, orgId: string, series: Series):
   const [number] = await nextNumbers(db, orgId, series, 1);
   return number!;
 }
+
+/**
+ * Keeps a series clear of numbers that came from elsewhere: when documents imported with their
+ * previous system's numbers look like this series' own ("INV-004711"), the series moves past
+ * the highest of them, so a number Dunwell gives later can never collide with one.
+ */
+export async function advancePastImported(
+  db: Kysely<DB>,
+  orgId: string,
+  series: Series,
+  numbers: readonly string[],
+): Promise<void> {
+  if (numbers.length === 0) return;
+  const row = await db
+    .selectFrom('number_sequences')
+    .select('prefix')
+    .where('org_id', '=', orgId)
+    .where('series', '=', series)
+    .executeTakeFirst();
+  const prefix = row?.prefix ?? SERIES[series];
+  let highest = 0n;
+  for (const number of numbers) {
+    if (!number.startsWith(prefix)) continue;
+    const digits = number.slice(prefix.length);
+    if (/^\d{1,18}$/.test(digits) && BigInt(digits) > highest) highest = BigInt(digits);
+  }
+  if (highest === 0n) return;
+  await sql`
+    insert into number_sequences (org_id, series, prefix, next_value)
+    values (${orgId}, ${series}, ${prefix}, ${highest + 1n})
+    on conflict (org_id, series)
+    do update set next_value = greatest(number_sequences.next_value, excluded.next_value)`.execute(
+    db,
+  );
+}
