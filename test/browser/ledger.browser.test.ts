@@ -323,6 +323,34 @@ describe.skipIf(!canRun)('invoice and ledger pages in a browser', () => {
     expect(await page.getByTestId('doc-number').textContent()).toBe(draft.number);
   });
 
+  test('an edited draft is saved, and a draft is deleted', async () => {
+    const other = await api<Doc>('POST', '/api/v1/invoices', {
+      customerId,
+      issueDate: '2026-11-20',
+      currency: 'USD',
+      draft: true,
+      lines: [{ description: 'Site survey', quantity: '1', unitPrice: '150.00' }],
+    });
+    await page.goto(`${server.url}/invoices/${other.id}/edit`);
+    await expect.poll(() => page.getByLabel('Line 1 quantity').inputValue()).toBe('1');
+    await page.getByLabel('Line 1 quantity').fill('3');
+    await expect.poll(() => page.getByTestId('form-total').textContent()).toBe('450.00 USD');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await page.waitForURL(/\/documents\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.getByTestId('doc-total').textContent()).toBe('450.00 USD');
+    expect(await api<Doc>('GET', `/api/v1/invoices/${other.id}`)).toMatchObject({
+      status: 'draft',
+      total: '450.00',
+    });
+    await page.getByRole('button', { name: 'Delete draft' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete draft' }).click();
+    await page.waitForURL(/\/invoices$/);
+    const gone = await fetch(`${server.url}/api/v1/invoices/${other.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(gone.status).toBe(404);
+  });
+
   test('an unapplied credit memo is applied to an open invoice from its page', async () => {
     const credit = await api<Doc>('POST', '/api/v1/credit-memos', {
       customerId,
