@@ -292,6 +292,110 @@ describe.each(databaseKinds())('ledger API on %s', (kind) => {
     expect((await collector.get(`/api/v1/invoices/${other.body.id}`)).status).toBe(404);
   });
 
+  it("keeps corrections a manager made out of a collector's reach, and dates out of the past", async () => {
+    const cust = await manager.post<{ id: string }>('/api/v1/customers', {
+      accountNumber: 'LEDG-2',
+      name: 'Exempt GmbH',
+      currency: 'EUR',
+      paymentTerms: 'NET30',
+      addresses: [
+        { kind: 'billing', line1: 'Hauptstr. 1', city: 'Berlin', region: 'BE', country: 'DE' },
+      ],
+    });
+    expect(cust.status).toBe(201);
+    const id = cust.body.id;
+    await manager.post(`/api/v1/customers/${id}/tax-certificates`, {
+      jurisdiction: 'DE-BE',
+      certificateNumber: 'BE-EX-1',
+    });
+    const line = { description: 'Parts', quantity: '1', unitPrice: '100.00', taxRate: '19' };
+    const a = await collector.post<Doc>('/api/v1/invoices', {
+      customerId: id,
+      issueDate: '2026-03-01',
+      currency: 'EUR',
+      lines: [line],
+    });
+    const b = await collector.post<Doc>('/api/v1/invoices', {
+      customerId: id,
+      issueDate: '2026-03-01',
+      currency: 'EUR',
+      lines: [line],
+    });
+    expect(a.body).toMatchObject({ tax: '0.00', total: '100.00' });
+    // memo lines follow the same exemption as invoices
+    const dm = await collector.post<Doc>('/api/v1/debit-memos', {
+      customerId: id,
+      lines: [line],
+      reason: 'Extra parts',
+      issueDate: '2026-03-02',
+    });
+    expect(dm.status, JSON.stringify(dm.body)).toBe(201);
+    expect(dm.body).toMatchObject({ tax: '0.00', total: '100.00' });
+    // a collector cannot post a memo to an expense account (that is a write-off)
+    const badDebtMemo = await collector.post<Problem>('/api/v1/credit-memos', {
+      customerId: id,
+      invoiceId: b.body.id,
+      amount: '10.00',
+      accountCode: '6100',
+      reason: 'x',
+    });
+    expect(badDebtMemo.status).toBe(400);
+    expect(badDebtMemo.body.errors?.[0]?.path).toBe('accountCode');
+    // nor move a manager's write-off
+    const wo = await manager.post<Doc>(`/api/v1/invoices/${a.body.id}/write-off`, {
+      reason: 'Bankrupt',
+      date: '2026-03-10',
+    });
+    expect(wo.status).toBe(201);
+    const woApp = (await manager.get<Doc>(`/api/v1/ar-documents/${wo.body.id}`)).body
+      .applications[0]!;
+    expect((await collector.post(`/api/v1/applications/${woApp.id}/unapply`, {})).status).toBe(403);
+    expect(
+      (
+        await collector.post(`/api/v1/credit-memos/${wo.body.id}/applications`, {
+          invoiceId: b.body.id,
+          amount: '1.00',
+        })
+      ).status,
+    ).toBe(403);
+    // nothing is dated before the latest application of its documents
+    const cm = await collector.post<Doc>('/api/v1/credit-memos', {
+      customerId: id,
+      amount: '30.00',
+      reason: 'Return',
+      issueDate: '2026-03-01',
+    });
+    const applied = await collector.post<Doc>(`/api/v1/credit-memos/${cm.body.id}/applications`, {
+      invoiceId: b.body.id,
+      amount: '30.00',
+      date: '2026-03-10',
+    });
+    expect(applied.status).toBe(201);
+    const appId = applied.body.applications[0]!.id;
+    expect(
+      (await collector.post(`/api/v1/applications/${appId}/unapply`, { date: '2026-03-20' }))
+        .status,
+    ).toBe(201);
+    const backdatedApply = await collector.post<Problem>(
+      `/api/v1/credit-memos/${cm.body.id}/applications`,
+      { invoiceId: b.body.id, amount: '10.00', date: '2026-03-05' },
+    );
+    expect(backdatedApply.status).toBe(400);
+    expect(backdatedApply.body.errors?.[0]?.path).toBe('date');
+    const backdatedVoid = await collector.post<Problem>(`/api/v1/credit-memos/${cm.body.id}/void`, {
+      reason: 'x',
+      date: '2026-03-05',
+    });
+    expect(backdatedVoid.status).toBe(400);
+    // the billing currency is fixed once documents exist
+    const currency = await manager.patch<Problem>(`/api/v1/customers/${id}`, { currency: 'USD' });
+    expect(currency.status).toBe(422);
+    expect(currency.body.code).toBe('currency_in_use');
+    expect(
+      (await manager.get<{ ok: boolean }>('/api/v1/ledger/verify?asOf=2026-03-31')).body.ok,
+    ).toBe(true);
+  });
+
   it('refuses bad input with a clear error naming the field', async () => {
     const base = { customerId, issueDate: '2026-10-01', currency: 'EUR' };
     const unknown = await collector.post<Problem>('/api/v1/invoices', {

@@ -24,6 +24,7 @@ import { nextNumber } from '../ledger/numbering.ts';
 import { applicationPosting, documentLabel, documentPosting } from './posting.ts';
 import {
   buildInvoice,
+  exemptionFor,
   lineAccountIds,
   linesOf,
   loadInvoiceRefs,
@@ -31,7 +32,7 @@ import {
   type InvoiceInput,
   type PreparedDocument,
 } from './invoice-builder.ts';
-import { applyTerms, priceLines } from './pricing.ts';
+import { applyTerms, priceLines, withoutTax } from './pricing.ts';
 
 export type { DocumentLineInput, InvoiceInput } from './invoice-builder.ts';
 
@@ -503,6 +504,13 @@ export async function createMemo(
       [{ path: 'invoiceId', message: 'must be an invoice or a debit memo' }],
     );
   }
+  if (invoice && invoice.currency !== currency) {
+    throw new DomainError(
+      'currency_mismatch',
+      `${documentLabel(invoice.kind, invoice.number)} is in ${invoice.currency}, not ${currency}`,
+      [{ path: 'invoiceId', message: `is in ${invoice.currency}` }],
+    );
+  }
   if ((input.amount === undefined) === (input.lines === undefined)) {
     throw new ValidationError('Give either an amount or lines', [
       { path: 'amount', message: 'give either amount or lines, not both or neither' },
@@ -513,9 +521,16 @@ export async function createMemo(
   let tax = 0n;
   let lines: PreparedDocument['lines'] = [];
   let offset: string | null = null;
+  let jurisdiction: string | null = null;
+  let certificateId: string | null = null;
   if (input.lines !== undefined) {
-    const priced = priceLines(input.lines, currency);
+    // the same exemption rule as invoices: the linked invoice's jurisdiction, else the
+    // customer's billing address; a valid certificate there means no tax either way
     const refs = await loadInvoiceRefs(ctx.db, ctx.actor.orgId, [customer.id], accounts);
+    jurisdiction = invoice?.tax_jurisdiction ?? refs.jurisdictions.get(customer.id) ?? null;
+    const certificate = exemptionFor(refs, customer.id, jurisdiction, issueDate);
+    certificateId = certificate?.id ?? null;
+    const priced = priceLines(certificate ? withoutTax(input.lines) : input.lines, currency);
     lines = linesOf(priced, lineAccountIds(refs, input.lines));
     subtotal = priced.subtotalMinor;
     tax = priced.taxMinor;
@@ -526,10 +541,13 @@ export async function createMemo(
         { path: 'amount', message: 'must be more than 0' },
       ]);
     }
-    offset = await offsetAccount(ctx, input.accountCode, accounts.revenue.id, [
-      'revenue',
-      'expense',
-    ]);
+    // an expense account (bad debt, say) turns a memo into a write-off: a manager's call
+    offset = await offsetAccount(
+      ctx,
+      input.accountCode,
+      accounts.revenue.id,
+      hasRole(ctx.actor, ACCESS.manage) ? ['revenue', 'expense'] : ['revenue'],
+    );
   }
   const total = subtotal + tax;
   if (total === 0n) {
@@ -565,6 +583,8 @@ export async function createMemo(
       reason,
       memo: input.memo?.trim() || null,
       related_document_id: invoice?.id ?? null,
+      tax_jurisdiction: jurisdiction,
+      tax_exempt_certificate_id: certificateId,
       offset_account_id: offset,
     }),
     lines,
@@ -867,6 +887,7 @@ export async function applyCredit(ctx: Ctx, input: ApplicationInput): Promise<st
   await lockDocuments(ctx, [input.creditDocumentId, input.debitDocumentId]);
   const credit = await loadDocument(ctx, input.creditDocumentId, 'Credit document');
   const debit = await loadDocument(ctx, input.debitDocumentId, 'Invoice');
+  requireManagerToMove(ctx, [credit, debit]);
   const errors: FieldError[] = [];
   if (credit.state !== 'posted' || credit.amount_minor >= 0n)
     errors.push({ path: 'creditDocumentId', message: 'must be a posted credit' });
@@ -894,12 +915,17 @@ export async function applyCredit(ctx: Ctx, input: ApplicationInput): Promise<st
       [{ path: 'amount', message: 'is more than is open' }],
     );
   }
-  const latest = maxIso(credit.issue_date as IsoDate, debit.issue_date as IsoDate);
+  const latest = await latestMovement(
+    ctx,
+    [credit.id, debit.id],
+    maxIso(credit.issue_date as IsoDate, debit.issue_date as IsoDate),
+  );
   const date = dateOf(input.date, 'date', maxIso(await orgToday(ctx), latest));
   if (compareDates(date, latest) < 0) {
-    throw new ValidationError('An application cannot be dated before its documents', [
-      { path: 'date', message: `is before ${latest}` },
-    ]);
+    throw new ValidationError(
+      'An application cannot be dated before its documents or their latest application',
+      [{ path: 'date', message: `is before ${latest}` }],
+    );
   }
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
   return insertApplication(ctx, accounts, { debit, credit, amountMinor: amount, date });
@@ -934,12 +960,18 @@ export async function unapply(
     throw new DomainError('already_unapplied', 'This application was already taken back');
   const debit = await loadDocument(ctx, application.debit_document_id, 'Document');
   const credit = await loadDocument(ctx, application.credit_document_id, 'Document');
-  const today = await orgToday(ctx);
-  const date = dateOf(input.date, 'date', maxIso(today, application.effective_date as IsoDate));
-  if (compareDates(date, application.effective_date as IsoDate) < 0) {
-    throw new ValidationError('An unapplication cannot be dated before the application', [
-      { path: 'date', message: `is before ${application.effective_date}` },
-    ]);
+  requireManagerToMove(ctx, [debit, credit]);
+  const latest = await latestMovement(
+    ctx,
+    [debit.id, credit.id],
+    application.effective_date as IsoDate,
+  );
+  const date = dateOf(input.date, 'date', maxIso(await orgToday(ctx), latest));
+  if (compareDates(date, latest) < 0) {
+    throw new ValidationError(
+      'An unapplication cannot be dated before the latest application of its documents',
+      [{ path: 'date', message: `is before ${latest}` }],
+    );
   }
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
   const id = await insertApplication(ctx, accounts, {
@@ -959,6 +991,36 @@ export async function unapply(
       .execute();
   }
   return id;
+}
+
+/** Documents only a manager creates; moving their applications is a manager's call too. */
+const MANAGER_KINDS: readonly ArDocumentKind[] = ['write_off', 'adjustment', 'refund'];
+
+function requireManagerToMove(ctx: Ctx, docs: readonly ArDocument[]) {
+  const guarded = docs.find((d) => MANAGER_KINDS.includes(d.kind));
+  if (guarded) {
+    requireManager(
+      ctx.actor,
+      `move the application of ${documentLabel(guarded.kind, guarded.number)}`,
+    );
+  }
+}
+
+/**
+ * The latest date of any application row (applied or taken back) touching the documents:
+ * a new application, unapplication or void is dated no earlier, so every balance stays within
+ * bounds at every past date, not only today.
+ */
+async function latestMovement(ctx: Ctx, ids: readonly string[], floor: IsoDate): Promise<IsoDate> {
+  const row = await ctx.db
+    .selectFrom('ar_applications')
+    .select((eb) => eb.fn.max('effective_date').as('latest'))
+    .where('org_id', '=', ctx.actor.orgId)
+    .where((eb) =>
+      eb.or([eb('debit_document_id', 'in', [...ids]), eb('credit_document_id', 'in', [...ids])]),
+    )
+    .executeTakeFirst();
+  return row?.latest ? maxIso(floor, row.latest as IsoDate) : floor;
 }
 
 /** Applications of a document not yet taken back. */
@@ -1009,10 +1071,18 @@ export async function voidDocument(
   if (doc.kind !== 'invoice' && doc.kind !== 'credit_memo' && doc.kind !== 'debit_memo') {
     requireManager(ctx.actor, `void a ${doc.kind.replace('_', '-')}`);
   }
-  const applications = await activeApplications(ctx, id);
-  const latest = applications.reduce(
-    (d, a) => maxIso(d, a.effective_date as IsoDate),
-    doc.issue_date as IsoDate,
+  // everything applied to this document or to its corrections comes undone on the void date
+  const related = await ctx.db
+    .selectFrom('ar_documents')
+    .select(['id', 'issue_date'])
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('related_document_id', '=', id)
+    .where('kind', 'in', ['write_off', 'adjustment'])
+    .execute();
+  const latest = await latestMovement(
+    ctx,
+    [id, ...related.map((r) => r.id)],
+    related.reduce((d, r) => maxIso(d, r.issue_date as IsoDate), doc.issue_date as IsoDate),
   );
   const date = dateOf(input.date, 'date', maxIso(await orgToday(ctx), latest));
   if (compareDates(date, latest) < 0) {

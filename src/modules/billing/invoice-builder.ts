@@ -176,7 +176,7 @@ function parseDate(text: string, field: string): IsoDate {
 }
 
 /** The exemption certificate valid for `jurisdiction` on `on`, if the customer holds one. */
-function exemptionFor(
+export function exemptionFor(
   refs: InvoiceRefs,
   customerId: string,
   jurisdiction: string | null,

@@ -348,6 +348,23 @@ export async function updateCustomer(
     status: patch.status ?? row.status,
   };
   const currencyChanged = merged.currency !== row.currency;
+  if (currencyChanged) {
+    // the customer's documents, account and statements are in the billing currency
+    const billed = await db
+      .selectFrom('ar_documents')
+      .select('id')
+      .where('org_id', '=', actor.orgId)
+      .where('customer_id', '=', row.id)
+      .limit(1)
+      .executeTakeFirst();
+    if (billed) {
+      throw new DomainError(
+        'currency_in_use',
+        `Customer ${row.name} already has documents in ${row.currency}; the billing currency cannot change`,
+        [{ path: 'body.currency', message: `documents exist in ${row.currency}` }],
+      );
+    }
+  }
   if (currencyChanged && row.credit_limit_minor > 0n && patch.creditLimit === undefined) {
     // the stored limit is a number of minor units of the old currency: it must be restated
     throw new DomainError(

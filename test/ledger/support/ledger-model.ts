@@ -285,8 +285,13 @@ export class LedgerModel {
         if (amount <= 0n) refuse('amount not positive');
         if (amount > debit.open) refuse(`more than the debit's open ${debit.open}`);
         if (amount > -credit.open) refuse(`more than the credit's open ${credit.open}`);
-        if (compareDates(operation.date, maxDate(credit.date, debit.date)) < 0)
-          refuse('dated before its documents');
+        if (
+          compareDates(
+            operation.date,
+            this.latestMovement([credit.id, debit.id], maxDate(credit.date, debit.date)),
+          ) < 0
+        )
+          refuse('dated before its documents or their latest application');
         this.periodOpen(operation.date);
         this.move(expected, debit, credit, amount, operation.date);
         return expected;
@@ -295,7 +300,13 @@ export class LedgerModel {
         const original = this.apps.get(operation.applicationId) ?? refuse('no application');
         if (original.amount < 0n) refuse('an unapplication');
         if (original.reversed) refuse('already unapplied');
-        if (compareDates(operation.date, original.date) < 0) refuse('dated before the original');
+        if (
+          compareDates(
+            operation.date,
+            this.latestMovement([original.debitId, original.creditId], original.date),
+          ) < 0
+        )
+          refuse('dated before the latest application of its documents');
         this.periodOpen(operation.date);
         this.unapplyInto(expected, original, operation.date);
         return expected;
@@ -303,22 +314,18 @@ export class LedgerModel {
       case 'void': {
         const doc = this.doc(operation.documentId);
         if (doc.state !== 'posted') refuse(`${doc.label} is ${doc.state}`);
-        const active = this.activeApplicationsOf(doc.id);
-        const latest = active.reduce((d, a) => maxDate(d, a.date), doc.date);
+        // the service voids the document's write-offs and adjustments with it, and dates the
+        // void no earlier than any application touching the document or those corrections
+        const related = [...this.docs.values()].filter(
+          (d) => d.relatedId === doc.id && (d.kind === 'write_off' || d.kind === 'adjustment'),
+        );
+        const latest = this.latestMovement(
+          [doc.id, ...related.map((r) => r.id)],
+          related.reduce((d, r) => maxDate(d, r.date), doc.date),
+        );
         if (compareDates(operation.date, latest) < 0) refuse(`dated before ${latest}`);
         this.periodOpen(operation.date);
-        // the service voids the document's write-offs and adjustments with it
-        const corrections = [...this.docs.values()].filter(
-          (d) =>
-            d.relatedId === doc.id &&
-            (d.kind === 'write_off' || d.kind === 'adjustment') &&
-            d.state === 'posted',
-        );
-        for (const c of corrections) {
-          const cActive = this.activeApplicationsOf(c.id);
-          const cLatest = cActive.reduce((d, a) => maxDate(d, a.date), c.date);
-          if (compareDates(operation.date, cLatest) < 0) refuse(`dated before ${cLatest}`);
-        }
+        const corrections = related.filter((d) => d.state === 'posted');
         for (const c of corrections) this.voidInto(expected, c, operation.date);
         this.voidInto(expected, doc, operation.date);
         return expected;
@@ -396,6 +403,15 @@ export class LedgerModel {
     return this.applications().filter(
       (a) => a.amount > 0n && !a.reversed && (a.debitId === docId || a.creditId === docId),
     );
+  }
+
+  /** The latest date of any application row touching the documents, or `floor`. */
+  private latestMovement(ids: readonly string[], floor: IsoDate): IsoDate {
+    let latest = floor;
+    for (const a of this.apps.values()) {
+      if (ids.includes(a.debitId) || ids.includes(a.creditId)) latest = maxDate(latest, a.date);
+    }
+    return latest;
   }
 
   private voidInto(expected: ExpectedApp[], doc: ModelDoc, date: IsoDate) {
