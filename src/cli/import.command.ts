@@ -7,9 +7,11 @@ import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import {
   importCustomers,
+  importOpenItems,
   resolveImportActor,
   type CustomerImportResult,
   type ImportPhase,
+  type OpenItemImportResult,
 } from '../modules/imports/index.ts';
 import { systemClock } from '../shared/clock.ts';
 
@@ -27,7 +29,12 @@ type CustomerOptions = {
   mapping?: string;
 };
 
-/** `dunwell import customers FILE …`: the same import as the API, run against the configured database. */
+type ImportFn = typeof importCustomers | typeof importOpenItems;
+
+/**
+ * `dunwell import customers FILE …` and `dunwell import open-items FILE …`: the same imports
+ * as the API, run against the configured database.
+ */
 export function importCommand(
   output: CliOutput = { out: (text) => process.stdout.write(text) },
 ): Command {
@@ -46,17 +53,39 @@ export function importCommand(
     .option('--default-terms <code>', 'payment terms for rows without them')
     .option('--mapping <file.json>', 'JSON object: file header → field name or "ignore"')
     .action(async (file: string, options: CustomerOptions) => {
-      const result = await importCustomersFromFile(file, options);
+      const result = await importFromFile(importCustomers, file, options);
+      output.out(summary(result));
+      if (result.errors.length > 0) process.exitCode = 1;
+    });
+  command
+    .command('open-items')
+    .description(
+      'opening balances: open invoices, credit memos and debit memos from a CSV or XLSX file, posted against the opening-balance account (all-or-nothing unless --partial)',
+    )
+    .argument('<file>', 'CSV or XLSX file; line 1 is the header row')
+    .option('--dry-run', 'check every row and report what would change, without saving')
+    .option('--partial', 'save the good rows and report the bad ones')
+    .option('--org <slug>', 'organization (default: the only one)')
+    .option('--as <email>', 'act as this user (default: the organization’s first admin)')
+    .option('--default-currency <code>', 'currency for rows without one (default: the customer’s)')
+    .option(
+      '--default-terms <code>',
+      'payment terms for rows without them (default: the customer’s)',
+    )
+    .option('--mapping <file.json>', 'JSON object: file header → field name or "ignore"')
+    .action(async (file: string, options: CustomerOptions) => {
+      const result = await importFromFile(importOpenItems, file, options);
       output.out(summary(result));
       if (result.errors.length > 0) process.exitCode = 1;
     });
   return command;
 }
 
-async function importCustomersFromFile(
+async function importFromFile<F extends ImportFn>(
+  run: F,
   file: string,
   options: CustomerOptions,
-): Promise<CustomerImportResult> {
+): Promise<Awaited<ReturnType<F>>> {
   const config = loadConfig();
   const bytes = readLimited(file, config.maxUploadBytes);
   const mapping = options.mapping
@@ -85,19 +114,13 @@ async function importCustomersFromFile(
       defaultCurrency: options.defaultCurrency,
       defaultTerms: options.defaultTerms,
     };
-    return await importCustomers(
-      database.db,
-      actor,
-      systemClock.now(),
-      input,
-      (done, total, current) => {
-        if (current !== phase) {
-          if (phase) bar.stop();
-          phase = current;
-          bar.start(total, done, { phase: current.padEnd(10) });
-        } else bar.update(done);
-      },
-    );
+    return (await run(database.db, actor, systemClock.now(), input, (done, total, current) => {
+      if (current !== phase) {
+        if (phase) bar.stop();
+        phase = current;
+        bar.start(total, done, { phase: current.padEnd(10) });
+      } else bar.update(done);
+    })) as Awaited<ReturnType<F>>;
   } finally {
     if (phase) bar.stop();
     await database.close();
@@ -114,8 +137,9 @@ function readLimited(file: string, maxBytes: number): Buffer {
   return fs.readFileSync(file);
 }
 
-export function summary(r: CustomerImportResult): string {
-  const counts = `${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged of ${r.total} rows`;
+export function summary(r: CustomerImportResult | OpenItemImportResult): string {
+  const failed = 'failed' in r ? `, ${r.failed} failed` : '';
+  const counts = `${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged${failed} of ${r.total} rows`;
   const headline = r.dryRun
     ? `Dry run (nothing saved): would be ${counts}`
     : r.rejected

@@ -7,6 +7,7 @@ import { formatAmount } from '../../shared/money.ts';
 import { addCertificate, createCustomer, loadReferenceData } from '../customers/index.ts';
 import { addUser, createOrganization } from '../organizations/index.ts';
 import { generateCustomer } from './companies.ts';
+import { seedDemoLedger, type DemoLedgerCustomer } from './demo-ledger.ts';
 import { Random } from './random.ts';
 
 export const DEMO_SLUG = 'demo';
@@ -92,6 +93,7 @@ async function seedInTransaction(trx: Kysely<DB>, now: Date, options: DemoOption
   const today = todayIn(timeZone, now);
   const ref = await loadReferenceData(trx, orgId);
   const ids: string[] = [];
+  const ledgerCustomers: DemoLedgerCustomer[] = [];
 
   for (let i = 0; i < count; i++) {
     const c = generateCustomer(rng, i, {
@@ -120,6 +122,7 @@ async function seedInTransaction(trx: Kysely<DB>, now: Date, options: DemoOption
       ref,
     );
     ids.push(id);
+    ledgerCustomers.push({ id, generated: c });
     if (c.exemptState) {
       const expiresOn: IsoDate = addDays(today, rng.int(-60, 700));
       await addCertificate(
@@ -134,4 +137,5 @@ async function seedInTransaction(trx: Kysely<DB>, now: Date, options: DemoOption
       );
     }
   }
+  await seedDemoLedger(ctx, today, rng, ledgerCustomers);
 }

@@ -8,6 +8,8 @@ import { ACCESS } from '../../shared/actor.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { customerTemplateCsv } from './customer-columns.ts';
 import { importCustomers, type CustomerImportResult } from './customer-import.service.ts';
+import { openItemTemplateCsv } from './open-item-columns.ts';
+import { importOpenItems, type OpenItemImportResult } from './open-item-import.service.ts';
 
 const tags = ['imports'];
 const MAX_MAPPING_ENTRIES = 500;
@@ -38,7 +40,25 @@ const importResult = z.object({
   errors: z.array(rowError),
 });
 
-/** Customer import (CSV/XLSX upload) and its template. */
+const openItemResult = importResult.extend({ failed: z.number().int() });
+
+type ImportRun<R> = (
+  db: AppDeps['db'],
+  actor: ReturnType<typeof actorOf>,
+  now: Date,
+  input: ImportInput,
+) => Promise<R>;
+type ImportInput = {
+  file: Buffer;
+  filename: string;
+  mapping: Record<string, string> | undefined;
+  dryRun: boolean;
+  mode: 'all_or_nothing' | 'partial';
+  defaultCurrency: string | undefined;
+  defaultTerms: string | undefined;
+};
+
+/** Customer and open-item imports (CSV/XLSX upload) and their templates. */
 export function importsRoutes(app: App, deps: AppDeps) {
   app.post(
     '/api/v1/imports/customers',
@@ -57,45 +77,34 @@ export function importsRoutes(app: App, deps: AppDeps) {
         response: { 200: importResult },
       },
     },
-    async (request, reply) => {
-      const upload = await readUpload(request);
-      const q = request.query;
-      const input = {
-        file: upload.file,
-        filename: upload.filename,
-        mapping: parseMapping(upload.mappingText),
-        dryRun: q.dryRun === 'true',
-        mode: q.mode,
-        defaultCurrency: q.defaultCurrency,
-        defaultTerms: q.defaultTerms,
-      };
-      if (input.dryRun)
-        return resultBody(
-          await importCustomers(deps.db, actorOf(request), deps.clock.now(), input),
-        );
-      try {
-        return await runWrite(
-          deps,
-          request,
-          reply,
-          async (db, actor) => {
-            const result = await importCustomers(db, actor, deps.clock.now(), input);
-            // throwing rolls back the idempotency key too: a rejected file can be fixed and re-sent
-            if (result.rejected) throw new Rejected(result);
-            return { status: 200, body: resultBody(result) };
-          },
-          {
-            hashMaterial: Buffer.concat([
-              upload.file,
-              Buffer.from(`\0mapping:${upload.mappingText ?? ''}`),
-            ]),
-          },
-        );
-      } catch (error) {
-        if (error instanceof Rejected) return sendRejected(reply, error.result);
-        throw error;
-      }
+    async (request, reply) =>
+      handleImport(deps, request, reply, request.query, importCustomers, resultBody),
+  );
+
+  app.post(
+    '/api/v1/imports/open-items',
+    {
+      config: { access: ACCESS.manage },
+      schema: {
+        tags,
+        summary:
+          'Import opening balances: open invoices, credit memos and debit memos from an ERP (CSV or XLSX, multipart `file`, optional `mapping` JSON)',
+        description:
+          'Each row is posted against the opening-balance account with its own number and dates. Rows are matched by ' +
+          'external id, else by number and document type: an item imported before is unchanged, or has its due date, PO ' +
+          'number or memo updated; a different amount, customer, type or date is a row error. A negative open amount on ' +
+          'an invoice row is imported as a credit memo. All-or-nothing by default: any error → 422 `import_failed` ' +
+          'listing every `{line, field, message}` and nothing saved; `mode=partial` saves the good rows.',
+        consumes: ['multipart/form-data'],
+        querystring: importQuery,
+        response: { 200: openItemResult },
+      },
     },
+    async (request, reply) =>
+      handleImport(deps, request, reply, request.query, importOpenItems, (r) => ({
+        ...resultBody(r),
+        failed: r.failed,
+      })),
   );
 
   app.get(
@@ -114,15 +123,84 @@ export function importsRoutes(app: App, deps: AppDeps) {
         .header('content-disposition', 'attachment; filename="customers-import-template.csv"')
         .send(customerTemplateCsv()),
   );
+
+  app.get(
+    '/api/v1/imports/open-items/template.csv',
+    {
+      config: { access: ACCESS.read },
+      schema: {
+        tags,
+        summary:
+          'A CSV template for opening balances: every accepted column, an invoice and a credit memo',
+        produces: ['text/csv'],
+      },
+    },
+    async (_request, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="open-items-import-template.csv"')
+        .send(openItemTemplateCsv()),
+  );
+}
+
+type ImportOutcome = CustomerImportResult | OpenItemImportResult;
+
+/**
+ * One upload → one import: a dry run reads only; a real import is one idempotent write whose
+ * rejection (all-or-nothing with errors) rolls back and answers 422 with the same body shape.
+ */
+async function handleImport<R extends ImportOutcome, B extends RejectedBody>(
+  deps: AppDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  q: z.infer<typeof importQuery>,
+  run: ImportRun<R>,
+  body: (result: R) => B,
+): Promise<B | FastifyReply> {
+  const upload = await readUpload(request);
+  const input: ImportInput = {
+    file: upload.file,
+    filename: upload.filename,
+    mapping: parseMapping(upload.mappingText),
+    dryRun: q.dryRun === 'true',
+    mode: q.mode,
+    defaultCurrency: q.defaultCurrency,
+    defaultTerms: q.defaultTerms,
+  };
+  if (input.dryRun) return body(await run(deps.db, actorOf(request), deps.clock.now(), input));
+  try {
+    return await runWrite(
+      deps,
+      request,
+      reply,
+      async (db, actor) => {
+        const result = await run(db, actor, deps.clock.now(), input);
+        // throwing rolls back the idempotency key too: a rejected file can be fixed and re-sent
+        if (result.rejected) throw new Rejected(body(result));
+        return { status: 200, body: body(result) };
+      },
+      {
+        hashMaterial: Buffer.concat([
+          upload.file,
+          Buffer.from(`\0mapping:${upload.mappingText ?? ''}`),
+        ]),
+      },
+    );
+  } catch (error) {
+    if (error instanceof Rejected) return sendRejected(reply, error.body);
+    throw error;
+  }
 }
 
 class Rejected extends Error {
-  constructor(readonly result: CustomerImportResult) {
+  constructor(readonly body: RejectedBody) {
     super('import rejected');
   }
 }
 
-function resultBody(r: CustomerImportResult): z.infer<typeof importResult> {
+type RejectedBody = { errors: Array<z.infer<typeof rowError>> };
+
+function resultBody(r: ImportOutcome): z.infer<typeof importResult> {
   return {
     dryRun: r.dryRun,
     total: r.total,
@@ -134,7 +212,7 @@ function resultBody(r: CustomerImportResult): z.infer<typeof importResult> {
 }
 
 /** 422 problem+json that also carries the import result, so a client reads one shape. */
-function sendRejected(reply: FastifyReply, result: CustomerImportResult) {
+function sendRejected(reply: FastifyReply, result: RejectedBody) {
   const n = result.errors.length;
   const first = result.errors
     .slice(0, 3)
@@ -145,7 +223,7 @@ function sendRejected(reply: FastifyReply, result: CustomerImportResult) {
   return reply
     .code(422)
     .type('application/problem+json')
-    .send({ ...base, ...resultBody(result), requestId: reply.request.id });
+    .send({ ...base, ...result, requestId: reply.request.id });
 }
 
 async function readUpload(

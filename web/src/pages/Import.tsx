@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import * as api from '../api.ts';
 import type { ImportResult } from '../api.ts';
+import { importOpenItems, OPEN_ITEMS_TEMPLATE_URL } from '../import-api.ts';
 import { useCanManage } from '../auth.ts';
 import { CURRENCIES, formatBytes } from '../format.ts';
 import { Badge, ErrorBanner, Section, useIdempotencyKey } from '../components/ui.tsx';
@@ -55,7 +56,73 @@ export const IMPORT_COLUMNS: { group: string; columns: ColumnHelp[] }[] = [
   },
 ];
 
-const ALL_FIELDS = IMPORT_COLUMNS.flatMap((g) => g.columns.map((c) => c.name));
+/** The header names of the open-items template: invoices and memos still open at go-live. */
+export const OPEN_ITEM_COLUMNS: { group: string; columns: ColumnHelp[] }[] = [
+  {
+    group: 'Open item',
+    columns: [
+      {
+        name: 'customerAccount',
+        required: true,
+        note: 'The customer’s account number (or customerExternalId)',
+      },
+      {
+        name: 'documentType',
+        note: 'invoice (INV), credit memo (CM, credit note) or debit memo (DM); default invoice',
+      },
+      { name: 'number', note: 'The number in your ERP, kept (customers quote it)' },
+      { name: 'issueDate', required: true, note: 'YYYY-MM-DD (an Excel date cell works too)' },
+      { name: 'dueDate', note: 'YYYY-MM-DD; default from the payment terms' },
+      {
+        name: 'openAmount',
+        required: true,
+        note: 'Still open, e.g. 1200.00; negative on an invoice row = a credit, imported as a credit memo',
+      },
+      { name: 'originalAmount', note: 'Kept in the memo' },
+      { name: 'currency', note: 'Default: the customer’s currency' },
+      { name: 'paymentTerms', note: 'Default: the customer’s terms' },
+      { name: 'poNumber', note: 'The customer’s purchase order' },
+      {
+        name: 'externalId',
+        note: 'Id in your ERP; with number, how a re-import finds the item (one of the two needed)',
+      },
+      { name: 'memo', note: '' },
+    ],
+  },
+];
+
+type ImportKind = 'customers' | 'open_items';
+
+const KINDS: Record<
+  ImportKind,
+  {
+    title: string;
+    label: string;
+    columns: typeof IMPORT_COLUMNS;
+    template: string;
+    matching: string;
+  }
+> = {
+  customers: {
+    title: 'Import customers',
+    label: 'Customers',
+    columns: IMPORT_COLUMNS,
+    template: api.IMPORT_TEMPLATE_URL,
+    matching:
+      'Rows update the customer with the same external id, else the same account number, so importing a file twice changes nothing.',
+  },
+  open_items: {
+    title: 'Import open items',
+    label: 'Open items / invoices (opening balances)',
+    columns: OPEN_ITEM_COLUMNS,
+    template: OPEN_ITEMS_TEMPLATE_URL,
+    matching:
+      'Each row is an invoice, credit memo or debit memo still open in your previous system, posted against the opening-balance account. A row with the external id (else the number) of an item imported before leaves it unchanged, or updates its due date, PO number or memo; a different amount is an error, corrected with a credit or debit memo.',
+  },
+};
+
+const fieldsOf = (kind: ImportKind) =>
+  KINDS[kind].columns.flatMap((g) => g.columns.map((c) => c.name));
 
 /** Splits one CSV line on the delimiter, honouring double quotes. */
 function splitCsvLine(line: string, delimiter: string): string[] {
@@ -135,6 +202,7 @@ function downloadErrorsCsv(result: ImportResult, fileName: string | undefined): 
 export function ImportPage() {
   const canImport = useCanManage();
   const qc = useQueryClient();
+  const [kind, setKind] = useState<ImportKind>('customers');
   const [file, setFile] = useState<File | null>(null);
   const [partial, setPartial] = useState(false);
   const [result, setResult] = useState<ImportResult | null>(null);
@@ -171,6 +239,7 @@ export function ImportPage() {
         defaultTerms: defaultTerms.trim() || undefined,
       };
       const key = idem.keyFor({
+        kind,
         name: f.name,
         size: f.size,
         modified: f.lastModified,
@@ -178,7 +247,9 @@ export function ImportPage() {
         mode,
         options,
       });
-      return api.importCustomers(f, dry, key, mode, options);
+      return kind === 'open_items'
+        ? importOpenItems(f, dry, key, mode, options)
+        : api.importCustomers(f, dry, key, mode, options);
     },
     onMutate: () => setResult(null),
     onSuccess: async (res) => {
@@ -188,7 +259,14 @@ export function ImportPage() {
       if (unknown.length > 0) {
         setUnknownHeaders((prev) => [...new Set([...prev, ...unknown.filter((h) => h)])]);
       }
-      if (!res.dryRun) await qc.invalidateQueries({ queryKey: ['customers'] });
+      if (!res.dryRun) {
+        await qc.invalidateQueries({ queryKey: ['customers'] });
+        if (kind === 'open_items') {
+          await qc.invalidateQueries({ queryKey: ['documents'] });
+          await qc.invalidateQueries({ queryKey: ['ledger'] });
+          await qc.invalidateQueries({ queryKey: ['customer-account'] });
+        }
+      }
     },
   });
 
@@ -211,14 +289,22 @@ export function ImportPage() {
     start(true);
   }
 
+  function chooseKind(next: ImportKind) {
+    setKind(next);
+    setResult(null);
+    setUnknownHeaders([]);
+    setMapping({});
+    run.reset();
+  }
+
   const pendingDry = run.isPending && run.variables?.dry === true;
   const pendingReal = run.isPending && run.variables?.dry === false;
 
   return (
     <div className="page">
       <div className="page-header">
-        <h1>Import customers</h1>
-        <a className="btn" href={api.IMPORT_TEMPLATE_URL} download>
+        <h1>{KINDS[kind].title}</h1>
+        <a className="btn" href={KINDS[kind].template} download>
           Download template (CSV)
         </a>
       </div>
@@ -226,9 +312,26 @@ export function ImportPage() {
         <div>
           <Section title="Upload">
             {!canImport ? (
-              <div className="alert alert-info">Only managers and admins can import customers.</div>
+              <div className="alert alert-info">Only managers and admins can import data.</div>
             ) : (
               <form onSubmit={submit} className="import-form" noValidate>
+                <fieldset className="form-group">
+                  <legend>What to import</legend>
+                  <div className="check-row">
+                    {(Object.keys(KINDS) as ImportKind[]).map((k) => (
+                      <label className="check" key={k}>
+                        <input
+                          type="radio"
+                          name="import-kind"
+                          checked={kind === k}
+                          disabled={run.isPending}
+                          onChange={() => chooseKind(k)}
+                        />
+                        {KINDS[k].label}
+                      </label>
+                    ))}
+                  </div>
+                </fieldset>
                 <div className={`field${fileError ? ' field-invalid' : ''}`}>
                   <label htmlFor="import-file">CSV or XLSX file</label>
                   <input
@@ -274,6 +377,7 @@ export function ImportPage() {
                     }
                     unknown={unknownHeaders}
                     mapping={mapping}
+                    fields={fieldsOf(kind)}
                     onChange={(h, v) => setMapping((m) => ({ ...m, [h]: v }))}
                     defaultCurrency={defaultCurrency}
                     setDefaultCurrency={setDefaultCurrency}
@@ -322,9 +426,8 @@ export function ImportPage() {
             <p className="small">
               The first row names the columns. Names match ignoring case, spaces and punctuation
               (&ldquo;Account No.&rdquo; is <code>accountNumber</code>); common synonyms such as
-              &ldquo;Terms&rdquo; or &ldquo;Zip&rdquo; are understood. Rows update the customer with
-              the same external id, else the same account number, so importing a file twice changes
-              nothing.
+              &ldquo;Terms&rdquo;, &ldquo;Invoice No&rdquo; or &ldquo;Balance&rdquo; are understood.{' '}
+              {KINDS[kind].matching}
             </p>
             <table className="data-table compact" aria-label="Accepted columns">
               <thead>
@@ -333,7 +436,7 @@ export function ImportPage() {
                   <th scope="col">Notes</th>
                 </tr>
               </thead>
-              {IMPORT_COLUMNS.map((g) => (
+              {KINDS[kind].columns.map((g) => (
                 <tbody key={g.group}>
                   <tr className="group-row">
                     <th scope="rowgroup" colSpan={2}>
@@ -369,6 +472,7 @@ function ColumnMapping({
   headers,
   unknown,
   mapping,
+  fields,
   onChange,
   defaultCurrency,
   setDefaultCurrency,
@@ -378,6 +482,7 @@ function ColumnMapping({
   headers: string[];
   unknown: string[];
   mapping: Record<string, string>;
+  fields: string[];
   onChange: (header: string, value: string) => void;
   defaultCurrency: string;
   setDefaultCurrency: (v: string) => void;
@@ -424,7 +529,7 @@ function ColumnMapping({
                   >
                     <option value="">{isUnknown ? '— Choose —' : '(automatic)'}</option>
                     <option value="ignore">Ignore this column</option>
-                    {ALL_FIELDS.map((f) => (
+                    {fields.map((f) => (
                       <option key={f} value={f}>
                         {f}
                       </option>
@@ -516,6 +621,12 @@ function ImportResultView({
           <dt>Unchanged</dt>
           <dd data-testid="count-unchanged">{result.unchanged}</dd>
         </div>
+        {'failed' in result && typeof result.failed === 'number' ? (
+          <div className={result.failed ? 'has-errors' : undefined}>
+            <dt>Failed rows</dt>
+            <dd data-testid="count-failed">{result.failed}</dd>
+          </div>
+        ) : null}
         <div className={result.errors.length ? 'has-errors' : undefined}>
           <dt>Errors</dt>
           <dd data-testid="count-errors">{result.errors.length}</dd>
