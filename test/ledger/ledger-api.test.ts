@@ -165,6 +165,11 @@ describe.each(databaseKinds())('ledger API on %s', (kind) => {
       openBalance: '25.00',
     });
 
+    // a credit has no due date: it is never overdue, so it is listed as not overdue
+    const notOverdue = await manager.get<{ items: Array<{ id: string }> }>(
+      `/api/v1/ar-documents?customerId=${customerId}&overdue=false`,
+    );
+    expect(notOverdue.body.items.map((d) => d.id)).toContain(cm2.body.id);
     // void the first invoice: the credit memo's application comes back
     const voided = await collector.post<Doc>(`/api/v1/invoices/${inv.body.id}/void`, {
       reason: 'Billed twice',

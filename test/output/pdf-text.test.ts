@@ -54,6 +54,7 @@ describe('invoice PDF with the built-in font', () => {
       id: '0190a0a0-0000-7000-8000-000000000001',
       kind: 'invoice',
       state: 'voided',
+      credit: false,
       number: 'INV-000777',
       currency: 'PLN',
       issueDate: '2026-10-01',

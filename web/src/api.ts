@@ -1033,7 +1033,7 @@ export interface GlReconciliation {
     subledgerBalance: string;
     controlBalance: string;
     difference: string;
-    openDocuments: number;
+    documents: number;
   }[];
   explanations: {
     documentId: string | null;

@@ -220,7 +220,8 @@ export async function listDocuments(
     );
   }
   if (query.overdue !== undefined) {
-    const cond = sql<boolean>`(d.state = 'posted' and d.open_minor > 0 and d.due_date < ${today})`;
+    // coalesce: a document without a due date is not overdue (and so is in "not overdue")
+    const cond = sql<boolean>`coalesce(d.state = 'posted' and d.open_minor > 0 and d.due_date < ${today}, false)`;
     q = q.where(query.overdue ? cond : sql<boolean>`not ${cond}`);
   }
   if (query.from) q = q.where('d.issue_date', '>=', query.from);
@@ -384,128 +385,119 @@ export async function getDocumentDetail(
     .executeTakeFirst();
   if (!row) throw new NotFoundError(`Document ${id} not found`);
   const cur = row.currency;
-  const [lines, applications, entries, related, certificate, offset, relatedDoc] =
-    await Promise.all([
-      db
-        .selectFrom('ar_document_lines as l')
-        .innerJoin('accounts as a', (j) =>
-          j.onRef('a.org_id', '=', 'l.org_id').onRef('a.id', '=', 'l.account_id'),
-        )
-        .select([
-          'l.line_no',
-          'l.description',
-          'l.quantity',
-          'l.unit_price',
-          'l.tax_rate',
-          'l.amount_minor',
-          'l.tax_minor',
-          'a.code',
-        ])
-        .where('l.org_id', '=', orgId)
-        .where('l.document_id', '=', id)
-        .orderBy('l.line_no')
-        .execute(),
-      db
-        .selectFrom('ar_applications as p')
-        .innerJoin('ar_documents as o', (j) =>
-          j
-            .onRef('o.org_id', '=', 'p.org_id')
-            .on((eb) =>
-              eb.or([
-                eb.and([
-                  eb('p.debit_document_id', '=', id),
-                  eb('o.id', '=', eb.ref('p.credit_document_id')),
-                ]),
-                eb.and([
-                  eb('p.credit_document_id', '=', id),
-                  eb('o.id', '=', eb.ref('p.debit_document_id')),
-                ]),
+  const [lines, applications, related, certificate, offset, relatedDoc] = await Promise.all([
+    db
+      .selectFrom('ar_document_lines as l')
+      .innerJoin('accounts as a', (j) =>
+        j.onRef('a.org_id', '=', 'l.org_id').onRef('a.id', '=', 'l.account_id'),
+      )
+      .select([
+        'l.line_no',
+        'l.description',
+        'l.quantity',
+        'l.unit_price',
+        'l.tax_rate',
+        'l.amount_minor',
+        'l.tax_minor',
+        'a.code',
+      ])
+      .where('l.org_id', '=', orgId)
+      .where('l.document_id', '=', id)
+      .orderBy('l.line_no')
+      .execute(),
+    db
+      .selectFrom('ar_applications as p')
+      .innerJoin('ar_documents as o', (j) =>
+        j
+          .onRef('o.org_id', '=', 'p.org_id')
+          .on((eb) =>
+            eb.or([
+              eb.and([
+                eb('p.debit_document_id', '=', id),
+                eb('o.id', '=', eb.ref('p.credit_document_id')),
               ]),
-            ),
-        )
-        .select([
-          'p.id',
-          'p.effective_date',
-          'p.amount_minor',
-          'p.reverses_application_id',
-          'p.reason',
-          'p.actor_name',
-          'p.created_at',
-          'o.id as other_id',
-          'o.kind as other_kind',
-          'o.number as other_number',
-        ])
-        .select((eb) =>
-          eb
-            .exists(
-              eb
-                .selectFrom('ar_applications as r')
-                .select('r.id')
-                .whereRef('r.org_id', '=', 'p.org_id')
-                .whereRef('r.reverses_application_id', '=', 'p.id'),
-            )
-            .as('reversed'),
-        )
-        .where('p.org_id', '=', orgId)
-        .where((eb) =>
-          eb.or([eb('p.debit_document_id', '=', id), eb('p.credit_document_id', '=', id)]),
-        )
-        .orderBy('p.created_at')
-        .execute(),
-      db
-        .selectFrom('journal_entries as e')
-        .selectAll('e')
-        .where('e.org_id', '=', orgId)
-        .where((eb) =>
-          eb.or([
-            eb('e.document_id', '=', id),
-            eb(
-              'e.application_id',
-              'in',
-              eb
-                .selectFrom('ar_applications')
-                .select('id')
-                .where('org_id', '=', orgId)
-                .where((w) =>
-                  w.or([w('debit_document_id', '=', id), w('credit_document_id', '=', id)]),
-                ),
-            ),
-          ]),
-        )
-        .orderBy('e.seq')
-        .execute(),
-      db
-        .selectFrom('ar_documents')
-        .select(['id', 'kind', 'number', 'state', 'amount_minor', 'open_minor', 'written_off'])
-        .where('org_id', '=', orgId)
-        .where('related_document_id', '=', id)
-        .orderBy('created_at')
-        .execute(),
-      row.tax_exempt_certificate_id
-        ? db
-            .selectFrom('tax_certificates')
-            .select('certificate_number')
-            .where('org_id', '=', orgId)
-            .where('id', '=', row.tax_exempt_certificate_id)
-            .executeTakeFirst()
-        : undefined,
-      row.offset_account_id
-        ? db
-            .selectFrom('accounts')
-            .select('code')
-            .where('org_id', '=', orgId)
-            .where('id', '=', row.offset_account_id)
-            .executeTakeFirst()
-        : undefined,
-      row.related_document_id
-        ? db
-            .selectFrom('ar_documents')
-            .select(['id', 'kind', 'number'])
-            .where('org_id', '=', orgId)
-            .where('id', '=', row.related_document_id)
-            .executeTakeFirst()
-        : undefined,
-    ]);
+              eb.and([
+                eb('p.credit_document_id', '=', id),
+                eb('o.id', '=', eb.ref('p.debit_document_id')),
+              ]),
+            ]),
+          ),
+      )
+      .select([
+        'p.id',
+        'p.effective_date',
+        'p.amount_minor',
+        'p.reverses_application_id',
+        'p.reason',
+        'p.actor_name',
+        'p.created_at',
+        'o.id as other_id',
+        'o.kind as other_kind',
+        'o.number as other_number',
+      ])
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('ar_applications as r')
+              .select('r.id')
+              .whereRef('r.org_id', '=', 'p.org_id')
+              .whereRef('r.reverses_application_id', '=', 'p.id'),
+          )
+          .as('reversed'),
+      )
+      .where('p.org_id', '=', orgId)
+      .where((eb) =>
+        eb.or([eb('p.debit_document_id', '=', id), eb('p.credit_document_id', '=', id)]),
+      )
+      .orderBy('p.created_at')
+      .execute(),
+    db
+      .selectFrom('ar_documents')
+      .select(['id', 'kind', 'number', 'state', 'amount_minor', 'open_minor', 'written_off'])
+      .where('org_id', '=', orgId)
+      .where('related_document_id', '=', id)
+      .orderBy('created_at')
+      .execute(),
+    row.tax_exempt_certificate_id
+      ? db
+          .selectFrom('tax_certificates')
+          .select('certificate_number')
+          .where('org_id', '=', orgId)
+          .where('id', '=', row.tax_exempt_certificate_id)
+          .executeTakeFirst()
+      : undefined,
+    row.offset_account_id
+      ? db
+          .selectFrom('accounts')
+          .select('code')
+          .where('org_id', '=', orgId)
+          .where('id', '=', row.offset_account_id)
+          .executeTakeFirst()
+      : undefined,
+    row.related_document_id
+      ? db
+          .selectFrom('ar_documents')
+          .select(['id', 'kind', 'number'])
+          .where('org_id', '=', orgId)
+          .where('id', '=', row.related_document_id)
+          .executeTakeFirst()
+      : undefined,
+  ]);
+  // the document's own entries and those of its applications: two index look-ups (by
+  // document and by application id), not a scan of the organization's journal
+  const applicationIds = applications.map((a) => a.id);
+  const entries = await db
+    .selectFrom('journal_entries as e')
+    .selectAll('e')
+    .where('e.org_id', '=', orgId)
+    .where((eb) =>
+      applicationIds.length === 0
+        ? eb('e.document_id', '=', id)
+        : eb.or([eb('e.document_id', '=', id), eb('e.application_id', 'in', applicationIds)]),
+    )
+    .orderBy('e.seq')
+    .execute();
   const entryLines =
     entries.length === 0
       ? []

@@ -6,6 +6,7 @@ import { actorOf } from '../../http/auth.ts';
 import type { App, AppDeps } from '../../http/types.ts';
 import { runWrite } from '../../http/write.ts';
 import { ACCESS } from '../../shared/actor.ts';
+import { currencyExponent } from '../../shared/currencies.ts';
 import { compareDates, parseIsoDate, todayIn, type IsoDate } from '../../shared/dates.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -68,6 +69,14 @@ const EXPORT_COLUMNS: Array<[string, (r: JournalExportRow) => string | number | 
   ['Reverses entry', (r) => r.reversesEntryId],
   ['Recorded at', (r) => r.recordedAt],
 ];
+
+const JSON_EXPORT_LIMIT = 50_000;
+
+/** A spreadsheet number format with the currency's own decimals (JPY none, KWD three). */
+function amountFormat(currency: string): string {
+  const exponent = currencyExponent(currency);
+  return exponent === 0 ? '#,##0' : `#,##0.${'0'.repeat(exponent)}`;
+}
 
 /** Defuses spreadsheet formulas in exported text (CSV injection). */
 function cellText(value: string | number | null): string | number {
@@ -275,7 +284,7 @@ export function ledgerRoutes(app: App, deps: AppDeps) {
                 subledgerBalance: z.string(),
                 controlBalance: z.string(),
                 difference: z.string(),
-                openDocuments: z.number(),
+                documents: z.number(),
               }),
             ),
             explanations: z.array(
@@ -352,8 +361,17 @@ export function ledgerRoutes(app: App, deps: AppDeps) {
       const pages = journalLines(deps.db, actor, from, to);
       const name = `journal-${from}-to-${to}`;
       if (request.query.format === 'json') {
+        // JSON is answered whole: bounded, and CSV/XLSX (streamed) take any range
         const items: JournalExportRow[] = [];
-        for await (const page of pages) items.push(...page);
+        for await (const page of pages) {
+          items.push(...page);
+          if (items.length > JSON_EXPORT_LIMIT) {
+            throw new ValidationError(
+              `More than ${JSON_EXPORT_LIMIT} journal lines in ${from}..${to}: narrow the range or use format=csv or xlsx`,
+              [{ path: 'querystring.to', message: 'the range has too many lines for JSON' }],
+            );
+          }
+        }
         return { from, to, items };
       }
       if (request.query.format === 'csv') {
@@ -394,11 +412,13 @@ export function ledgerRoutes(app: App, deps: AppDeps) {
                 const v = f(r);
                 // amounts as numbers so the sheet can sum them; the decimal string is exact
                 if (header === 'Debit' || header === 'Credit') return spreadsheetAmount(String(v));
-                return cellText(v);
+                // XLSX text cells are never formulas: the CSV guard would only alter the data
+                return v ?? '';
               });
               const added = sheet.addRow(row);
-              added.getCell(8).numFmt = '#,##0.00';
-              added.getCell(9).numFmt = '#,##0.00';
+              const format = amountFormat(r.currency);
+              added.getCell(8).numFmt = format;
+              added.getCell(9).numFmt = format;
               added.commit();
             }
           }

@@ -89,7 +89,8 @@ export type CurrencyReconciliation = {
   subledgerBalance: string;
   controlBalance: string;
   difference: string;
-  openDocuments: number;
+  /** documents in the sub-ledger at the date: issued by then and not voided by then */
+  documents: number;
 };
 
 export type GlReconciliation = {
@@ -130,9 +131,7 @@ export async function glReconciliation(
       .selectFrom('ar_documents')
       .select(['currency'])
       .select(sql<string>`coalesce(sum(amount_minor), 0)`.as('total'))
-      .select(
-        sql<string>`count(*) filter (where state = 'posted' and open_minor <> 0)`.as('open_count'),
-      )
+      .select(sql<string>`count(*)`.as('document_count'))
       .where('org_id', '=', orgId)
       .where('state', '<>', 'draft')
       .where('issue_date', '<=', asOf)
@@ -169,7 +168,7 @@ export async function glReconciliation(
       currency,
       subledger: s,
       control: c,
-      openDocuments: Number(sub.find((r) => r.currency === currency)?.open_count ?? 0),
+      documents: Number(sub.find((r) => r.currency === currency)?.document_count ?? 0),
     };
   });
   const anyDifference = byCurrency.some((r) => r.subledger !== r.control);
@@ -186,7 +185,7 @@ export async function glReconciliation(
       subledgerBalance: formatAmount(r.subledger, r.currency),
       controlBalance: formatAmount(r.control, r.currency),
       difference: formatAmount(r.subledger - r.control, r.currency),
-      openDocuments: r.openDocuments,
+      documents: r.documents,
     })),
     explanations,
   };

@@ -44,11 +44,6 @@ export function pdfFileName(document: { id: string; number: string | null }): st
   return `${base.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf`;
 }
 
-/** Credits lower what the customer owes: their totals read "credit", not "due". */
-function isCredit(kind: ArDocumentKind): boolean {
-  return kind === 'credit_memo' || kind === 'write_off';
-}
-
 /** The "2%" of the discount when the terms give it in whole or fractional percent. */
 function percentText(bp: number | null): string {
   if (!bp) return '';
@@ -77,7 +72,7 @@ export async function renderInvoicePdf(
     footerLabel: `${name} · ${customer.legalName}`,
   });
   const money = (minor: bigint) => moneyText(minor, doc.currency, canvas.has);
-  const credit = isCredit(doc.kind);
+  const credit = doc.credit;
 
   canvas.letterhead({
     orgName: org.name,
@@ -236,7 +231,7 @@ function drawSettlement(
   money: (minor: bigint) => string,
   name: string,
 ): void {
-  const credit = isCredit(doc.kind);
+  const credit = doc.credit;
   const entries: Array<{ label: string; value: string; strong?: boolean; shade?: boolean }> = [
     { label: 'Subtotal', value: money(doc.subtotalMinor) },
     { label: 'Tax', value: money(doc.taxMinor) },
@@ -327,7 +322,7 @@ export function discountText(
   today: string,
   money: (minor: bigint) => string,
 ): string | null {
-  if (doc.state === 'voided' || isCredit(doc.kind)) return null;
+  if (doc.state === 'voided' || doc.credit) return null;
   if (!doc.discountDate || doc.discountMinor <= 0n || doc.discountDate < today) return null;
   if (doc.balanceMinor !== doc.totalMinor) return null;
   const pay = doc.balanceMinor - doc.discountMinor;

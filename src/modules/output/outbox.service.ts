@@ -87,7 +87,7 @@ export function composeMessage(
 ): { subject: string; text: string } {
   const name = documentName(doc.kind, doc.number);
   const money = (minor: bigint) => formatMoneyDisplay(minor, doc.currency);
-  const credit = doc.kind === 'credit_memo' || doc.kind === 'write_off';
+  const credit = doc.credit;
   const lines = [
     `Dear ${customer.legalName},`,
     '',

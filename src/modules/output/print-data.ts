@@ -55,6 +55,8 @@ export type DocumentPrint = {
   voidedDate: string | null;
   relatedNumber: string | null;
   taxExemption: { certificateNumber: string; jurisdiction: string } | null;
+  /** true when the document lowers what the customer owes (by its sign, not its kind) */
+  credit: boolean;
   /** magnitudes */
   subtotalMinor: bigint;
   taxMinor: bigint;
@@ -215,6 +217,7 @@ export async function loadDocumentPrint(
               jurisdiction: row.certificate_jurisdiction ?? '',
             }
           : null,
+      credit: row.amount_minor < 0n,
       subtotalMinor: abs(row.subtotal_minor),
       taxMinor: abs(row.tax_minor),
       totalMinor: total,

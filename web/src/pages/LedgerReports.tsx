@@ -206,7 +206,7 @@ export function GlReconciliationPage() {
                       Difference
                     </th>
                     <th scope="col" className="num">
-                      Open documents
+                      Documents
                     </th>
                     <th scope="col">State</th>
                   </tr>
@@ -218,7 +218,7 @@ export function GlReconciliationPage() {
                       <td className="num">{formatMoney(c.subledgerBalance)}</td>
                       <td className="num">{formatMoney(c.controlBalance)}</td>
                       <td className="num">{formatMoney(c.difference)}</td>
-                      <td className="num">{c.openDocuments}</td>
+                      <td className="num">{c.documents}</td>
                       <td>
                         {isZero(c.difference) ? (
                           <span className="badge badge-ok">Ties out</span>
