@@ -436,6 +436,37 @@ describe.skipIf(!canRun)('invoice and ledger pages in a browser', () => {
     await dialog.getByRole('button', { name: 'Close' }).first().click();
   });
 
+  test('open items from an ERP are imported through the import page, once', async () => {
+    const csv = [
+      'Doc Type,Invoice No,Customer Account,Invoice Date,Due Date,Open Amount,External ID',
+      'INV,ERP-77001,LEDG-UI-1,2026-08-01,2026-08-31,412.35,ERP-77001',
+    ].join('\r\n');
+    await page.goto(`${server.url}/import`);
+    await page.getByLabel('Open items / invoices (opening balances)').check();
+    const upload = () =>
+      page.getByLabel('CSV or XLSX file').setInputFiles({
+        name: 'open-items.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(csv),
+      });
+    await upload();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import result' }).waitFor();
+    expect(await page.getByTestId('count-created').textContent()).toBe('1');
+    await shot('16-open-items-import');
+    const found = await api<{ items: Array<{ number: string; openBalance: string }> }>(
+      'GET',
+      `/api/v1/invoices?customerId=${customerId}&q=ERP-77001`,
+    );
+    expect(found.items).toEqual([
+      expect.objectContaining({ number: 'ERP-77001', openBalance: '412.35' }),
+    ]);
+    await upload();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { name: 'Import result' }).waitFor();
+    expect(await page.getByTestId('count-unchanged').textContent()).toBe('1');
+  });
+
   test('chart of accounts, period lock, journal export, outbox and settings pages', async () => {
     await page.getByRole('link', { name: 'Chart of accounts' }).click();
     const gl = page.getByLabel('GL code of account 4000');

@@ -539,13 +539,18 @@ export interface ImportOptions {
   defaultTerms?: string | undefined;
 }
 
-export async function importCustomers(
+/**
+ * Uploads a file to an import endpoint (customers, open items). A rejected all-or-nothing
+ * import answers 422 problem+json carrying the same result shape, returned as `rejected`.
+ */
+export async function uploadImport<R extends ImportResult>(
+  path: string,
   file: File,
   dryRun: boolean,
   idempotencyKey: string,
   mode: ImportMode = 'all_or_nothing',
   options: ImportOptions = {},
-): Promise<ImportResult> {
+): Promise<R> {
   const form = new FormData();
   if (options.mapping && Object.keys(options.mapping).length > 0) {
     form.append('mapping', JSON.stringify(options.mapping));
@@ -558,15 +563,12 @@ export async function importCustomers(
     defaultTerms: options.defaultTerms,
   });
   try {
-    return await request<ImportResult>('POST', `/api/v1/imports/customers${query}`, {
-      form,
-      idempotencyKey,
-    });
+    return await request<R>('POST', `${path}${query}`, { form, idempotencyKey });
   } catch (err) {
-    // A rejected all-or-nothing import answers 422 problem+json carrying the same result shape.
     if (err instanceof ApiError && err.problem.code === 'import_failed') {
-      const p = err.problem as Problem & Partial<ImportResult>;
+      const p = err.problem as Problem & Partial<R>;
       return {
+        ...p,
         dryRun: false,
         total: p.total,
         created: p.created ?? 0,
@@ -578,10 +580,20 @@ export async function importCustomers(
           message: e.message,
         })),
         rejected: true,
-      };
+      } as unknown as R;
     }
     throw err;
   }
+}
+
+export function importCustomers(
+  file: File,
+  dryRun: boolean,
+  idempotencyKey: string,
+  mode: ImportMode = 'all_or_nothing',
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  return uploadImport('/api/v1/imports/customers', file, dryRun, idempotencyKey, mode, options);
 }
 
 export const IMPORT_TEMPLATE_URL = '/api/v1/imports/customers/template.csv';
