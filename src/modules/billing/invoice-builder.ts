@@ -224,6 +224,24 @@ export function linesOf(
   }));
 }
 
+/** The customer a document is for, billed in the document's currency. */
+function billedCustomer(refs: InvoiceRefs, input: { customerId: string; currency: string }) {
+  const customer = refs.customers.get(input.customerId);
+  if (!customer) {
+    throw new DomainError('unknown_customer', `Customer ${input.customerId} does not exist`, [
+      { path: 'customerId', message: 'no such customer' },
+    ]);
+  }
+  if (input.currency !== customer.currency) {
+    throw new DomainError(
+      'currency_mismatch',
+      `Customer ${customer.name} is billed in ${customer.currency}, not ${input.currency}`,
+      [{ path: 'currency', message: `must be the customer's currency ${customer.currency}` }],
+    );
+  }
+  return customer;
+}
+
 /**
  * Validates and prices one invoice from preloaded reference data (no database access): the
  * customer must exist, be open and be billed in the invoice's currency; terms give the due date
@@ -235,23 +253,11 @@ export function buildInvoice(
   refs: InvoiceRefs,
   meta: { id: string; actorName: string; now: Date },
 ): PreparedDocument {
-  const customer = refs.customers.get(input.customerId);
-  if (!customer) {
-    throw new DomainError('unknown_customer', `Customer ${input.customerId} does not exist`, [
-      { path: 'customerId', message: 'no such customer' },
-    ]);
-  }
+  const customer = billedCustomer(refs, input);
   if (customer.status === 'closed') {
     throw new DomainError('customer_closed', `Customer ${customer.name} is closed`, [
       { path: 'customerId', message: 'the customer is closed' },
     ]);
-  }
-  if (input.currency !== customer.currency) {
-    throw new DomainError(
-      'currency_mismatch',
-      `Customer ${customer.name} is billed in ${customer.currency}, not ${input.currency}`,
-      [{ path: 'currency', message: `must be the customer's currency ${customer.currency}` }],
-    );
   }
   const issueDate = parseDate(input.issueDate, 'issueDate');
   const termsCode = input.paymentTerms ?? customer.payment_terms_code;
@@ -350,19 +356,7 @@ export function buildOpeningItem(
   refs: InvoiceRefs,
   meta: { id: string; actorName: string; now: Date },
 ): PreparedDocument {
-  const customer = refs.customers.get(input.customerId);
-  if (!customer) {
-    throw new DomainError('unknown_customer', `Customer ${input.customerId} does not exist`, [
-      { path: 'customerId', message: 'no such customer' },
-    ]);
-  }
-  if (input.currency !== customer.currency) {
-    throw new DomainError(
-      'currency_mismatch',
-      `Customer ${customer.name} is billed in ${customer.currency}, not ${input.currency}`,
-      [{ path: 'currency', message: `must be the customer's currency ${customer.currency}` }],
-    );
-  }
+  const customer = billedCustomer(refs, input);
   if (input.openAmountMinor <= 0n) {
     throw new ValidationError('The open amount must be more than zero', [
       { path: 'amount', message: 'must be more than 0' },
