@@ -497,11 +497,15 @@ describe.skipIf(!canRun)('web app in a browser', () => {
   });
 
   test('a file over 20 MB is refused before upload', async () => {
-    await page.getByLabel('CSV or XLSX file').setInputFiles({
-      name: 'huge.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.alloc(21 * 1024 * 1024, 0x61),
-    });
+    // a path, not a buffer: the local browser reads the file itself instead of receiving
+    // 21 MB over the DevTools protocol (which took more than 10 s on a busy CI machine)
+    const huge = path.join(os.tmpdir(), `dunwell-huge-${process.pid}.csv`);
+    fs.writeFileSync(huge, Buffer.alloc(21 * 1024 * 1024, 0x61));
+    try {
+      await page.getByLabel('CSV or XLSX file').setInputFiles(huge);
+    } finally {
+      fs.rmSync(huge, { force: true });
+    }
     await page.getByText(/the limit is 20\.0 MB/).waitFor();
   });
 
