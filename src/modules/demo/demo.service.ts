@@ -66,6 +66,21 @@ async function seedInTransaction(trx: Kysely<DB>, now: Date, options: DemoOption
     timeZone,
     baseCurrency: 'USD',
   });
+  // what the demo's invoices and statements print under "How to pay"
+  await trx
+    .updateTable('organizations')
+    .set({
+      remit_to: [
+        'Northwind Industrial Supply, Inc.',
+        'Lockbox 4471, PO Box 8800',
+        'Chicago, IL 60680-8800',
+        'ACH: First Midwest Bank · Routing 071000013 · Account 5566778899',
+      ].join('\n'),
+      invoice_footer:
+        'Thank you for your business. Questions about this invoice: ar@northwind.example · (312) 555-0142',
+    })
+    .where('id', '=', orgId)
+    .execute();
   const bootstrap: Actor = {
     orgId,
     type: 'system',
