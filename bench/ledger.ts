@@ -127,6 +127,8 @@ type RawResult = RawRun & {
 type TargetResult = {
   database: string;
   server: ServerInfo;
+  /** settings that matter for bulk writes (the CI server runs with autovacuum off) */
+  writeSettings: Record<string, string>;
   customers: number;
   invoices: number;
   /** rows of the measured organization's invoices (without corrections) */
@@ -215,6 +217,14 @@ async function invoiceRows(db: Kysely<DB>, org: string): Promise<InvoiceRows> {
   };
 }
 
+async function writeSettings(db: Kysely<DB>): Promise<Record<string, string>> {
+  const { rows } = await sql<{ name: string; setting: string }>`
+    select name, setting from pg_settings
+    where name in ('autovacuum', 'fsync', 'synchronous_commit', 'max_wal_size', 'checkpoint_timeout')
+    order by name`.execute(db);
+  return Object.fromEntries(rows.map((r) => [r.name, r.setting]));
+}
+
 const rowCount = (r: InvoiceRows) => r.documents + r.lines + r.entries + r.journalLines;
 
 async function benchTarget(target: LedgerTarget, options: Options): Promise<TargetResult> {
@@ -224,6 +234,11 @@ async function benchTarget(target: LedgerTarget, options: Options): Promise<Targ
   try {
     const server = await serverInfo(database);
     console.log(`server: ${server.version}`);
+    console.log(
+      `settings: ${Object.entries({ ...server.settings, ...(await writeSettings(database.db)) })
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+    );
     let posting: PostingResult | null = null;
     if (options.steps.has('post')) posting = await post(database, options, invoices);
     const mainId = await orgId(database.db, 'bench');
@@ -243,6 +258,7 @@ async function benchTarget(target: LedgerTarget, options: Options): Promise<Targ
     const result: TargetResult = {
       database: target.label,
       server,
+      writeSettings: await writeSettings(database.db),
       customers: options.customers,
       invoices: rows.documents,
       invoiceRows: rows,
@@ -619,23 +635,20 @@ async function main() {
     `steps: ${[...options.steps].join(', ')}; ${n(options.customers)} customers, ${n(options.invoices)} invoices (PGlite ${n(options.pgliteInvoices)}), ${n(options.batch)} per transaction, seed ${options.seed}, statistics ${options.refreshStatistics ? 'refreshed while posting' : 'not refreshed'}`,
   );
   const results: TargetResult[] = [];
-  for (const target of ledgerTargets()) {
+  const targets = ledgerTargets();
+  let file = '';
+  for (const [i, target] of targets.entries()) {
     results.push(await benchTarget(target, options));
-    writeJson('ledger', {
+    // after each target, so a long run that fails later keeps what it measured
+    file = writeJson(i === targets.length - 1 ? 'ledger' : 'ledger-partial', {
       startedAt: started.toISOString(),
+      seconds: (Date.now() - started.getTime()) / 1000,
       machine,
       options: { ...options, steps: [...options.steps] },
       results,
     });
   }
   const seconds = (Date.now() - started.getTime()) / 1000;
-  const file = writeJson('ledger', {
-    startedAt: started.toISOString(),
-    seconds,
-    machine,
-    options: { ...options, steps: [...options.steps] },
-    results,
-  });
   console.log(`\nwrote ${file} (total ${seconds.toFixed(0)} s)`);
 }
 

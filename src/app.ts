@@ -5,6 +5,7 @@ import { buildServer, type RouteModule, type ServerOptions } from './http/server
 import type { App } from './http/types.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { authRoutes } from './modules/auth/index.ts';
+import { paymentsRoutes } from './modules/payments/index.ts';
 import { billingRoutes } from './modules/billing/index.ts';
 import { customersRoutes } from './modules/customers/index.ts';
 import { documentsRoutes } from './modules/documents/index.ts';
@@ -22,6 +23,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   documentsRoutes,
   importsRoutes,
   billingRoutes,
+  paymentsRoutes,
   ledgerRoutes,
   outputRoutes,
   auditRoutes,

@@ -21,6 +21,9 @@ export interface OrganizationsTable {
   closed_through: DateString | null;
   remit_to: string | null;
   invoice_footer: string | null;
+  /** numeric columns, read as decimal strings */
+  short_pay_tolerance: ColumnType<string, string | undefined, string>;
+  auto_match_threshold: ColumnType<string, string | undefined, string>;
   created_at: CreatedAt;
 }
 
@@ -251,7 +254,14 @@ export interface NumberSequencesTable {
 }
 
 export type ArDocumentKind =
-  'invoice' | 'credit_memo' | 'debit_memo' | 'adjustment' | 'write_off' | 'refund';
+  | 'invoice'
+  | 'credit_memo'
+  | 'debit_memo'
+  | 'adjustment'
+  | 'write_off'
+  | 'refund'
+  | 'payment'
+  | 'discount';
 export type ArDocumentState = 'draft' | 'posted' | 'voided';
 type Minor = ColumnType<bigint, bigint, bigint>;
 
@@ -288,6 +298,7 @@ export interface ArDocumentsTable {
   posted_at: Timestamp | null;
   voided_date: DateString | null;
   void_reason: string | null;
+  payment_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_by_name: string;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -319,6 +330,8 @@ export interface JournalEntriesTable {
   document_id: string | null;
   application_id: string | null;
   reverses_entry_id: string | null;
+  payment_id: ColumnType<string | null, string | null | undefined, string | null>;
+  deposit_batch_id: ColumnType<string | null, string | null | undefined, string | null>;
   actor_name: string;
 }
 
@@ -369,6 +382,156 @@ export interface EmailMessagesTable {
   sent_at: Timestamp | null;
 }
 
+export type PaymentMethod = 'check' | 'ach' | 'wire' | 'card' | 'direct_deposit' | 'cash' | 'other';
+export type PaymentKind = 'receipt' | 'prepayment';
+export type ReversalKind = 'nsf' | 'chargeback' | 'stop_payment' | 'error';
+export type StatementLineStatus =
+  | 'unmatched'
+  | 'suggested'
+  | 'applied'
+  | 'reconciled'
+  | 'ignored'
+  | 'duplicate'
+  | 'debit';
+
+export interface BankAccountsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  identifier: string;
+  bank_identifier: string | null;
+  currency: string;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface DepositBatchesTable {
+  id: string;
+  org_id: string;
+  number: string;
+  bank_account_id: string;
+  currency: string;
+  status: 'open' | 'deposited';
+  deposit_date: DateString | null;
+  memo: string | null;
+  created_by_name: string;
+  created_at: Timestamp;
+  deposited_at: Timestamp | null;
+}
+
+export interface PaymentsTable {
+  id: string;
+  org_id: string;
+  number: string;
+  kind: PaymentKind;
+  method: PaymentMethod;
+  customer_id: string | null;
+  currency: string;
+  amount_minor: Minor;
+  held_minor: Minor;
+  received_date: DateString;
+  reference: string | null;
+  payer_name: string | null;
+  payer_account: string | null;
+  memo: string | null;
+  external_id: string | null;
+  bank_account_id: string | null;
+  deposit_batch_id: string | null;
+  cash_account_id: string;
+  status: 'posted' | 'reversed';
+  reversed_date: DateString | null;
+  reversal_kind: ReversalKind | null;
+  reversal_reason: string | null;
+  fee_document_id: string | null;
+  created_by_name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DeductionsTable {
+  id: string;
+  org_id: string;
+  customer_id: string;
+  document_id: string;
+  payment_id: string | null;
+  currency: string;
+  amount_minor: Minor;
+  reason_code: string;
+  note: string | null;
+  status: 'open' | 'resolved';
+  resolution: string | null;
+  created_by_name: string;
+  created_at: Timestamp;
+  resolved_at: Timestamp | null;
+}
+
+export interface BankStatementsTable {
+  id: string;
+  org_id: string;
+  bank_account_id: string;
+  format: string;
+  fingerprint: string;
+  statement_ref: string | null;
+  sequence_number: string | null;
+  currency: string;
+  from_date: DateString | null;
+  to_date: DateString | null;
+  opening_minor: bigint | null;
+  opening_date: DateString | null;
+  closing_minor: bigint | null;
+  closing_date: DateString | null;
+  line_count: number;
+  credit_total_minor: Minor;
+  debit_total_minor: Minor;
+  balance_problem: string | null;
+  control_problems: ColumnType<string[], string[] | undefined, string[]>;
+  file_name: string | null;
+  file_sha256: string;
+  created_by_name: string;
+  created_at: Timestamp;
+}
+
+export interface BankStatementLinesTable {
+  id: string;
+  org_id: string;
+  statement_id: string;
+  bank_account_id: string;
+  line_no: number;
+  booking_date: DateString | null;
+  value_date: DateString | null;
+  amount_minor: Minor;
+  currency: string;
+  type_code: string | null;
+  counterparty_name: string | null;
+  counterparty_account: string | null;
+  counterparty_bank: string | null;
+  remittance_info: string | null;
+  end_to_end_id: string | null;
+  bank_reference: string | null;
+  additional_info: string | null;
+  source_line: number | null;
+  status: StatementLineStatus;
+  entry_key: string | null;
+  duplicate_of: string | null;
+  suggestions: ColumnType<unknown, string | null | undefined, string | null>;
+  matched_at: Timestamp | null;
+  payment_id: string | null;
+  deposit_batch_id: string | null;
+  status_note: string | null;
+  updated_by_name: string | null;
+}
+
+export interface PayerHintsTable {
+  id: string;
+  org_id: string;
+  customer_id: string;
+  account: string;
+  name: string | null;
+  uses: Generated<number>;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -394,9 +557,17 @@ export interface DB {
   journal_lines: JournalLinesTable;
   ar_applications: ArApplicationsTable;
   email_messages: EmailMessagesTable;
+  bank_accounts: BankAccountsTable;
+  deposit_batches: DepositBatchesTable;
+  payments: PaymentsTable;
+  deductions: DeductionsTable;
+  bank_statements: BankStatementsTable;
+  bank_statement_lines: BankStatementLinesTable;
+  payer_hints: PayerHintsTable;
 }
 
 export type ArDocument = Selectable<ArDocumentsTable>;
+export type Payment = Selectable<PaymentsTable>;
 export type Account = Selectable<AccountsTable>;
 
 export type Customer = Selectable<CustomersTable>;

@@ -240,6 +240,8 @@ export const DOCUMENT_KIND_LABELS: Record<string, string> = {
   adjustment: 'Adjustment',
   write_off: 'Write-off',
   refund: 'Refund',
+  payment: 'Payment',
+  discount: 'Discount',
 };
 
 export const DOCUMENT_STATUS_LABELS: Record<string, string> = {

@@ -13,6 +13,8 @@ export const documentKind = z.enum([
   'adjustment',
   'write_off',
   'refund',
+  'payment',
+  'discount',
 ]);
 export const documentStatus = z.enum(DOCUMENT_STATUSES);
 

@@ -1,9 +1,10 @@
 /** Reads of AR documents: one document whole, and filtered, keyset-paged lists. */
+import { decodeCursor, encodeCursor, likeTerm } from '../../shared/paging.ts';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { ArDocumentKind, DB } from '../../db/schema.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { compareDates, daysBetween, type IsoDate } from '../../shared/dates.ts';
-import { NotFoundError, ValidationError } from '../../shared/errors.ts';
+import { NotFoundError } from '../../shared/errors.ts';
 import { formatAmount } from '../../shared/money.ts';
 
 export const DOCUMENT_STATUSES = [
@@ -229,10 +230,7 @@ export async function listDocuments(
   if (query.dueFrom) q = q.where('d.due_date', '>=', query.dueFrom);
   if (query.dueTo) q = q.where('d.due_date', '<=', query.dueTo);
   if (query.q?.trim()) {
-    const term = `%${query.q
-      .trim()
-      .toLowerCase()
-      .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const term = likeTerm(query.q);
     q = q.where((eb) =>
       eb.or([
         eb(eb.fn('lower', ['d.number']), 'like', term),
@@ -262,31 +260,6 @@ export async function listDocuments(
     items: page.map((r) => summaryDto(r, today)),
     nextCursor: rows.length > limit && last ? encodeCursor(last.issue_date, last.id) : null,
   };
-}
-
-function encodeCursor(date: string, id: string): string {
-  return Buffer.from(JSON.stringify([date, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      /^\d{4}-\d{2}-\d{2}$/.test(value[0]) &&
-      typeof value[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(value[1])
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // falls through
-  }
-  throw new ValidationError('The cursor is invalid', [
-    { path: 'querystring.cursor', message: 'is invalid' },
-  ]);
 }
 
 export type DocumentDetailDto = DocumentSummaryDto & {

@@ -109,17 +109,17 @@ export async function findDocument(
 }
 
 /** Locks documents in id order, so writers that lock the same pair never deadlock. */
-async function lockDocuments(ctx: Ctx, ids: readonly string[]): Promise<void> {
+export async function lockDocuments(ctx: Ctx, ids: readonly string[]): Promise<void> {
   for (const id of [...new Set(ids)].sort()) await findDocument(ctx.db, ctx.actor.orgId, id, true);
 }
 
-async function loadDocument(ctx: Ctx, id: string, what = 'Document', lock = false) {
+export async function loadDocument(ctx: Ctx, id: string, what = 'Document', lock = false) {
   const doc = await findDocument(ctx.db, ctx.actor.orgId, id, lock);
   if (!doc) throw new NotFoundError(`${what} ${id} not found`);
   return doc;
 }
 
-async function loadCustomer(ctx: Ctx, customerId: string) {
+export async function loadCustomer(ctx: Ctx, customerId: string) {
   const customer = await ctx.db
     .selectFrom('customers')
     .select(['id', 'name', 'currency', 'payment_terms_code', 'status', 'account_number'])
@@ -134,7 +134,7 @@ async function loadCustomer(ctx: Ctx, customerId: string) {
   return customer;
 }
 
-function dateOf(text: string | undefined, field: string, fallback: IsoDate): IsoDate {
+export function dateOf(text: string | undefined, field: string, fallback: IsoDate): IsoDate {
   if (text === undefined) return fallback;
   try {
     return parseIsoDate(text);
@@ -145,7 +145,7 @@ function dateOf(text: string | undefined, field: string, fallback: IsoDate): Iso
   }
 }
 
-function amountOf(text: string, currency: string, field: string): bigint {
+export function amountOf(text: string, currency: string, field: string): bigint {
   try {
     return parseAmount(text, currency);
   } catch (e) {
@@ -154,13 +154,13 @@ function amountOf(text: string, currency: string, field: string): bigint {
   }
 }
 
-function requireManager(actor: Actor, what: string) {
+export function requireManager(actor: Actor, what: string) {
   if (!hasRole(actor, ACCESS.manage)) {
     throw new ForbiddenError(`Only a manager or an admin can ${what}`);
   }
 }
 
-function requireReason(reason: string | undefined): string {
+export function requireReason(reason: string | undefined): string {
   const trimmed = reason?.trim() ?? '';
   if (!trimmed) {
     throw new ValidationError('A reason is required', [{ path: 'reason', message: 'is required' }]);
@@ -815,7 +815,7 @@ export async function createRefund(ctx: Ctx, input: RefundInput): Promise<string
 // Applications
 // ---------------------------------------------------------------------------------------------
 
-async function insertApplication(
+export async function insertApplication(
   ctx: Ctx,
   accounts: AccountsByRole,
   input: {
@@ -936,6 +936,8 @@ export async function unapply(
   ctx: Ctx,
   applicationId: string,
   input: { reason?: string | undefined; date?: string | undefined },
+  /** a payment reversal takes back the short-pay write-offs its application made */
+  options: { partOfReversal?: boolean } = {},
 ): Promise<string> {
   const application = await ctx.db
     .selectFrom('ar_applications')
@@ -960,7 +962,7 @@ export async function unapply(
     throw new DomainError('already_unapplied', 'This application was already taken back');
   const debit = await loadDocument(ctx, application.debit_document_id, 'Document');
   const credit = await loadDocument(ctx, application.credit_document_id, 'Document');
-  requireManagerToMove(ctx, [debit, credit]);
+  if (!options.partOfReversal) requireManagerToMove(ctx, [debit, credit]);
   const latest = await latestMovement(
     ctx,
     [debit.id, credit.id],
@@ -1011,7 +1013,7 @@ function requireManagerToMove(ctx: Ctx, docs: readonly ArDocument[]) {
  * a new application, unapplication or void is dated no earlier, so every balance stays within
  * bounds at every past date, not only today.
  */
-async function latestMovement(ctx: Ctx, ids: readonly string[], floor: IsoDate): Promise<IsoDate> {
+export async function latestMovement(ctx: Ctx, ids: readonly string[], floor: IsoDate): Promise<IsoDate> {
   const row = await ctx.db
     .selectFrom('ar_applications')
     .select((eb) => eb.fn.max('effective_date').as('latest'))
@@ -1024,7 +1026,7 @@ async function latestMovement(ctx: Ctx, ids: readonly string[], floor: IsoDate):
 }
 
 /** Applications of a document not yet taken back. */
-async function activeApplications(ctx: Ctx, documentId: string) {
+export async function activeApplications(ctx: Ctx, documentId: string) {
   return ctx.db
     .selectFrom('ar_applications as a')
     .select(['a.id', 'a.effective_date'])

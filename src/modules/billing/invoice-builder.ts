@@ -40,9 +40,10 @@ export type InvoiceInput = {
 export type PreparedDocument = {
   row: Omit<
     ArDocument,
-    'written_off' | 'opening_balance' | 'posted_at' | 'voided_date' | 'void_reason'
+    'written_off' | 'opening_balance' | 'posted_at' | 'voided_date' | 'void_reason' | 'payment_id'
   > & {
     opening_balance?: boolean;
+    payment_id?: string | null;
   };
   lines: Array<{
     line_no: number;

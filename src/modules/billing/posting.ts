@@ -24,17 +24,20 @@ export type PostableDocument = {
 
 export type PostableLine = { accountId: string; amountMinor: bigint };
 
-const DESCRIPTIONS: Record<ArDocumentKind, string> = {
+/** What each kind of AR document is called, on screen, in the journal and in print. */
+export const DOCUMENT_KIND_LABELS: Readonly<Record<ArDocumentKind, string>> = {
   invoice: 'Invoice',
   credit_memo: 'Credit memo',
   debit_memo: 'Debit memo',
   adjustment: 'Adjustment',
   write_off: 'Write-off',
   refund: 'Refund',
+  payment: 'Payment',
+  discount: 'Discount',
 };
 
 export function documentLabel(kind: ArDocumentKind, number: string | null): string {
-  return `${DESCRIPTIONS[kind]} ${number ?? '(draft)'}`;
+  return `${DOCUMENT_KIND_LABELS[kind]} ${number ?? '(draft)'}`;
 }
 
 /** Debit or credit of `amount` depending on its sign (`debitWhenPositive`). */

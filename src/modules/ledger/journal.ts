@@ -26,6 +26,9 @@ export type Posting = {
   documentId?: string | null;
   applicationId?: string | null;
   reversesEntryId?: string | null;
+  /** the receipt an entry without an AR document belongs to (held cash, returned items) */
+  paymentId?: string | null;
+  depositBatchId?: string | null;
   lines: PostingLine[];
 };
 
@@ -126,6 +129,8 @@ export async function postEntries(
       document_id: posting.documentId ?? null,
       application_id: posting.applicationId ?? null,
       reverses_entry_id: posting.reversesEntryId ?? null,
+      payment_id: posting.paymentId ?? null,
+      deposit_batch_id: posting.depositBatchId ?? null,
       actor_name: actor.name,
     });
     lines.forEach((l, i) =>
@@ -193,6 +198,8 @@ export async function reverseEntry(
     kind,
     description,
     documentId: entry.document_id,
+    paymentId: entry.payment_id,
+    depositBatchId: entry.deposit_batch_id,
     reversesEntryId: entry.id,
     lines: lines.map((l) => ({
       accountId: l.account_id,

@@ -9,6 +9,9 @@ export const SERIES = {
   adjustment: 'ADJ-',
   write_off: 'WO-',
   refund: 'RF-',
+  payment: 'PMT-',
+  discount: 'DSC-',
+  deposit_batch: 'DEP-',
 } as const;
 export type Series = keyof typeof SERIES;
 

@@ -5,6 +5,7 @@
  */
 import type { ArDocumentKind } from '../../db/schema.ts';
 import { currencyExponent } from '../../shared/currencies.ts';
+import { DOCUMENT_KIND_LABELS, documentLabel } from '../billing/posting.ts';
 import { COLORS, PdfCanvas } from './pdf-canvas.ts';
 import { defaultFonts, groupedDecimal, moneyText, type PdfFonts } from './pdf-text.ts';
 import type { CustomerPrint, DocumentPrint, OrgPrint } from './print-data.ts';
@@ -22,21 +23,12 @@ const TITLES: Record<ArDocumentKind, string> = {
   adjustment: 'ADJUSTMENT',
   write_off: 'WRITE-OFF',
   refund: 'REFUND',
-};
-
-const LABELS: Record<ArDocumentKind, string> = {
-  invoice: 'Invoice',
-  credit_memo: 'Credit memo',
-  debit_memo: 'Debit memo',
-  adjustment: 'Adjustment',
-  write_off: 'Write-off',
-  refund: 'Refund',
+  payment: 'PAYMENT RECEIPT',
+  discount: 'DISCOUNT',
 };
 
 /** What the customer is told the document is: "Invoice INV-000123", "Invoice (draft)". */
-export function documentName(kind: ArDocumentKind, number: string | null): string {
-  return `${LABELS[kind]} ${number ?? '(draft)'}`;
-}
+export const documentName = documentLabel;
 
 /** A file name for the PDF: the number, or DRAFT and the id for a draft. */
 export function pdfFileName(document: { id: string; number: string | null }): string {
@@ -80,7 +72,7 @@ export async function renderInvoicePdf(
     title: draft ? `DRAFT ${TITLES[doc.kind]}` : TITLES[doc.kind],
     subtitle: doc.number ?? 'Not yet issued',
     meta: [
-      { label: `${LABELS[doc.kind]} date`, value: doc.issueDate },
+      { label: `${DOCUMENT_KIND_LABELS[doc.kind]} date`, value: doc.issueDate },
       { label: 'Due date', value: credit ? '' : (doc.dueDate ?? '') },
       { label: 'Terms', value: doc.termsName ?? doc.termsCode ?? '' },
       { label: 'PO number', value: doc.poNumber ?? '' },
@@ -189,7 +181,7 @@ function drawLines(
           /^0*(\.0*)?$/.test(l.taxRate) ? '–' : `${groupedDecimal(l.taxRate, 0)}%`,
           money(l.amountMinor),
         ])
-      : [[doc.reason ?? doc.memo ?? LABELS[doc.kind], '', '', '', money(doc.subtotalMinor)]];
+      : [[doc.reason ?? doc.memo ?? DOCUMENT_KIND_LABELS[doc.kind], '', '', '', money(doc.subtotalMinor)]];
   canvas.table(
     [
       { header: 'Description' },

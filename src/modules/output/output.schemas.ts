@@ -1,16 +1,9 @@
 import { z } from 'zod';
+import { documentKind } from '../billing/billing.schemas.ts';
 import { FOOTER_MAX, REMIT_TO_MAX } from './invoice-settings.ts';
 
 export const idParams = z.object({ id: z.uuid() });
 
-const documentKind = z.enum([
-  'invoice',
-  'credit_memo',
-  'debit_memo',
-  'adjustment',
-  'write_off',
-  'refund',
-]);
 const emailStatus = z.enum(['outbox', 'sending', 'sent', 'failed']);
 
 export const statementQuery = z.object({

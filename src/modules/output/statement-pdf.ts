@@ -2,20 +2,13 @@
  * The printed open-item statement: every document open at the statement date, the balance,
  * the aging summary and how to pay. Pure: data in, PDF bytes out.
  */
-import type { ArDocumentKind } from '../../db/schema.ts';
+import { DOCUMENT_KIND_LABELS } from '../billing/posting.ts';
 import { COLORS, PdfCanvas } from './pdf-canvas.ts';
 import { defaultFonts, moneyText, type PdfFonts } from './pdf-text.ts';
 import type { OrgPrint } from './print-data.ts';
 import { AGING_BUCKETS, type AgingBucket, type Statement } from './statement.ts';
 
-const KIND_LABELS: Record<ArDocumentKind, string> = {
-  invoice: 'Invoice',
-  credit_memo: 'Credit memo',
-  debit_memo: 'Debit memo',
-  adjustment: 'Adjustment',
-  write_off: 'Write-off',
-  refund: 'Refund',
-};
+const KIND_LABELS = DOCUMENT_KIND_LABELS;
 
 export const AGING_LABELS: Record<AgingBucket, string> = {
   current: 'Current',

@@ -1,0 +1,1093 @@
+/**
+ * Receipts and cash application. A payment from a known customer is an AR document of kind
+ * 'payment' (cash against AR); its unapplied part stays open on that document, on the
+ * customer's account. A receipt whose customer is not known yet, and a prepayment, are held
+ * outside AR (unapplied-cash suspense, customer deposits) until the customer is identified or
+ * the deposit is applied: then the money moves into AR as a payment document.
+ *
+ * Every function runs inside the caller's transaction; every step posts its journal entry and
+ * an audit record. Documents are locked in id order before any balance is read, and the
+ * database refuses an open balance past zero, so concurrent applications can neither push an
+ * invoice below zero nor apply more than was received.
+ */
+import type {
+  ArDocument,
+  Payment,
+  PaymentKind,
+  PaymentMethod,
+  ReversalKind,
+} from '../../db/schema.ts';
+import { ACCESS, hasRole } from '../../shared/actor.ts';
+import { currencyExponent, isCurrency } from '../../shared/currencies.ts';
+import { compareDates, maxDate, type IsoDate } from '../../shared/dates.ts';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  type FieldError,
+} from '../../shared/errors.ts';
+import { newId } from '../../shared/ids.ts';
+import { formatAmount, parseAmount } from '../../shared/money.ts';
+import { recordAudit } from '../audit/index.ts';
+import {
+  activeApplications,
+  amountOf,
+  createMemo,
+  createRefund,
+  dateOf,
+  DEBIT_KINDS,
+  insertApplication,
+  latestMovement,
+  loadCustomer,
+  lockDocuments,
+  orgToday,
+  requireManager,
+  requireReason,
+  unapply,
+  type Ctx,
+} from '../billing/documents.service.ts';
+import { documentLabel, documentPosting } from '../billing/posting.ts';
+import { accountsByRole, type AccountsByRole } from '../ledger/accounts.ts';
+import { assertPeriodOpen, postEntry, reverseEntry } from '../ledger/journal.ts';
+import { nextNumber } from '../ledger/numbering.ts';
+import { learnPayer } from './payer-hints.ts';
+
+export const PAYMENT_METHODS: readonly PaymentMethod[] = [
+  'check',
+  'ach',
+  'wire',
+  'card',
+  'direct_deposit',
+  'cash',
+  'other',
+];
+export const REVERSAL_KINDS: readonly ReversalKind[] = [
+  'nsf',
+  'chargeback',
+  'stop_payment',
+  'error',
+];
+/** Why a customer paid less than the invoice: the codes a deduction carries. */
+export const DEDUCTION_REASONS = [
+  'pricing',
+  'shortage',
+  'damaged',
+  'returns',
+  'promotion',
+  'freight',
+  'tax',
+  'unearned_discount',
+  'other',
+] as const;
+export type DeductionReason = (typeof DEDUCTION_REASONS)[number];
+
+export type ShortPayInput = {
+  action: 'deduction' | 'write_off';
+  reasonCode?: string | undefined;
+  note?: string | null | undefined;
+};
+
+export type ApplicationLineInput = {
+  invoiceId: string;
+  /** cash applied to the invoice */
+  amount: string;
+  /** early-payment discount taken on it */
+  discount?: string | undefined;
+  /** required when the discount is taken outside its window or above the invoice's discount */
+  discountReason?: string | undefined;
+  /** what happens to what is still open on the invoice after cash and discount */
+  shortPay?: ShortPayInput | undefined;
+};
+
+export type PaymentInput = {
+  customerId?: string | null | undefined;
+  kind?: PaymentKind | undefined;
+  method: PaymentMethod;
+  amount: string;
+  currency: string;
+  receivedDate: string;
+  reference?: string | null | undefined;
+  payerName?: string | null | undefined;
+  payerAccount?: string | null | undefined;
+  memo?: string | null | undefined;
+  externalId?: string | null | undefined;
+  bankAccountId?: string | null | undefined;
+  depositBatchId?: string | null | undefined;
+  applications?: ApplicationLineInput[] | undefined;
+};
+
+export type ApplyInput = { date?: string | undefined; applications: ApplicationLineInput[] };
+
+export type ReverseInput = {
+  reason: string;
+  kind?: ReversalKind | undefined;
+  date?: string | undefined;
+  /** a returned-item fee charged to the customer as a debit memo */
+  fee?: string | undefined;
+  feeAccountCode?: string | undefined;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+// ---------------------------------------------------------------------------------------------
+
+export async function loadPayment(ctx: Ctx, id: string, lock = false): Promise<Payment> {
+  let query = ctx.db
+    .selectFrom('payments')
+    .selectAll()
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', id);
+  if (lock) query = query.forUpdate();
+  const payment = await query.executeTakeFirst();
+  if (!payment) throw new NotFoundError(`Payment ${id} not found`);
+  return payment;
+}
+
+/** The payment's AR documents (payment documents first, then discounts and write-offs). */
+async function paymentDocuments(ctx: Ctx, paymentId: string): Promise<ArDocument[]> {
+  return ctx.db
+    .selectFrom('ar_documents')
+    .selectAll()
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('payment_id', '=', paymentId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** What of the payment is not applied yet: held outside AR plus open on its payment documents. */
+export function unappliedOf(payment: Payment, docs: readonly ArDocument[]): bigint {
+  let open = 0n;
+  for (const d of docs) if (d.kind === 'payment' && d.state === 'posted') open += -d.open_minor;
+  return payment.held_minor + open;
+}
+
+/** An organization's short-pay tolerance in minor units of `currency`. */
+async function shortPayTolerance(ctx: Ctx, currency: string): Promise<bigint> {
+  const org = await ctx.db
+    .selectFrom('organizations')
+    .select('short_pay_tolerance')
+    .where('id', '=', ctx.actor.orgId)
+    .executeTakeFirstOrThrow();
+  return decimalToMinor(String(org.short_pay_tolerance), currency);
+}
+
+/** A numeric column ("5.0000") in minor units of `currency`, truncated to its exponent. */
+export function decimalToMinor(text: string, currency: string): bigint {
+  const exponent = currencyExponent(currency);
+  const [whole = '0', fraction = ''] = text.split('.');
+  const digits = (fraction + '0'.repeat(exponent)).slice(0, exponent);
+  return parseAmount(exponent > 0 ? `${BigInt(whole)}.${digits}` : `${BigInt(whole)}`, currency);
+}
+
+function optionalText(value: string | null | undefined): string | null {
+  const t = value?.trim();
+  return t ? t : null;
+}
+
+/** IBAN or account number without spaces and dashes, upper case. */
+export function normalizeAccount(value: string | null | undefined): string | null {
+  const t = value?.replace(/[\s-]/g, '').toUpperCase();
+  return t ? t : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// AR documents the payment posts (payment, discount, short-pay write-off)
+// ---------------------------------------------------------------------------------------------
+
+type SideDocument = {
+  kind: 'payment' | 'discount' | 'write_off';
+  number: string;
+  customerId: string;
+  currency: string;
+  date: IsoDate;
+  /** positive magnitude; the document's amount is its negative */
+  amountMinor: bigint;
+  offsetAccountId: string;
+  paymentId: string;
+  relatedDocumentId?: string | null;
+  reason?: string | null;
+};
+
+/** Inserts a posted credit document and its journal entry (AR credited against the offset). */
+async function postSideDocument(
+  ctx: Ctx,
+  accounts: AccountsByRole,
+  input: SideDocument,
+): Promise<ArDocument> {
+  const id = newId();
+  const amount = -input.amountMinor;
+  const row = {
+    id,
+    org_id: ctx.actor.orgId,
+    customer_id: input.customerId,
+    kind: input.kind,
+    state: 'posted' as const,
+    number: input.number,
+    currency: input.currency,
+    issue_date: input.date,
+    subtotal_minor: amount,
+    amount_minor: amount,
+    open_minor: amount,
+    reason: input.reason ?? null,
+    related_document_id: input.relatedDocumentId ?? null,
+    offset_account_id: input.offsetAccountId,
+    payment_id: input.paymentId,
+    posted_at: ctx.now,
+    created_by_name: ctx.actor.name,
+    created_at: ctx.now,
+    updated_at: ctx.now,
+  };
+  const inserted = await ctx.db
+    .insertInto('ar_documents')
+    .values(row)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const posting = documentPosting(
+    {
+      id,
+      kind: input.kind,
+      number: input.number,
+      customerId: input.customerId,
+      currency: input.currency,
+      issueDate: input.date,
+      amountMinor: amount,
+      taxMinor: 0n,
+      offsetAccountId: input.offsetAccountId,
+    },
+    [],
+    accounts,
+  );
+  await postEntry(ctx.db, ctx.actor, ctx.now, { ...posting, paymentId: input.paymentId });
+  return inserted;
+}
+
+/** The next number for another payment document of the same payment: PMT-000123-2, -3, ... */
+async function paymentDocumentNumber(ctx: Ctx, payment: Payment): Promise<string> {
+  const row = await ctx.db
+    .selectFrom('ar_documents')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('payment_id', '=', payment.id)
+    .where('kind', '=', 'payment')
+    .executeTakeFirstOrThrow();
+  const n = Number(row.n);
+  return n === 0 ? payment.number : `${payment.number}-${n + 1}`;
+}
+
+/**
+ * Moves `amount` of what the payment holds outside AR (suspense or customer deposits) into AR
+ * as a payment document of the customer, dated `date`.
+ */
+async function release(
+  ctx: Ctx,
+  accounts: AccountsByRole,
+  payment: Payment,
+  amount: bigint,
+  date: IsoDate,
+): Promise<ArDocument> {
+  if (!payment.customer_id) throw new Error('release needs a customer');
+  const held = payment.kind === 'prepayment' ? accounts.customer_deposits : accounts.unapplied_cash;
+  const doc = await postSideDocument(ctx, accounts, {
+    kind: 'payment',
+    number: await paymentDocumentNumber(ctx, payment),
+    customerId: payment.customer_id,
+    currency: payment.currency,
+    date,
+    amountMinor: amount,
+    offsetAccountId: held.id,
+    paymentId: payment.id,
+  });
+  await ctx.db
+    .updateTable('payments')
+    .set({ held_minor: payment.held_minor - amount, updated_at: ctx.now })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', payment.id)
+    .execute();
+  payment.held_minor -= amount;
+  return doc;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receipts
+// ---------------------------------------------------------------------------------------------
+
+function requireWriter(ctx: Ctx) {
+  if (!hasRole(ctx.actor, ACCESS.write)) throw new ForbiddenError('Only AR staff can record cash');
+}
+
+/** Records a receipt; with `applications` it is applied in the same transaction. Returns its id. */
+export async function createPayment(ctx: Ctx, input: PaymentInput): Promise<string> {
+  requireWriter(ctx);
+  const errors: FieldError[] = [];
+  if (!isCurrency(input.currency)) errors.push({ path: 'currency', message: 'unknown currency' });
+  if (!PAYMENT_METHODS.includes(input.method))
+    errors.push({ path: 'method', message: `must be one of ${PAYMENT_METHODS.join(', ')}` });
+  const kind = input.kind ?? 'receipt';
+  if (kind === 'prepayment' && !input.customerId)
+    errors.push({ path: 'customerId', message: 'a prepayment needs its customer' });
+  if (errors.length) throw new ValidationError('The payment is not valid', errors);
+  const amount = amountOf(input.amount, input.currency, 'amount');
+  if (amount <= 0n) {
+    throw new ValidationError('The amount must be more than zero', [
+      { path: 'amount', message: 'must be more than 0' },
+    ]);
+  }
+  const receivedDate = dateOf(input.receivedDate, 'receivedDate', await orgToday(ctx));
+  await assertPeriodOpen(ctx.db, ctx.actor.orgId, receivedDate);
+  const customer = input.customerId ? await loadCustomer(ctx, input.customerId) : null;
+  const externalId = optionalText(input.externalId);
+  if (externalId) {
+    const taken = await ctx.db
+      .selectFrom('payments')
+      .select('number')
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
+    if (taken) {
+      throw new ConflictError(
+        'duplicate_external_id',
+        `External id ${externalId} is already used by payment ${taken.number}`,
+      );
+    }
+  }
+  const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
+  const bankAccountId = input.bankAccountId ?? null;
+  let batch: { id: string; bank_account_id: string; number: string } | null = null;
+  if (input.depositBatchId) {
+    const found = await ctx.db
+      .selectFrom('deposit_batches')
+      .select(['id', 'bank_account_id', 'number', 'status', 'currency'])
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('id', '=', input.depositBatchId)
+      .forShare()
+      .executeTakeFirst();
+    if (!found) {
+      throw new DomainError('unknown_deposit_batch', 'No such deposit batch', [
+        { path: 'depositBatchId', message: 'no such deposit batch' },
+      ]);
+    }
+    if (found.status !== 'open' || found.currency !== input.currency) {
+      throw new DomainError(
+        'batch_closed',
+        found.status !== 'open'
+          ? `Deposit batch ${found.number} is already deposited`
+          : `Deposit batch ${found.number} is in ${found.currency}`,
+        [{ path: 'depositBatchId', message: 'cannot take this payment' }],
+      );
+    }
+    batch = found;
+  }
+  if (bankAccountId) await loadBankAccount(ctx, bankAccountId, input.currency, 'bankAccountId');
+  const cashAccount = batch ? accounts.undeposited_funds : accounts.cash;
+  const id = newId();
+  const number = await nextNumber(ctx.db, ctx.actor.orgId, 'payment');
+  const held = customer && kind === 'receipt' ? 0n : amount;
+  const payment = await ctx.db
+    .insertInto('payments')
+    .values({
+      id,
+      org_id: ctx.actor.orgId,
+      number,
+      kind,
+      method: input.method,
+      customer_id: customer?.id ?? null,
+      currency: input.currency,
+      amount_minor: amount,
+      held_minor: held,
+      received_date: receivedDate,
+      reference: optionalText(input.reference),
+      payer_name: optionalText(input.payerName),
+      payer_account: normalizeAccount(input.payerAccount),
+      memo: optionalText(input.memo),
+      external_id: externalId,
+      bank_account_id: batch?.bank_account_id ?? bankAccountId,
+      deposit_batch_id: batch?.id ?? null,
+      cash_account_id: cashAccount.id,
+      status: 'posted',
+      reversed_date: null,
+      reversal_kind: null,
+      reversal_reason: null,
+      fee_document_id: null,
+      created_by_name: ctx.actor.name,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (held > 0n) {
+    const liability = kind === 'prepayment' ? accounts.customer_deposits : accounts.unapplied_cash;
+    await postEntry(ctx.db, ctx.actor, ctx.now, {
+      effectiveDate: receivedDate,
+      currency: input.currency,
+      kind: 'receipt',
+      description: `Payment ${number}${kind === 'prepayment' ? ' (customer deposit)' : ' (customer not identified)'}`,
+      paymentId: id,
+      lines: [
+        { accountId: cashAccount.id, debitMinor: amount },
+        { accountId: liability.id, creditMinor: amount },
+      ],
+    });
+  } else {
+    await postSideDocument(ctx, accounts, {
+      kind: 'payment',
+      number,
+      customerId: customer!.id,
+      currency: input.currency,
+      date: receivedDate,
+      amountMinor: amount,
+      offsetAccountId: cashAccount.id,
+      paymentId: id,
+    });
+  }
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    {
+      entityType: 'payment',
+      entityId: id,
+      action: 'create',
+      after: {
+        number,
+        kind,
+        method: input.method,
+        customerId: customer?.id ?? null,
+        amount: formatAmount(amount, input.currency),
+        currency: input.currency,
+        receivedDate,
+        reference: payment.reference,
+        depositBatchId: batch?.id ?? null,
+      },
+    },
+  ]);
+  if (customer && (payment.payer_account || payment.payer_name)) {
+    await learnPayer(ctx, customer.id, payment.payer_account, payment.payer_name);
+  }
+  if (input.applications?.length) {
+    await applyPayment(ctx, id, { date: receivedDate, applications: input.applications });
+  }
+  return id;
+}
+
+export async function loadBankAccount(
+  ctx: Ctx,
+  id: string,
+  currency: string | null,
+  field: string,
+) {
+  const account = await ctx.db
+    .selectFrom('bank_accounts')
+    .selectAll()
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!account) {
+    throw new DomainError('unknown_bank_account', 'No such bank account', [
+      { path: field, message: 'no such bank account' },
+    ]);
+  }
+  if (currency && account.currency !== currency) {
+    throw new DomainError(
+      'currency_mismatch',
+      `Bank account ${account.name} is in ${account.currency}`,
+      [{ path: field, message: `is a ${account.currency} account` }],
+    );
+  }
+  return account;
+}
+
+/** Names the customer of a receipt taken without one: its money moves into their account. */
+export async function assignCustomer(
+  ctx: Ctx,
+  paymentId: string,
+  input: { customerId: string; date?: string | undefined },
+): Promise<void> {
+  requireWriter(ctx);
+  const payment = await loadPayment(ctx, paymentId, true);
+  if (payment.status !== 'posted') {
+    throw new DomainError('payment_reversed', `Payment ${payment.number} was reversed`);
+  }
+  if (payment.customer_id) {
+    throw new DomainError('customer_known', `Payment ${payment.number} already has its customer`, [
+      { path: 'customerId', message: 'the payment already has a customer' },
+    ]);
+  }
+  const customer = await loadCustomer(ctx, input.customerId);
+  const date = dateOf(
+    input.date,
+    'date',
+    maxDate(await orgToday(ctx), payment.received_date as IsoDate),
+  );
+  if (compareDates(date, payment.received_date as IsoDate) < 0) {
+    throw new ValidationError('The customer cannot be named before the payment was received', [
+      { path: 'date', message: `is before ${payment.received_date}` },
+    ]);
+  }
+  await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
+  await ctx.db
+    .updateTable('payments')
+    .set({ customer_id: customer.id, updated_at: ctx.now })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', payment.id)
+    .execute();
+  payment.customer_id = customer.id;
+  const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
+  await release(ctx, accounts, payment, payment.held_minor, date);
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    {
+      entityType: 'payment',
+      entityId: payment.id,
+      action: 'assign_customer',
+      before: { customerId: null },
+      after: { customerId: customer.id, date },
+    },
+  ]);
+  if (payment.payer_account || payment.payer_name) {
+    await learnPayer(ctx, customer.id, payment.payer_account, payment.payer_name);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Application
+// ---------------------------------------------------------------------------------------------
+
+type PlannedLine = {
+  index: number;
+  invoice: ArDocument;
+  cash: bigint;
+  discount: bigint;
+  discountReason: string | null;
+  shortPay: ShortPayInput | null;
+};
+
+/**
+ * Applies a payment to invoices and debit memos of its customer: cash, early-payment discount
+ * and what happens to a short pay. All or nothing; returns the application ids.
+ */
+export async function applyPayment(
+  ctx: Ctx,
+  paymentId: string,
+  input: ApplyInput,
+): Promise<string[]> {
+  requireWriter(ctx);
+  if (!input.applications.length) {
+    throw new ValidationError('Nothing to apply', [
+      { path: 'applications', message: 'needs at least one invoice' },
+    ]);
+  }
+  // the payment row first, then every document in id order: concurrent writers queue here
+  const payment = await loadPayment(ctx, paymentId, true);
+  if (payment.status !== 'posted') {
+    throw new DomainError('payment_reversed', `Payment ${payment.number} was reversed`);
+  }
+  if (!payment.customer_id) {
+    throw new DomainError(
+      'customer_unknown',
+      `Payment ${payment.number} has no customer yet: name the customer first`,
+      [{ path: 'customerId', message: 'the payment has no customer' }],
+    );
+  }
+  const customerId = payment.customer_id;
+  const docsBefore = await paymentDocuments(ctx, payment.id);
+  const invoiceIds = input.applications.map((a) => a.invoiceId);
+  if (new Set(invoiceIds).size !== invoiceIds.length) {
+    throw new ValidationError('An invoice appears twice', [
+      { path: 'applications', message: 'each invoice at most once' },
+    ]);
+  }
+  await lockDocuments(ctx, [...invoiceIds, ...docsBefore.map((d) => d.id)]);
+  const docs = await paymentDocuments(ctx, payment.id);
+  const invoices = await ctx.db
+    .selectFrom('ar_documents')
+    .selectAll()
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', 'in', invoiceIds)
+    .execute();
+  const byId = new Map(invoices.map((d) => [d.id, d]));
+  const latest = await latestMovement(
+    ctx,
+    [...invoiceIds, ...docs.map((d) => d.id)],
+    maxDate(payment.received_date as IsoDate, ...invoices.map((d) => d.issue_date as IsoDate)),
+  );
+  const date = dateOf(input.date, 'date', maxDate(await orgToday(ctx), latest));
+  if (compareDates(date, latest) < 0) {
+    throw new ValidationError(
+      'An application cannot be dated before the payment, its invoices or their latest application',
+      [{ path: 'date', message: `is before ${latest}` }],
+    );
+  }
+  await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
+
+  const errors: FieldError[] = [];
+  const planned: PlannedLine[] = [];
+  input.applications.forEach((a, index) => {
+    const path = `applications[${index}]`;
+    const invoice = byId.get(a.invoiceId);
+    if (!invoice || invoice.customer_id !== customerId) {
+      errors.push({
+        path: `${path}.invoiceId`,
+        message: "is not a document of the payment's customer",
+      });
+      return;
+    }
+    if (
+      invoice.state !== 'posted' ||
+      !DEBIT_KINDS.includes(invoice.kind) ||
+      invoice.kind === 'refund'
+    ) {
+      errors.push({
+        path: `${path}.invoiceId`,
+        message: `${documentLabel(invoice.kind, invoice.number)} cannot take a payment`,
+      });
+      return;
+    }
+    if (invoice.currency !== payment.currency) {
+      errors.push({
+        path: `${path}.invoiceId`,
+        message: `is in ${invoice.currency}, the payment in ${payment.currency}`,
+      });
+      return;
+    }
+    let cash: bigint;
+    let discount = 0n;
+    try {
+      cash = parseAmount(a.amount, payment.currency);
+      if (a.discount !== undefined && a.discount !== '')
+        discount = parseAmount(a.discount, payment.currency);
+    } catch (e) {
+      errors.push({ path: `${path}.amount`, message: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+    if (cash < 0n || discount < 0n || cash + discount === 0n) {
+      errors.push({ path: `${path}.amount`, message: 'must be more than 0' });
+      return;
+    }
+    if (cash + discount > invoice.open_minor) {
+      errors.push({
+        path: `${path}.amount`,
+        message: `${formatAmount(cash + discount, payment.currency)} is more than the open balance ${formatAmount(invoice.open_minor, invoice.currency)} of ${documentLabel(invoice.kind, invoice.number)}`,
+      });
+      return;
+    }
+    const discountReason = optionalText(a.discountReason);
+    if (discount > 0n) {
+      const inWindow =
+        invoice.discount_date !== null &&
+        compareDates(date, invoice.discount_date as IsoDate) <= 0 &&
+        discount <= invoice.discount_minor;
+      if (!inWindow && !discountReason) {
+        errors.push({
+          path: `${path}.discountReason`,
+          message:
+            invoice.discount_date === null || invoice.discount_minor === 0n
+              ? `${documentLabel(invoice.kind, invoice.number)} has no early-payment discount: give a reason to allow one`
+              : discount > invoice.discount_minor
+                ? `the discount is more than the ${formatAmount(invoice.discount_minor, invoice.currency)} offered: give a reason`
+                : `the discount window closed on ${invoice.discount_date}: give a reason to allow it`,
+        });
+        return;
+      }
+    }
+    let shortPay: ShortPayInput | null = null;
+    if (a.shortPay) {
+      const rest = invoice.open_minor - cash - discount;
+      if (rest <= 0n) {
+        errors.push({ path: `${path}.shortPay`, message: 'nothing is left open on the invoice' });
+        return;
+      }
+      if (a.shortPay.action === 'deduction') {
+        if (
+          !a.shortPay.reasonCode ||
+          !(DEDUCTION_REASONS as readonly string[]).includes(a.shortPay.reasonCode)
+        ) {
+          errors.push({
+            path: `${path}.shortPay.reasonCode`,
+            message: `must be one of ${DEDUCTION_REASONS.join(', ')}`,
+          });
+          return;
+        }
+      }
+      shortPay = a.shortPay;
+    }
+    planned.push({ index, invoice, cash, discount, discountReason, shortPay });
+  });
+  if (errors.length) {
+    throw new DomainError('cannot_apply', 'The payment cannot be applied like this', errors);
+  }
+  const cashTotal = planned.reduce((s, p) => s + p.cash, 0n);
+  const unapplied = unappliedOf(payment, docs);
+  if (cashTotal > unapplied) {
+    throw new DomainError(
+      'over_application',
+      `${formatAmount(cashTotal, payment.currency)} is more than the ${formatAmount(unapplied, payment.currency)} of payment ${payment.number} not yet applied`,
+      [{ path: 'applications', message: 'apply at most what is unapplied' }],
+    );
+  }
+  const tolerance = await shortPayTolerance(ctx, payment.currency);
+  for (const p of planned) {
+    if (p.shortPay?.action === 'write_off') {
+      const rest = p.invoice.open_minor - p.cash - p.discount;
+      if (rest > tolerance && !hasRole(ctx.actor, ACCESS.manage)) {
+        throw new ForbiddenError(
+          `The short pay of ${formatAmount(rest, payment.currency)} on ${documentLabel(p.invoice.kind, p.invoice.number)} is above the ${formatAmount(tolerance, payment.currency)} tolerance: only a manager can write it off; keep it as a deduction instead`,
+        );
+      }
+    }
+  }
+
+  const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
+  // cash comes from the payment documents in order; held money is released when they run out
+  const sources = docs.filter(
+    (d) => d.kind === 'payment' && d.state === 'posted' && d.open_minor < 0n,
+  );
+  const inAr = sources.reduce((s, d) => s - d.open_minor, 0n);
+  if (cashTotal > inAr) sources.push(await release(ctx, accounts, payment, cashTotal - inAr, date));
+  const applicationIds: string[] = [];
+  for (const p of planned) {
+    let need = p.cash;
+    for (const source of sources) {
+      if (need === 0n) break;
+      const available = -source.open_minor;
+      if (available === 0n) continue;
+      const take = need < available ? need : available;
+      applicationIds.push(
+        await insertApplication(ctx, accounts, {
+          debit: p.invoice,
+          credit: source,
+          amountMinor: take,
+          date,
+        }),
+      );
+      source.open_minor += take;
+      need -= take;
+    }
+    if (p.discount > 0n) {
+      const discountDoc = await postSideDocument(ctx, accounts, {
+        kind: 'discount',
+        number: await nextNumber(ctx.db, ctx.actor.orgId, 'discount'),
+        customerId,
+        currency: payment.currency,
+        date,
+        amountMinor: p.discount,
+        offsetAccountId: accounts.discounts_allowed.id,
+        paymentId: payment.id,
+        relatedDocumentId: p.invoice.id,
+        reason: p.discountReason ?? `Early-payment discount with payment ${payment.number}`,
+      });
+      applicationIds.push(
+        await insertApplication(ctx, accounts, {
+          debit: p.invoice,
+          credit: discountDoc,
+          amountMinor: p.discount,
+          date,
+          reason: p.discountReason,
+        }),
+      );
+    }
+    const rest = p.invoice.open_minor - p.cash - p.discount;
+    if (p.shortPay?.action === 'write_off') {
+      const reason = `Short pay on payment ${payment.number}${p.shortPay.reasonCode ? ` (${p.shortPay.reasonCode})` : ''}${p.shortPay.note ? `: ${p.shortPay.note}` : ''}`;
+      const writeOff = await postSideDocument(ctx, accounts, {
+        kind: 'write_off',
+        number: await nextNumber(ctx.db, ctx.actor.orgId, 'write_off'),
+        customerId,
+        currency: payment.currency,
+        date,
+        amountMinor: rest,
+        offsetAccountId: accounts.bad_debt_expense.id,
+        paymentId: payment.id,
+        relatedDocumentId: p.invoice.id,
+        reason,
+      });
+      applicationIds.push(
+        await insertApplication(ctx, accounts, {
+          debit: p.invoice,
+          credit: writeOff,
+          amountMinor: rest,
+          date,
+          reason,
+        }),
+      );
+    } else if (p.shortPay?.action === 'deduction') {
+      const deductionId = newId();
+      await ctx.db
+        .insertInto('deductions')
+        .values({
+          id: deductionId,
+          org_id: ctx.actor.orgId,
+          customer_id: customerId,
+          document_id: p.invoice.id,
+          payment_id: payment.id,
+          currency: payment.currency,
+          amount_minor: rest,
+          reason_code: p.shortPay.reasonCode!,
+          note: optionalText(p.shortPay.note),
+          status: 'open',
+          resolution: null,
+          created_by_name: ctx.actor.name,
+          created_at: ctx.now,
+          resolved_at: null,
+        })
+        .execute();
+      await recordAudit(ctx.db, ctx.actor, ctx.now, [
+        {
+          entityType: 'deduction',
+          entityId: deductionId,
+          action: 'create',
+          after: {
+            documentId: p.invoice.id,
+            paymentId: payment.id,
+            amount: formatAmount(rest, payment.currency),
+            reasonCode: p.shortPay.reasonCode,
+          },
+        },
+      ]);
+    }
+  }
+  return applicationIds;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reversal (returned check / NSF, chargeback) and refund
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Takes a payment back: every application it made (cash, discounts, short-pay write-offs) is
+ * unapplied, its documents are voided, held money leaves the suspense or deposit account, the
+ * cash goes out of the bank account, open deductions it raised are closed, and an optional fee
+ * is charged to the customer as a debit memo.
+ */
+export async function reversePayment(
+  ctx: Ctx,
+  paymentId: string,
+  input: ReverseInput,
+): Promise<void> {
+  requireWriter(ctx);
+  const reason = requireReason(input.reason);
+  const kind = input.kind ?? 'nsf';
+  if (!REVERSAL_KINDS.includes(kind)) {
+    throw new ValidationError('Unknown reversal kind', [
+      { path: 'kind', message: `must be one of ${REVERSAL_KINDS.join(', ')}` },
+    ]);
+  }
+  const payment = await loadPayment(ctx, paymentId, true);
+  if (payment.status === 'reversed') {
+    throw new DomainError(
+      'already_reversed',
+      `Payment ${payment.number} was already reversed on ${payment.reversed_date}`,
+    );
+  }
+  const docs = await paymentDocuments(ctx, payment.id);
+  const appDocs = await ctx.db
+    .selectFrom('ar_applications')
+    .select(['debit_document_id', 'credit_document_id'])
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('credit_document_id', 'in', docs.length ? docs.map((d) => d.id) : [newId()])
+    .execute();
+  await lockDocuments(ctx, [...docs.map((d) => d.id), ...appDocs.map((a) => a.debit_document_id)]);
+  const latest = await latestMovement(
+    ctx,
+    docs.map((d) => d.id),
+    docs.reduce(
+      (d, doc) => maxDate(d, doc.issue_date as IsoDate),
+      payment.received_date as IsoDate,
+    ),
+  );
+  const date = dateOf(input.date, 'date', maxDate(await orgToday(ctx), latest));
+  if (compareDates(date, latest) < 0) {
+    throw new ValidationError('A reversal cannot be dated before the payment or its applications', [
+      { path: 'date', message: `is before ${latest}` },
+    ]);
+  }
+  await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
+  const label = `${kindLabel(kind)} of payment ${payment.number}: ${reason}`;
+  for (const doc of docs) {
+    if (doc.state !== 'posted') continue;
+    for (const application of await activeApplications(ctx, doc.id)) {
+      await unapply(ctx, application.id, { reason: label, date }, { partOfReversal: true });
+    }
+    const entry = await ctx.db
+      .selectFrom('journal_entries')
+      .select('id')
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('document_id', '=', doc.id)
+      .where('reverses_entry_id', 'is', null)
+      .where('application_id', 'is', null)
+      .executeTakeFirstOrThrow();
+    await ctx.db
+      .updateTable('ar_documents')
+      .set({
+        state: 'voided',
+        open_minor: 0n,
+        voided_date: date,
+        void_reason: label,
+        updated_at: ctx.now,
+      })
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('id', '=', doc.id)
+      .execute();
+    await reverseEntry(ctx.db, ctx.actor, ctx.now, entry.id, date, 'payment_reversal', label);
+  }
+  // the receipt entry of money held outside AR (suspense, customer deposit)
+  const heldEntry = await ctx.db
+    .selectFrom('journal_entries')
+    .select('id')
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('payment_id', '=', payment.id)
+    .where('document_id', 'is', null)
+    .where('reverses_entry_id', 'is', null)
+    .where('kind', '=', 'receipt')
+    .executeTakeFirst();
+  if (heldEntry) {
+    await reverseEntry(ctx.db, ctx.actor, ctx.now, heldEntry.id, date, 'payment_reversal', label);
+  }
+  const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
+  if (payment.deposit_batch_id && payment.cash_account_id === accounts.undeposited_funds.id) {
+    const batch = await ctx.db
+      .selectFrom('deposit_batches')
+      .select(['status', 'number'])
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('id', '=', payment.deposit_batch_id)
+      .executeTakeFirstOrThrow();
+    if (batch.status === 'deposited') {
+      // the reversal above credited undeposited funds; the money left the bank account
+      await postEntry(ctx.db, ctx.actor, ctx.now, {
+        effectiveDate: date,
+        currency: payment.currency,
+        kind: 'payment_reversal',
+        description: `${label} (deposited in ${batch.number})`,
+        paymentId: payment.id,
+        depositBatchId: payment.deposit_batch_id,
+        lines: [
+          { accountId: accounts.undeposited_funds.id, debitMinor: payment.amount_minor },
+          { accountId: accounts.cash.id, creditMinor: payment.amount_minor },
+        ],
+      });
+    }
+  }
+  await ctx.db
+    .updateTable('deductions')
+    .set({ status: 'resolved', resolution: `Payment reversed: ${reason}`, resolved_at: ctx.now })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('payment_id', '=', payment.id)
+    .where('status', '=', 'open')
+    .execute();
+  let feeDocumentId: string | null = null;
+  if (input.fee !== undefined && input.fee !== '') {
+    if (!payment.customer_id) {
+      throw new DomainError('customer_unknown', 'A fee needs the customer of the payment', [
+        { path: 'fee', message: 'the payment has no customer' },
+      ]);
+    }
+    const fee = amountOf(input.fee, payment.currency, 'fee');
+    if (fee > 0n) {
+      feeDocumentId = await createMemo(ctx, 'debit_memo', {
+        customerId: payment.customer_id,
+        amount: input.fee,
+        currency: payment.currency,
+        issueDate: date,
+        reason: `${kindLabel(kind)} fee for payment ${payment.number}`,
+        accountCode: input.feeAccountCode,
+      });
+    }
+  }
+  await ctx.db
+    .updateTable('payments')
+    .set({
+      status: 'reversed',
+      held_minor: 0n,
+      reversed_date: date,
+      reversal_kind: kind,
+      reversal_reason: reason,
+      fee_document_id: feeDocumentId,
+      updated_at: ctx.now,
+    })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', payment.id)
+    .execute();
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    {
+      entityType: 'payment',
+      entityId: payment.id,
+      action: 'reverse',
+      before: { status: 'posted' },
+      after: { status: 'reversed', kind, reason, date, feeDocumentId },
+    },
+  ]);
+}
+
+function kindLabel(kind: ReversalKind): string {
+  return {
+    nsf: 'Returned item (NSF)',
+    chargeback: 'Chargeback',
+    stop_payment: 'Stop payment',
+    error: 'Reversal',
+  }[kind];
+}
+
+/**
+ * Pays unapplied cash back to the customer (manager): refunds from the payment's documents,
+ * releasing held deposit money into AR first when that is where it sits.
+ */
+export async function refundPayment(
+  ctx: Ctx,
+  paymentId: string,
+  input: {
+    amount: string;
+    reason: string;
+    method: string;
+    reference?: string | null;
+    date?: string | undefined;
+  },
+): Promise<string[]> {
+  requireManager(ctx.actor, 'refund unapplied cash');
+  const reason = requireReason(input.reason);
+  const payment = await loadPayment(ctx, paymentId, true);
+  if (payment.status !== 'posted' || !payment.customer_id) {
+    throw new DomainError(
+      'cannot_refund',
+      `Payment ${payment.number} has no unapplied cash of a known customer to refund`,
+    );
+  }
+  const amount = amountOf(input.amount, payment.currency, 'amount');
+  const docs = await paymentDocuments(ctx, payment.id);
+  const unapplied = unappliedOf(payment, docs);
+  if (amount <= 0n || amount > unapplied) {
+    throw new DomainError(
+      'exceeds_unapplied',
+      `The refund must be more than 0 and at most the unapplied ${formatAmount(unapplied, payment.currency)}`,
+      [{ path: 'amount', message: 'is more than is unapplied' }],
+    );
+  }
+  const date = dateOf(
+    input.date,
+    'date',
+    maxDate(await orgToday(ctx), payment.received_date as IsoDate),
+  );
+  const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
+  const sources = docs.filter(
+    (d) => d.kind === 'payment' && d.state === 'posted' && d.open_minor < 0n,
+  );
+  const inAr = sources.reduce((s, d) => s - d.open_minor, 0n);
+  if (amount > inAr) sources.push(await release(ctx, accounts, payment, amount - inAr, date));
+  const ids: string[] = [];
+  let need = amount;
+  for (const source of sources) {
+    if (need === 0n) break;
+    const take = need < -source.open_minor ? need : -source.open_minor;
+    ids.push(
+      await createRefund(ctx, {
+        creditDocumentId: source.id,
+        amount: formatAmount(take, payment.currency),
+        reason,
+        date,
+        method: input.method,
+        reference: input.reference ?? null,
+      }),
+    );
+    need -= take;
+  }
+  return ids;
+}
+
+export type { Payment };

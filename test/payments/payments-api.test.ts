@@ -1,0 +1,559 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseIsoDate, type IsoDate } from '../../src/shared/dates.ts';
+import type { Actor } from '../../src/shared/actor.ts';
+import type { ApiClient } from '../support/api.ts';
+import { databaseKinds } from '../support/db.ts';
+import { createTestOrg } from '../support/orgs.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import {
+  expectApplicationsWellFormed,
+  expectDocumentsConsistent,
+  expectJournalBalanced,
+  expectReconciled,
+} from '../ledger/support/ledger-checks.ts';
+
+type Payment = {
+  id: string;
+  number: string;
+  status: string;
+  amount: string;
+  unappliedAmount: string;
+  heldAmount: string;
+  appliedAmount: string;
+  customerId: string | null;
+  applications: Array<{
+    id: string;
+    documentId: string;
+    via: string;
+    amount: string;
+    reversed: boolean;
+  }>;
+  documents: Array<{ id: string; kind: string; state: string; open: string }>;
+  deductions: Array<{ amount: string; reasonCode: string; status: string }>;
+  reversalKind: string | null;
+  feeDocumentId: string | null;
+};
+type Doc = { id: string; number: string; openBalance: string; status: string; total: string };
+type Problem = { code: string; detail: string; errors?: Array<{ path: string; message: string }> };
+type TrialBalance = { accounts: Array<{ code: string; debit: string; credit: string }> };
+
+describe.each(databaseKinds())('payments API on %s', (kind) => {
+  let server: TestServer;
+  let manager: ApiClient;
+  let collector: ApiClient;
+  let viewer: ApiClient;
+  let customerId: string;
+  let otherCustomerId: string;
+  let actor: Actor;
+
+  beforeAll(async () => {
+    server = await startTestServer({ kind, demo: false });
+    const org = await createTestOrg(server, 'pay');
+    manager = org.clients.manager;
+    collector = org.clients.collector;
+    viewer = org.clients.viewer;
+    actor = {
+      orgId: org.orgId,
+      type: 'system',
+      id: null,
+      name: 'test',
+      role: 'admin',
+      requestId: null,
+    };
+    const res = await manager.post<{ id: string }>('/api/v1/customers', {
+      accountNumber: 'PAY-1',
+      name: 'Paying Customer GmbH',
+      currency: 'EUR',
+      paymentTerms: '2/10NET30',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    customerId = res.body.id;
+    const other = await manager.post<{ id: string }>('/api/v1/customers', {
+      accountNumber: 'PAY-2',
+      name: 'Other Customer AG',
+      currency: 'EUR',
+      paymentTerms: 'NET30',
+    });
+    expect(other.status, JSON.stringify(other.body)).toBe(201);
+    otherCustomerId = other.body.id;
+  });
+  afterAll(() => server?.close());
+
+  const invoice = async (amount: string, issueDate = '2026-11-02', customer = customerId) => {
+    const res = await manager.post<Doc>('/api/v1/invoices', {
+      customerId: customer,
+      issueDate,
+      currency: 'EUR',
+      lines: [{ description: 'Goods', quantity: '1', unitPrice: amount }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body;
+  };
+  const doc = async (id: string) => (await manager.get<Doc>(`/api/v1/ar-documents/${id}`)).body;
+  const checks = async (dates: string[] = ['2026-11-30']) => {
+    const db = server.runtime.database.db;
+    await expectJournalBalanced(db, actor.orgId);
+    await expectDocumentsConsistent(db, actor.orgId);
+    await expectApplicationsWellFormed(db, actor.orgId);
+    await expectReconciled(db, actor, dates.map((d) => parseIsoDate(d)) as IsoDate[]);
+  };
+  const balanceOf = async (code: string, asOf = '2026-12-31') => {
+    const tb = await manager.get<TrialBalance>(`/api/v1/ledger/trial-balance?asOf=${asOf}`);
+    const row = tb.body.accounts.find((a) => a.code === code);
+    return row ? { debit: row.debit, credit: row.credit } : { debit: '0.00', credit: '0.00' };
+  };
+
+  it('applies one payment to several invoices, leaves the rest on account, and the ledger ties', async () => {
+    const a = await invoice('100.00');
+    const b = await invoice('250.00');
+    const res = await collector.post<Payment>('/api/v1/payments', {
+      customerId,
+      method: 'wire',
+      amount: '400.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+      reference: 'remittance',
+      applications: [
+        { invoiceId: a.id, amount: '100.00' },
+        { invoiceId: b.id, amount: '200.00' },
+      ],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'partially_applied',
+      amount: '400.00',
+      unappliedAmount: '100.00',
+      appliedAmount: '300.00',
+      heldAmount: '0.00',
+    });
+    expect(res.body.number).toMatch(/^PMT-\d+$/);
+    expect(res.body.applications.map((x) => [x.via, x.amount])).toEqual([
+      ['cash', '100.00'],
+      ['cash', '200.00'],
+    ]);
+    expect((await doc(a.id)).status).toBe('paid');
+    expect((await doc(b.id)).openBalance).toBe('50.00');
+    // apply the rest later, then nothing is left
+    const more = await collector.post<Payment>(`/api/v1/payments/${res.body.id}/applications`, {
+      applications: [{ invoiceId: b.id, amount: '50.00' }],
+    });
+    expect(more.status, JSON.stringify(more.body)).toBe(201);
+    expect(more.body.unappliedAmount).toBe('50.00');
+    expect((await doc(b.id)).status).toBe('paid');
+    await checks();
+  });
+
+  it('refuses over-application with a 422 naming the field, and writes nothing', async () => {
+    const a = await invoice('80.00');
+    const tooMuchForInvoice = await collector.post<Problem>('/api/v1/payments', {
+      customerId,
+      method: 'ach',
+      amount: '100.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+      applications: [{ invoiceId: a.id, amount: '90.00' }],
+    });
+    expect(tooMuchForInvoice.status).toBe(422);
+    expect(tooMuchForInvoice.body.errors?.[0]?.path).toBe('applications[0].amount');
+    const p = await collector.post<Payment>('/api/v1/payments', {
+      customerId,
+      method: 'ach',
+      amount: '50.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+    });
+    expect(p.status).toBe(201);
+    const tooMuchForPayment = await collector.post<Problem>(
+      `/api/v1/payments/${p.body.id}/applications`,
+      {
+        applications: [{ invoiceId: a.id, amount: '60.00' }],
+      },
+    );
+    expect(tooMuchForPayment.status).toBe(422);
+    expect(tooMuchForPayment.body.code).toBe('over_application');
+    const otherInvoice = await invoice('10.00', '2026-11-02', otherCustomerId);
+    const wrongCustomer = await collector.post<Problem>(
+      `/api/v1/payments/${p.body.id}/applications`,
+      {
+        applications: [{ invoiceId: otherInvoice.id, amount: '10.00' }],
+      },
+    );
+    expect(wrongCustomer.status).toBe(422);
+    expect(wrongCustomer.body.errors?.[0]?.path).toBe('applications[0].invoiceId');
+    expect((await doc(a.id)).openBalance).toBe('80.00');
+    const viewerTry = await viewer.post('/api/v1/payments', {
+      customerId,
+      method: 'ach',
+      amount: '1.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+    });
+    expect(viewerTry.status).toBe(403);
+    const badAmount = await collector.post<Problem>('/api/v1/payments', {
+      customerId,
+      method: 'ach',
+      amount: '1.001',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+    });
+    expect(badAmount.status).toBe(400);
+    expect(badAmount.body.errors?.[0]?.path).toBe('amount');
+    await checks();
+  });
+
+  it('takes the early-payment discount inside its window, and outside it only with a reason', async () => {
+    // 2/10 net 30 issued 2026-11-10: 2% until 2026-11-20
+    const inv = await invoice('1000.00', '2026-11-10');
+    const full = await manager.get<{ discountDate: string; discountAmount: string }>(
+      `/api/v1/invoices/${inv.id}`,
+    );
+    expect(full.body).toMatchObject({ discountDate: '2026-11-20', discountAmount: '20.00' });
+    const p = await collector.post<Payment>('/api/v1/payments', {
+      customerId,
+      method: 'wire',
+      amount: '980.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-19',
+      applications: [{ invoiceId: inv.id, amount: '980.00', discount: '20.00' }],
+    });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    expect(p.body.applications.map((x) => [x.via, x.amount])).toEqual([
+      ['cash', '980.00'],
+      ['discount', '20.00'],
+    ]);
+    expect((await doc(inv.id)).status).toBe('paid');
+    expect((await balanceOf('4900')).debit).toBe('20.00');
+
+    const late = await invoice('500.00', '2026-11-01');
+    const noReason = await collector.post<Problem>('/api/v1/payments', {
+      customerId,
+      method: 'wire',
+      amount: '490.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-21',
+      applications: [{ invoiceId: late.id, amount: '490.00', discount: '10.00' }],
+    });
+    expect(noReason.status).toBe(422);
+    expect(noReason.body.errors?.[0]).toMatchObject({ path: 'applications[0].discountReason' });
+    expect(noReason.body.errors?.[0]?.message).toContain('2026-11-11');
+    const withReason = await collector.post<Payment>('/api/v1/payments', {
+      customerId,
+      method: 'wire',
+      amount: '490.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-21',
+      applications: [
+        {
+          invoiceId: late.id,
+          amount: '490.00',
+          discount: '10.00',
+          discountReason: 'Paid on time, bank delay',
+        },
+      ],
+    });
+    expect(withReason.status, JSON.stringify(withReason.body)).toBe(201);
+    expect((await doc(late.id)).status).toBe('paid');
+    await checks();
+  });
+
+  it('turns a short pay into a deduction with a reason code, or writes it off within the tolerance', async () => {
+    const inv = await invoice('300.00');
+    const p = await collector.post<Payment>('/api/v1/payments', {
+      customerId,
+      method: 'check',
+      amount: '270.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+      applications: [
+        {
+          invoiceId: inv.id,
+          amount: '270.00',
+          shortPay: { action: 'deduction', reasonCode: 'damaged', note: 'two cartons' },
+        },
+      ],
+    });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    expect(p.body.deductions).toEqual([
+      expect.objectContaining({ amount: '30.00', reasonCode: 'damaged', status: 'open' }),
+    ]);
+    // the deduction stays open on the invoice, visible to the dispute workflow
+    expect((await doc(inv.id)).openBalance).toBe('30.00');
+    const list = await collector.get<{ items: Array<{ documentId: string; amount: string }> }>(
+      '/api/v1/deductions?status=open',
+    );
+    expect(list.body.items.find((d) => d.documentId === inv.id)?.amount).toBe('30.00');
+
+    const small = await invoice('100.00');
+    const writeOff = await collector.post<Payment>('/api/v1/payments', {
+      customerId,
+      method: 'check',
+      amount: '96.50',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+      applications: [
+        {
+          invoiceId: small.id,
+          amount: '96.50',
+          shortPay: { action: 'write_off', reasonCode: 'other' },
+        },
+      ],
+    });
+    expect(writeOff.status, JSON.stringify(writeOff.body)).toBe(201);
+    expect(writeOff.body.applications.map((x) => [x.via, x.amount])).toEqual([
+      ['cash', '96.50'],
+      ['write_off', '3.50'],
+    ]);
+    expect((await doc(small.id)).status).toBe('paid');
+
+    const big = await invoice('100.00');
+    const overTolerance = await collector.post<Problem>('/api/v1/payments', {
+      customerId,
+      method: 'check',
+      amount: '90.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+      applications: [{ invoiceId: big.id, amount: '90.00', shortPay: { action: 'write_off' } }],
+    });
+    expect(overTolerance.status).toBe(403);
+    expect(overTolerance.body.detail).toContain('5.00');
+    const byManager = await manager.post<Payment>('/api/v1/payments', {
+      customerId,
+      method: 'check',
+      amount: '90.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+      applications: [{ invoiceId: big.id, amount: '90.00', shortPay: { action: 'write_off' } }],
+    });
+    expect(byManager.status).toBe(201);
+    const badCode = await collector.post<Problem>('/api/v1/payments', {
+      customerId,
+      method: 'check',
+      amount: '1.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+      applications: [
+        {
+          invoiceId: (await invoice('5.00')).id,
+          amount: '1.00',
+          shortPay: { action: 'deduction' },
+        },
+      ],
+    });
+    expect(badCode.status).toBe(422);
+    expect(badCode.body.errors?.[0]?.path).toBe('applications[0].shortPay.reasonCode');
+    await checks();
+  });
+
+  it('holds a receipt of an unknown payer in suspense until its customer is named', async () => {
+    const inv = await invoice('75.00');
+    const suspenseBefore = await balanceOf('2050');
+    const p = await collector.post<Payment>('/api/v1/payments', {
+      method: 'wire',
+      amount: '75.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+      payerName: 'PAYING CUST GMBH',
+      payerAccount: 'DE89 3704 0044 0532 0130 00',
+    });
+    expect(p.status).toBe(201);
+    expect(p.body).toMatchObject({
+      status: 'unidentified',
+      heldAmount: '75.00',
+      unappliedAmount: '75.00',
+    });
+    expect(await balanceOf('2050')).not.toEqual(suspenseBefore);
+    const cannot = await collector.post<Problem>(`/api/v1/payments/${p.body.id}/applications`, {
+      applications: [{ invoiceId: inv.id, amount: '75.00' }],
+    });
+    expect(cannot.status).toBe(422);
+    expect(cannot.body.code).toBe('customer_unknown');
+    const named = await collector.post<Payment>(`/api/v1/payments/${p.body.id}/assign-customer`, {
+      customerId,
+      date: '2026-11-21',
+    });
+    expect(named.status, JSON.stringify(named.body)).toBe(200);
+    expect(named.body).toMatchObject({ status: 'unapplied', heldAmount: '0.00', customerId });
+    expect(await balanceOf('2050')).toEqual(suspenseBefore);
+    const applied = await collector.post<Payment>(`/api/v1/payments/${p.body.id}/applications`, {
+      applications: [{ invoiceId: inv.id, amount: '75.00' }],
+    });
+    expect(applied.status).toBe(201);
+    expect(applied.body.status).toBe('applied');
+    // the manual identification taught the matcher this payer
+    const hints = await server.runtime.database.db
+      .selectFrom('payer_hints')
+      .select(['account', 'name'])
+      .where('org_id', '=', actor.orgId)
+      .where('customer_id', '=', customerId)
+      .execute();
+    expect(hints).toContainEqual({ account: 'DE89370400440532013000', name: 'PAYING CUST GMBH' });
+    await checks();
+  });
+
+  it('keeps a prepayment in customer deposits until it is applied', async () => {
+    const before = await balanceOf('2100');
+    const p = await collector.post<Payment>('/api/v1/payments', {
+      customerId,
+      kind: 'prepayment',
+      method: 'wire',
+      amount: '500.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-03',
+    });
+    expect(p.status).toBe(201);
+    expect(p.body).toMatchObject({ heldAmount: '500.00', unappliedAmount: '500.00' });
+    const inv = await invoice('200.00', '2026-11-05');
+    const applied = await collector.post<Payment>(`/api/v1/payments/${p.body.id}/applications`, {
+      date: '2026-11-06',
+      applications: [{ invoiceId: inv.id, amount: '200.00' }],
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    expect(applied.body).toMatchObject({ heldAmount: '300.00', unappliedAmount: '300.00' });
+    const after = await balanceOf('2100');
+    // 300 still a liability: credit balance grew by 300 net
+    const credit = (x: { debit: string; credit: string }) => Number(x.credit) - Number(x.debit);
+    expect((credit(after) - credit(before)).toFixed(2)).toBe('300.00');
+    await checks(['2026-11-04', '2026-11-06', '2026-11-30']);
+  });
+
+  it('reverses a returned check: balances, discount and write-off undone, deduction closed, fee charged', async () => {
+    const a = await invoice('1000.00', '2026-11-12');
+    const b = await invoice('103.00', '2026-11-12');
+    const c = await invoice('200.00', '2026-11-12');
+    const p = await collector.post<Payment>('/api/v1/payments', {
+      customerId,
+      method: 'check',
+      amount: '1380.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+      reference: 'CHK 4711',
+      applications: [
+        { invoiceId: a.id, amount: '980.00', discount: '20.00' },
+        { invoiceId: b.id, amount: '100.00', shortPay: { action: 'write_off' } },
+        {
+          invoiceId: c.id,
+          amount: '150.00',
+          shortPay: { action: 'deduction', reasonCode: 'pricing' },
+        },
+      ],
+    });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    expect(p.body.unappliedAmount).toBe('150.00');
+    const rev = await collector.post<Payment>(`/api/v1/payments/${p.body.id}/reverse`, {
+      reason: 'Returned unpaid: insufficient funds',
+      kind: 'nsf',
+      date: '2026-11-21',
+      fee: '25.00',
+    });
+    expect(rev.status, JSON.stringify(rev.body)).toBe(200);
+    expect(rev.body).toMatchObject({
+      status: 'reversed',
+      reversalKind: 'nsf',
+      unappliedAmount: '0.00',
+    });
+    expect(rev.body.documents.every((d) => d.state === 'voided')).toBe(true);
+    expect(rev.body.deductions[0]?.status).toBe('resolved');
+    expect((await doc(a.id)).openBalance).toBe('1000.00');
+    expect((await doc(b.id)).openBalance).toBe('103.00');
+    expect((await doc(c.id)).openBalance).toBe('200.00');
+    const fee = await doc(rev.body.feeDocumentId!);
+    expect(fee).toMatchObject({ total: '25.00', status: 'open' });
+    const again = await collector.post<Problem>(`/api/v1/payments/${p.body.id}/reverse`, {
+      reason: 'again',
+    });
+    expect(again.status).toBe(422);
+    expect(again.body.code).toBe('already_reversed');
+    await checks(['2026-11-20', '2026-11-21', '2026-11-30']);
+  });
+
+  it('collects checks in a deposit batch: undeposited funds until the batch is deposited', async () => {
+    const bank = await manager.post<{ id: string }>('/api/v1/bank-accounts', {
+      name: 'Operating EUR',
+      identifier: 'DE02 1203 0000 0000 2020 51',
+      currency: 'EUR',
+    });
+    expect(bank.status, JSON.stringify(bank.body)).toBe(201);
+    const batch = await collector.post<{ id: string; number: string; status: string }>(
+      '/api/v1/deposit-batches',
+      {
+        bankAccountId: bank.body.id,
+      },
+    );
+    expect(batch.status).toBe(201);
+    expect(batch.body.number).toMatch(/^DEP-/);
+    const undepositedBefore = await balanceOf('1050');
+    const inv = await invoice('60.00', '2026-11-12');
+    for (const amount of ['60.00', '40.00']) {
+      const r = await collector.post<Payment>('/api/v1/payments', {
+        customerId,
+        method: 'check',
+        amount,
+        currency: 'EUR',
+        receivedDate: '2026-11-20',
+        depositBatchId: batch.body.id,
+        applications: amount === '60.00' ? [{ invoiceId: inv.id, amount }] : undefined,
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const listed = await collector.get<{ items: Array<{ total: string; paymentCount: number }> }>(
+      '/api/v1/deposit-batches?status=open',
+    );
+    expect(listed.body.items[0]).toMatchObject({ total: '100.00', paymentCount: 2 });
+    const deposited = await collector.post<{ status: string; depositDate: string; total: string }>(
+      `/api/v1/deposit-batches/${batch.body.id}/deposit`,
+      { date: '2026-11-21' },
+    );
+    expect(deposited.status, JSON.stringify(deposited.body)).toBe(200);
+    expect(deposited.body).toMatchObject({
+      status: 'deposited',
+      depositDate: '2026-11-21',
+      total: '100.00',
+    });
+    expect(await balanceOf('1050')).toEqual(undepositedBefore);
+    const closed = await collector.post<Problem>('/api/v1/payments', {
+      customerId,
+      method: 'check',
+      amount: '1.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-21',
+      depositBatchId: batch.body.id,
+    });
+    expect(closed.status).toBe(422);
+    expect(closed.body.code).toBe('batch_closed');
+    await checks(['2026-11-20', '2026-11-21']);
+  });
+
+  it('refunds unapplied cash (manager) and replays an idempotent create', async () => {
+    const key = { 'idempotency-key': `pay-${kind}-1` };
+    const body = {
+      customerId,
+      method: 'wire',
+      amount: '40.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+    };
+    const first = await collector.post<Payment>('/api/v1/payments', body, key);
+    const second = await collector.post<Payment>('/api/v1/payments', body, key);
+    expect(first.status).toBe(201);
+    expect(second.body.id).toBe(first.body.id);
+    const byCollector = await collector.post(`/api/v1/payments/${first.body.id}/refund`, {
+      amount: '40.00',
+      reason: 'Overpaid',
+      method: 'wire',
+    });
+    expect(byCollector.status).toBe(403);
+    const refund = await manager.post<Payment>(`/api/v1/payments/${first.body.id}/refund`, {
+      amount: '40.00',
+      reason: 'Overpaid',
+      method: 'wire',
+      date: '2026-11-21',
+    });
+    expect(refund.status, JSON.stringify(refund.body)).toBe(201);
+    expect(refund.body.unappliedAmount).toBe('0.00');
+    const list = await collector.get<{ items: Array<{ id: string; status: string }> }>(
+      `/api/v1/payments?customerId=${customerId}&status=applied`,
+    );
+    expect(list.body.items.map((i) => i.id)).toContain(first.body.id);
+    await checks();
+  });
+});
