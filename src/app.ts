@@ -5,6 +5,7 @@ import { buildServer, type RouteModule, type ServerOptions } from './http/server
 import type { App } from './http/types.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import { authRoutes } from './modules/auth/index.ts';
+import { bankingRoutes } from './modules/banking/index.ts';
 import { paymentsRoutes } from './modules/payments/index.ts';
 import { billingRoutes } from './modules/billing/index.ts';
 import { customersRoutes } from './modules/customers/index.ts';
@@ -24,6 +25,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   importsRoutes,
   billingRoutes,
   paymentsRoutes,
+  bankingRoutes,
   ledgerRoutes,
   outputRoutes,
   auditRoutes,

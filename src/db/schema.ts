@@ -532,6 +532,17 @@ export interface PayerHintsTable {
   last_used_at: Timestamp;
 }
 
+export interface BankFileMappingsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  kind: 'csv' | 'lockbox';
+  mapping: ColumnType<unknown, string, string>;
+  bank_account_id: string;
+  created_by_name: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -564,6 +575,7 @@ export interface DB {
   bank_statements: BankStatementsTable;
   bank_statement_lines: BankStatementLinesTable;
   payer_hints: PayerHintsTable;
+  bank_file_mappings: BankFileMappingsTable;
 }
 
 export type ArDocument = Selectable<ArDocumentsTable>;

@@ -64,6 +64,8 @@ type PgError = {
 /** Maps every error to problem+json once; unknown errors become a 500 without internals. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const p = toProblem(error);
+  // DEBUG_500=1 prints the cause of a 500 where no logger is attached (the test servers)
+  if (p.status >= 500 && process.env.DEBUG_500) console.error(error);
   if (p.status >= 500 && p.status !== 503) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: p.code, status: p.status }, p.detail);
   if (

@@ -127,4 +127,36 @@ describe.each(databaseKinds())('demo ledger on %s', (kind) => {
       .execute();
     expect(wrong).toEqual([]);
   });
+  it('has three bank statements: the oldest applied, the newest waiting with suggestions, and the cash ties', async () => {
+    const statements = await db
+      .selectFrom('bank_statements')
+      .select(['id', 'to_date', 'balance_problem'])
+      .where('org_id', '=', actor.orgId)
+      .orderBy('to_date')
+      .execute();
+    expect(statements).toHaveLength(3);
+    expect(statements.every((s) => s.balance_problem === null)).toBe(true);
+    const counts = async (statementId: string) => {
+      const rows = await db
+        .selectFrom('bank_statement_lines')
+        .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+        .where('org_id', '=', actor.orgId)
+        .where('statement_id', '=', statementId)
+        .groupBy('status')
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    };
+    const oldest = await counts(statements[0]!.id);
+    // the deposit of checks and the wire keyed in by hand are tied, the easy lines applied
+    expect(oldest.reconciled).toBe(2);
+    expect(oldest.applied).toBeGreaterThanOrEqual(5);
+    expect(oldest.debit).toBe(1);
+    const newest = await counts(statements[2]!.id);
+    expect(newest.suggested).toBeGreaterThanOrEqual(8);
+    expect(newest.unmatched ?? 0).toBeGreaterThanOrEqual(1);
+    const rec = await glReconciliation(db, actor, TODAY);
+    for (const row of rec.byCurrency) expect(row.difference, row.currency).toMatch(/^0\.00$/);
+    const tb = await trialBalance(db, actor, TODAY);
+    for (const t of tb.totals) expect(t.debit, t.currency).toBe(t.credit);
+  });
 });

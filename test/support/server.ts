@@ -30,7 +30,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.kind ?? 'pglite');
   const config = loadConfig({
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DUNWELL_DEMO_PASSWORD: TEST_PASSWORD,
     ...options.env,
   });

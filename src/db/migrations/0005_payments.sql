@@ -254,3 +254,104 @@ create table payer_hints (
 );
 create unique index payer_hints_key on payer_hints (org_id, account, coalesce(name, ''), customer_id);
 create index payer_hints_customer_idx on payer_hints (org_id, customer_id);
+
+-- ---------------------------------------------------------------------------------------------
+-- Saved column mappings for CSV statements and lockbox files
+-- ---------------------------------------------------------------------------------------------
+create table bank_file_mappings (
+  id uuid primary key,
+  org_id uuid not null references organizations (id),
+  name text not null,
+  kind text not null check (kind in ('csv', 'lockbox')),
+  mapping jsonb not null,
+  -- the account the file's lines belong to (CSV and lockbox files do not name it)
+  bank_account_id uuid not null,
+  created_by_name text not null,
+  created_at timestamptz not null,
+  unique (org_id, id),
+  unique (org_id, name),
+  foreign key (org_id, bank_account_id) references bank_accounts (org_id, id)
+);
+
+-- ---------------------------------------------------------------------------------------------
+-- Set-based triggers for bulk posting (auto-apply posts thousands of applications per
+-- statement). Same rules as the row triggers of 0002/0003, checked once per INSERT statement
+-- over all its rows: an application moves both open balances (the check constraints on
+-- ar_documents still refuse any move past zero), joins one customer and one currency, and
+-- touches posted documents only; no entry lands in a closed period.
+-- ---------------------------------------------------------------------------------------------
+drop trigger ar_applications_move_balances on ar_applications;
+drop function ar_application_move_balances();
+
+create function ar_applications_move_balances_bulk() returns trigger language plpgsql as $$
+declare
+  wanted integer;
+  moved integer;
+begin
+  if exists (
+    select 1 from new_rows a
+    join ar_documents d on d.org_id = a.org_id and d.id = a.debit_document_id
+    join ar_documents c on c.org_id = a.org_id and c.id = a.credit_document_id
+    where d.customer_id <> c.customer_id or d.currency <> c.currency
+  ) then
+    raise exception 'an application joins documents of one customer in one currency'
+      using errcode = 'P0001';
+  end if;
+  with moves as (
+    select org_id, debit_document_id as id, -sum(amount_minor) as delta from new_rows
+    group by org_id, debit_document_id
+    union all
+    select org_id, credit_document_id, sum(amount_minor) from new_rows
+    group by org_id, credit_document_id
+  ), net as (
+    select org_id, id, sum(delta) as delta from moves group by org_id, id
+  )
+  select count(*) into wanted from net;
+  with moves as (
+    select org_id, debit_document_id as id, -sum(amount_minor) as delta from new_rows
+    group by org_id, debit_document_id
+    union all
+    select org_id, credit_document_id, sum(amount_minor) from new_rows
+    group by org_id, credit_document_id
+  ), net as (
+    select org_id, id, sum(delta) as delta from moves group by org_id, id
+  ), updated as (
+    update ar_documents d set open_minor = d.open_minor + net.delta
+    from net
+    where d.org_id = net.org_id and d.id = net.id and d.state = 'posted'
+    returning 1
+  )
+  select count(*) into moved from updated;
+  if moved <> wanted then
+    raise exception 'an application touches a document that is not posted'
+      using errcode = 'P0001';
+  end if;
+  return null;
+end
+$$;
+create trigger ar_applications_move_balances after insert on ar_applications
+  referencing new table as new_rows
+  for each statement execute function ar_applications_move_balances_bulk();
+
+drop trigger journal_entries_period_lock on journal_entries;
+drop function journal_refuse_closed_period();
+create function journal_refuse_closed_period_bulk() returns trigger language plpgsql as $$
+declare
+  closed date;
+  dated date;
+begin
+  select o.closed_through, min(e.effective_date) into closed, dated
+    from new_rows e join organizations o on o.id = e.org_id
+    where o.closed_through is not null and e.effective_date <= o.closed_through
+    group by o.closed_through
+    limit 1;
+  if closed is not null then
+    raise exception 'the period is closed through %: an entry dated % cannot be posted', closed, dated
+      using errcode = 'P0001', hint = 'period_closed';
+  end if;
+  return null;
+end
+$$;
+create trigger journal_entries_period_lock after insert on journal_entries
+  referencing new table as new_rows
+  for each statement execute function journal_refuse_closed_period_bulk();

@@ -31,7 +31,13 @@ function auditJson(value: unknown): string {
 
 /** Appends to the audit trail, in the caller's transaction so it commits with the change. */
 export async function recordAudit(db: Kysely<DB>, actor: Actor, at: Date, entries: AuditEntry[]) {
-  if (entries.length === 0) return;
+  // PostgreSQL takes at most 65535 parameters per statement: 11 per record
+  for (let i = 0; i < entries.length; i += 4000) {
+    await insertAudit(db, actor, at, entries.slice(i, i + 4000));
+  }
+}
+
+async function insertAudit(db: Kysely<DB>, actor: Actor, at: Date, entries: AuditEntry[]) {
   await db
     .insertInto('audit_log')
     .values(

@@ -8,6 +8,7 @@ import { addCertificate, createCustomer, loadReferenceData } from '../customers/
 import { addUser, createOrganization } from '../organizations/index.ts';
 import { generateCustomer } from './companies.ts';
 import { seedDemoLedger, type DemoLedgerCustomer } from './demo-ledger.ts';
+import { seedDemoStatements } from './demo-statements.ts';
 import { Random } from './random.ts';
 
 export const DEMO_SLUG = 'demo';
@@ -153,4 +154,5 @@ async function seedInTransaction(trx: Kysely<DB>, now: Date, options: DemoOption
     }
   }
   await seedDemoLedger(ctx, today, rng, ledgerCustomers);
+  await seedDemoStatements(ctx, today, rng);
 }

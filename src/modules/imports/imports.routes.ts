@@ -226,11 +226,16 @@ function sendRejected(reply: FastifyReply, result: RejectedBody) {
     .send({ ...base, ...result, requestId: reply.request.id });
 }
 
-async function readUpload(
-  request: FastifyRequest,
-): Promise<{ file: Buffer; filename: string; mappingText: string | undefined }> {
+/** The multipart upload: field "file" and the text fields beside it. */
+export async function readUpload(request: FastifyRequest): Promise<{
+  file: Buffer;
+  filename: string;
+  mappingText: string | undefined;
+  fields: Record<string, string>;
+}> {
   let file: { content: Buffer; filename: string } | undefined;
   let mappingText: string | undefined;
+  const fields: Record<string, string> = {};
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       const content = await part.toBuffer();
@@ -242,13 +247,15 @@ async function readUpload(
       file = { content, filename: part.filename };
     } else if (part.fieldname === 'mapping') {
       mappingText = String(part.value);
+    } else {
+      fields[part.fieldname] = String(part.value);
     }
   }
   if (!file)
-    throw new ValidationError('Send the CSV or XLSX file as multipart field "file"', [
+    throw new ValidationError('Send the file as multipart field "file"', [
       { path: 'body.file', message: 'is required' },
     ]);
-  return { file: file.content, filename: file.filename, mappingText };
+  return { file: file.content, filename: file.filename, mappingText, fields };
 }
 
 function parseMapping(text: string | undefined): Record<string, string> | undefined {

@@ -1,0 +1,481 @@
+/**
+ * Bank statement import: a file is parsed (format detected, or a saved CSV / lockbox mapping),
+ * each statement is checked (opening + entries = closing, the file's own control totals),
+ * de-duplicated by its content, and stored with its lines, all in the caller's transaction.
+ * A statement already imported — from the same file or another one — creates nothing, and an
+ * entry that came earlier in another statement (intraday, then end of day) is kept as a
+ * duplicate so it is never applied twice.
+ */
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type { StatementLineStatus } from '../../db/schema.ts';
+import { ACCESS, hasRole } from '../../shared/actor.ts';
+import {
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  DomainError,
+} from '../../shared/errors.ts';
+import { newId } from '../../shared/ids.ts';
+import { formatAmount } from '../../shared/money.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { Ctx } from '../billing/documents.service.ts';
+import { insertBankAccount } from '../payments/deposits.service.ts';
+import { normalizeAccount } from '../payments/payments.service.ts';
+import {
+  balanceProblem,
+  BankFileError,
+  csvStatementMappingSchema,
+  lockboxMappingSchema,
+  parseBankFile,
+  type ParsedBankFile,
+  type ParsedStatement,
+  type ParseBankFileOptions,
+} from './parsers/index.ts';
+
+export type ImportOptions = {
+  fileName?: string | undefined;
+  /** the account the file is for; required for CSV and lockbox files (via their mapping) */
+  bankAccountId?: string | undefined;
+  /** a saved CSV or lockbox mapping */
+  mappingId?: string | undefined;
+};
+
+export type ImportedStatement = { id: string; created: boolean };
+
+/** Parses a bank file; a malformed one is a 400 naming the line or element. */
+export function parseOrExplain(bytes: Buffer, options: ParseBankFileOptions): ParsedBankFile {
+  try {
+    return parseBankFile(bytes, options);
+  } catch (e) {
+    if (e instanceof BankFileError) {
+      // the parsers' messages usually name the line already ("line 7, :61: …")
+      const named = e.line !== null && e.message.includes(`line ${e.line}`);
+      const where = [named ? null : e.line ? `line ${e.line}` : null, e.element]
+        .filter(Boolean)
+        .join(', ');
+      throw new ValidationError(
+        `The bank file cannot be read${where ? ` (${where})` : ''}: ${e.message}`,
+        [
+          {
+            ...(e.line ? { line: e.line } : {}),
+            ...(e.element ? { path: e.element } : {}),
+            message: e.message,
+          },
+        ],
+        'invalid_bank_file',
+      );
+    }
+    throw e;
+  }
+}
+
+/**
+ * The identity of a statement's content, whatever format carried it: the account, the period,
+ * the balances and every entry's date and amount. The same statement in a camt.053 and in an
+ * MT940 gets the same fingerprint; two different days never do.
+ */
+export function statementFingerprint(accountIdentifier: string, s: ParsedStatement): string {
+  const entries = s.lines
+    .map((l) => `${l.bookingDate ?? l.valueDate ?? ''}:${l.amountMinor}`)
+    .sort()
+    .join(',');
+  const material = [
+    accountIdentifier,
+    s.currency,
+    s.fromDate ?? '',
+    s.toDate ?? '',
+    s.openingBalance ? `${s.openingBalance.amountMinor}@${s.openingBalance.date ?? ''}` : '',
+    s.closingBalance ? `${s.closingBalance.amountMinor}@${s.closingBalance.date ?? ''}` : '',
+    entries,
+  ].join('|');
+  return crypto.createHash('sha256').update(material).digest('hex');
+}
+
+/** The key that recognises one bank entry in two statements: bank reference, amount, date. */
+function entryKey(line: ParsedStatement['lines'][number]): string | null {
+  const ref = line.bankReference ?? line.endToEndId;
+  if (!ref) return null;
+  return `${ref}|${line.amountMinor}|${line.bookingDate ?? line.valueDate ?? ''}`;
+}
+
+async function loadMapping(ctx: Ctx, id: string) {
+  const mapping = await ctx.db
+    .selectFrom('bank_file_mappings as m')
+    .innerJoin('bank_accounts as a', (j) =>
+      j.onRef('a.org_id', '=', 'm.org_id').onRef('a.id', '=', 'm.bank_account_id'),
+    )
+    .select([
+      'm.id',
+      'm.kind',
+      'm.mapping',
+      'm.name',
+      'a.id as bank_account_id',
+      'a.identifier',
+      'a.currency',
+    ])
+    .where('m.org_id', '=', ctx.actor.orgId)
+    .where('m.id', '=', id)
+    .executeTakeFirst();
+  if (!mapping) {
+    throw new DomainError('unknown_mapping', 'No such saved mapping', [
+      { path: 'mappingId', message: 'no such saved mapping' },
+    ]);
+  }
+  return mapping;
+}
+
+/** Finds the organization's account for a statement, or adds it (named by its number). */
+async function accountFor(ctx: Ctx, statement: ParsedStatement, given: string | undefined) {
+  const identifier = normalizeAccount(statement.accountIdentifier) ?? 'UNKNOWN';
+  if (given) {
+    const account = await ctx.db
+      .selectFrom('bank_accounts')
+      .selectAll()
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('id', '=', given)
+      .executeTakeFirst();
+    if (!account) {
+      throw new DomainError('unknown_bank_account', 'No such bank account', [
+        { path: 'bankAccountId', message: 'no such bank account' },
+      ]);
+    }
+    if (account.identifier !== identifier || account.currency !== statement.currency) {
+      throw new DomainError(
+        'wrong_bank_account',
+        `The statement is for account ${identifier} in ${statement.currency}, not ${account.name} (${account.identifier}, ${account.currency})`,
+        [{ path: 'bankAccountId', message: 'is not the account of the statement' }],
+      );
+    }
+    return account;
+  }
+  const known = await ctx.db
+    .selectFrom('bank_accounts')
+    .selectAll()
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('identifier', '=', identifier)
+    .where('currency', '=', statement.currency)
+    .executeTakeFirst();
+  if (known) return known;
+  const id = await insertBankAccount(ctx, {
+    name: `${statement.currency} ${identifier}`,
+    identifier,
+    bankIdentifier: statement.bankIdentifier,
+    currency: statement.currency,
+  });
+  return ctx.db
+    .selectFrom('bank_accounts')
+    .selectAll()
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Imports every statement of a bank file. Returns each statement's id and whether it is new;
+ * a statement seen before returns the id it was stored under.
+ */
+export async function importBankFile(
+  ctx: Ctx,
+  bytes: Buffer,
+  options: ImportOptions,
+): Promise<{ format: string; statements: ImportedStatement[] }> {
+  if (!hasRole(ctx.actor, ACCESS.write))
+    throw new ForbiddenError('Only AR staff can import bank files');
+  if (bytes.length === 0) {
+    throw new ValidationError(
+      'The file is empty',
+      [{ path: 'file', message: 'is empty' }],
+      'invalid_bank_file',
+    );
+  }
+  const parseOptions: ParseBankFileOptions = { fileName: options.fileName };
+  let forcedAccount = options.bankAccountId;
+  if (options.mappingId) {
+    const m = await loadMapping(ctx, options.mappingId);
+    forcedAccount = m.bank_account_id;
+    const target = { accountIdentifier: m.identifier, currency: m.currency };
+    if (m.kind === 'csv') {
+      parseOptions.csv = { ...target, mapping: csvStatementMappingSchema.parse(m.mapping) };
+    } else {
+      parseOptions.lockbox = { ...target, ...lockboxMappingSchema.parse(m.mapping) };
+    }
+  }
+  const parsed = parseOrExplain(bytes, parseOptions);
+  if (parsed.statements.length === 0) {
+    throw new ValidationError(
+      'The file holds no statement',
+      [{ path: 'file', message: 'no statement found' }],
+      'invalid_bank_file',
+    );
+  }
+  const fileSha = crypto.createHash('sha256').update(bytes).digest('hex');
+  const results: ImportedStatement[] = [];
+  for (const statement of parsed.statements) {
+    const account = await accountFor(ctx, statement, forcedAccount);
+    const fingerprint = statementFingerprint(account.identifier, statement);
+    const existing = await ctx.db
+      .selectFrom('bank_statements')
+      .select('id')
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('fingerprint', '=', fingerprint)
+      .executeTakeFirst();
+    if (existing) {
+      results.push({ id: existing.id, created: false });
+      continue;
+    }
+    results.push({
+      id: await storeStatement(ctx, statement, account.id, fingerprint, fileSha, options.fileName),
+      created: true,
+    });
+  }
+  return { format: parsed.format, statements: results };
+}
+
+async function storeStatement(
+  ctx: Ctx,
+  statement: ParsedStatement,
+  bankAccountId: string,
+  fingerprint: string,
+  fileSha: string,
+  fileName: string | undefined,
+): Promise<string> {
+  const id = newId();
+  let credits = 0n;
+  let debits = 0n;
+  for (const l of statement.lines) {
+    if (l.amountMinor >= 0n) credits += l.amountMinor;
+    else debits -= l.amountMinor;
+  }
+  const problem = balanceProblem(statement);
+  await ctx.db
+    .insertInto('bank_statements')
+    .values({
+      id,
+      org_id: ctx.actor.orgId,
+      bank_account_id: bankAccountId,
+      format: statement.format,
+      fingerprint,
+      statement_ref: statement.statementId,
+      sequence_number: statement.sequenceNumber,
+      currency: statement.currency,
+      from_date: statement.fromDate,
+      to_date: statement.toDate,
+      opening_minor: statement.openingBalance?.amountMinor ?? null,
+      opening_date: statement.openingBalance?.date ?? null,
+      closing_minor: statement.closingBalance?.amountMinor ?? null,
+      closing_date: statement.closingBalance?.date ?? null,
+      line_count: statement.lines.length,
+      credit_total_minor: credits,
+      debit_total_minor: debits,
+      balance_problem: problem,
+      control_problems: statement.controlProblems,
+      file_name: fileName ?? null,
+      file_sha256: fileSha,
+      created_by_name: ctx.actor.name,
+      created_at: ctx.now,
+    })
+    .execute();
+  // entries this bank account already has from another statement
+  const keys = statement.lines.map(entryKey);
+  const seen = new Map<string, string>();
+  const wanted = [...new Set(keys.filter((k): k is string => k !== null))];
+  for (let i = 0; i < wanted.length; i += 5000) {
+    const rows = await ctx.db
+      .selectFrom('bank_statement_lines')
+      .select(['id', 'entry_key'])
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('bank_account_id', '=', bankAccountId)
+      .where('entry_key', 'in', wanted.slice(i, i + 5000))
+      .where('status', '<>', 'duplicate')
+      .execute();
+    for (const r of rows) if (r.entry_key) seen.set(r.entry_key, r.id);
+  }
+  const rows = statement.lines.map((l, i) => {
+    const key = keys[i] ?? null;
+    const duplicateOf = key ? (seen.get(key) ?? null) : null;
+    const status: StatementLineStatus = duplicateOf
+      ? 'duplicate'
+      : l.amountMinor < 0n
+        ? 'debit'
+        : 'unmatched';
+    return {
+      id: newId(),
+      org_id: ctx.actor.orgId,
+      statement_id: id,
+      bank_account_id: bankAccountId,
+      line_no: l.lineNo,
+      booking_date: l.bookingDate,
+      value_date: l.valueDate,
+      amount_minor: l.amountMinor,
+      currency: l.currency,
+      type_code: l.typeCode,
+      counterparty_name: l.counterpartyName,
+      counterparty_account: normalizeAccount(l.counterpartyAccount),
+      counterparty_bank: l.counterpartyBank,
+      remittance_info: l.remittanceInfo,
+      end_to_end_id: l.endToEndId,
+      bank_reference: l.bankReference,
+      additional_info: l.additionalInfo,
+      source_line: l.sourceLine,
+      status,
+      entry_key: key,
+      duplicate_of: duplicateOf,
+      status_note: duplicateOf ? 'The same entry came in an earlier statement' : null,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 2000) {
+    await ctx.db
+      .insertInto('bank_statement_lines')
+      .values(rows.slice(i, i + 2000))
+      .execute();
+  }
+  await recordAudit(ctx.db, ctx.actor, ctx.now, [
+    {
+      entityType: 'bank_statement',
+      entityId: id,
+      action: 'import',
+      after: {
+        format: statement.format,
+        bankAccountId,
+        fromDate: statement.fromDate,
+        toDate: statement.toDate,
+        lines: statement.lines.length,
+        credits: formatAmount(credits, statement.currency),
+        debits: formatAmount(debits, statement.currency),
+        balanceProblem: problem,
+        controlProblems: statement.controlProblems,
+        fileName: fileName ?? null,
+      },
+    },
+  ]);
+  return id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+// ---------------------------------------------------------------------------------------------
+
+export type StatementDto = {
+  id: string;
+  format: string;
+  bankAccountId: string;
+  bankAccountName: string;
+  accountIdentifier: string;
+  currency: string;
+  statementRef: string | null;
+  fromDate: string | null;
+  toDate: string | null;
+  openingBalance: string | null;
+  closingBalance: string | null;
+  lineCount: number;
+  creditTotal: string;
+  debitTotal: string;
+  balanceProblem: string | null;
+  controlProblems: string[];
+  fileName: string | null;
+  createdAt: string;
+  counts: Record<StatementLineStatus, number>;
+};
+
+const EMPTY_COUNTS: Record<StatementLineStatus, number> = {
+  unmatched: 0,
+  suggested: 0,
+  applied: 0,
+  reconciled: 0,
+  ignored: 0,
+  duplicate: 0,
+  debit: 0,
+};
+
+export async function listStatements(
+  ctx: Pick<Ctx, 'db' | 'actor'>,
+  filter: {
+    bankAccountId?: string | undefined;
+    id?: string | undefined;
+    limit?: number | undefined;
+  },
+): Promise<StatementDto[]> {
+  let q = ctx.db
+    .selectFrom('bank_statements as s')
+    .innerJoin('bank_accounts as a', (j) =>
+      j.onRef('a.org_id', '=', 's.org_id').onRef('a.id', '=', 's.bank_account_id'),
+    )
+    .select([
+      's.id',
+      's.format',
+      's.bank_account_id',
+      'a.name as bank_account_name',
+      'a.identifier',
+      's.currency',
+      's.statement_ref',
+      's.from_date',
+      's.to_date',
+      's.opening_minor',
+      's.closing_minor',
+      's.line_count',
+      's.credit_total_minor',
+      's.debit_total_minor',
+      's.balance_problem',
+      's.control_problems',
+      's.file_name',
+      's.created_at',
+    ])
+    .where('s.org_id', '=', ctx.actor.orgId);
+  if (filter.bankAccountId) q = q.where('s.bank_account_id', '=', filter.bankAccountId);
+  if (filter.id) q = q.where('s.id', '=', filter.id);
+  const rows = await q
+    .orderBy('s.created_at', 'desc')
+    .orderBy('s.id', 'desc')
+    .limit(filter.limit ?? 200)
+    .execute();
+  const counts = rows.length
+    ? await ctx.db
+        .selectFrom('bank_statement_lines')
+        .select(['statement_id', 'status', sql<string>`count(*)`.as('n')])
+        .where('org_id', '=', ctx.actor.orgId)
+        .where(
+          'statement_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .groupBy(['statement_id', 'status'])
+        .execute()
+    : [];
+  return rows.map((r) => {
+    const c = { ...EMPTY_COUNTS };
+    for (const x of counts) if (x.statement_id === r.id) c[x.status] = Number(x.n);
+    return {
+      id: r.id,
+      format: r.format,
+      bankAccountId: r.bank_account_id,
+      bankAccountName: r.bank_account_name,
+      accountIdentifier: r.identifier,
+      currency: r.currency,
+      statementRef: r.statement_ref,
+      fromDate: r.from_date,
+      toDate: r.to_date,
+      openingBalance:
+        r.opening_minor === null ? null : formatAmount(BigInt(r.opening_minor), r.currency),
+      closingBalance:
+        r.closing_minor === null ? null : formatAmount(BigInt(r.closing_minor), r.currency),
+      lineCount: r.line_count,
+      creditTotal: formatAmount(r.credit_total_minor, r.currency),
+      debitTotal: formatAmount(r.debit_total_minor, r.currency),
+      balanceProblem: r.balance_problem,
+      controlProblems: r.control_problems,
+      fileName: r.file_name,
+      createdAt: r.created_at.toISOString(),
+      counts: c,
+    };
+  });
+}
+
+export async function getStatement(
+  ctx: Pick<Ctx, 'db' | 'actor'>,
+  id: string,
+): Promise<StatementDto> {
+  const [found] = await listStatements(ctx, { id });
+  if (!found) throw new NotFoundError(`Bank statement ${id} not found`);
+  return found;
+}

@@ -1,0 +1,214 @@
+/**
+ * Daily cash reconciliation of one bank account: what the bank says came in (statement credit
+ * lines, duplicates left out) against the receipts Dunwell recorded for that account (payments
+ * received, deposits of batches), day by day: matched, unmatched on either side, difference.
+ */
+import { sql } from 'kysely';
+import { addDays, compareDates, type IsoDate } from '../../shared/dates.ts';
+import { ValidationError } from '../../shared/errors.ts';
+import { formatAmount } from '../../shared/money.ts';
+import type { Ctx } from '../billing/documents.service.ts';
+import { loadBankAccount } from '../payments/payments.service.ts';
+
+export type ReconciliationDay = {
+  date: string;
+  bankCredits: string;
+  receipts: string;
+  matched: string;
+  difference: string;
+  unmatchedBankLines: Array<{
+    lineId: string;
+    statementId: string;
+    amount: string;
+    counterpartyName: string | null;
+    remittanceInfo: string | null;
+    status: string;
+  }>;
+  unmatchedReceipts: Array<{
+    paymentId: string | null;
+    depositBatchId: string | null;
+    number: string;
+    amount: string;
+    method: string;
+  }>;
+};
+
+const MAX_DAYS = 366;
+
+export async function cashReconciliation(
+  ctx: Pick<Ctx, 'db' | 'actor' | 'now'>,
+  query: { bankAccountId: string; from: IsoDate; to: IsoDate },
+) {
+  if (compareDates(query.from, query.to) > 0) {
+    throw new ValidationError('from is after to', [
+      { path: 'from', message: 'must be on or before to' },
+    ]);
+  }
+  if (compareDates(addDays(query.from, MAX_DAYS), query.to) < 0) {
+    throw new ValidationError(`At most ${MAX_DAYS} days at a time`, [
+      { path: 'to', message: `at most ${MAX_DAYS} days after from` },
+    ]);
+  }
+  const account = await loadBankAccount(ctx as Ctx, query.bankAccountId, null, 'bankAccountId');
+  const c = account.currency;
+  const lines = await ctx.db
+    .selectFrom('bank_statement_lines')
+    .select([
+      'id',
+      'statement_id',
+      'booking_date',
+      'amount_minor',
+      'counterparty_name',
+      'remittance_info',
+      'status',
+      'payment_id',
+      'deposit_batch_id',
+    ])
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('bank_account_id', '=', account.id)
+    .where('amount_minor', '>', 0n)
+    .where('status', '<>', 'duplicate')
+    .where('booking_date', '>=', query.from)
+    .where('booking_date', '<=', query.to)
+    .orderBy('booking_date')
+    .orderBy('line_no')
+    .execute();
+  // receipts that reach this account directly (not through a deposit batch), and batch deposits
+  const receipts = await ctx.db
+    .selectFrom('payments as p')
+    .select([
+      'p.id',
+      'p.number',
+      'p.amount_minor',
+      'p.received_date',
+      'p.method',
+      sql<
+        string | null
+      >`(select l.id::text from bank_statement_lines l where l.org_id = p.org_id and l.payment_id = p.id limit 1)`.as(
+        'line_id',
+      ),
+    ])
+    .where('p.org_id', '=', ctx.actor.orgId)
+    .where('p.bank_account_id', '=', account.id)
+    .where('p.deposit_batch_id', 'is', null)
+    .where('p.status', '=', 'posted')
+    .where('p.received_date', '>=', query.from)
+    .where('p.received_date', '<=', query.to)
+    .execute();
+  const deposits = await ctx.db
+    .selectFrom('deposit_batches as b')
+    .select([
+      'b.id',
+      'b.number',
+      'b.deposit_date',
+      sql<string>`(select coalesce(sum(p.amount_minor), 0) from payments p where p.org_id = b.org_id and p.deposit_batch_id = b.id and p.status = 'posted')`.as(
+        'total',
+      ),
+      sql<
+        string | null
+      >`(select l.id::text from bank_statement_lines l where l.org_id = b.org_id and l.deposit_batch_id = b.id limit 1)`.as(
+        'line_id',
+      ),
+    ])
+    .where('b.org_id', '=', ctx.actor.orgId)
+    .where('b.bank_account_id', '=', account.id)
+    .where('b.status', '=', 'deposited')
+    .where('b.deposit_date', '>=', query.from)
+    .where('b.deposit_date', '<=', query.to)
+    .execute();
+  const days = new Map<
+    string,
+    { bank: bigint; receipts: bigint; matched: bigint; day: ReconciliationDay }
+  >();
+  const dayOf = (date: string) => {
+    let d = days.get(date);
+    if (!d) {
+      d = {
+        bank: 0n,
+        receipts: 0n,
+        matched: 0n,
+        day: {
+          date,
+          bankCredits: '',
+          receipts: '',
+          matched: '',
+          difference: '',
+          unmatchedBankLines: [],
+          unmatchedReceipts: [],
+        },
+      };
+      days.set(date, d);
+    }
+    return d;
+  };
+  for (const l of lines) {
+    const d = dayOf(l.booking_date!);
+    d.bank += l.amount_minor;
+    if (l.payment_id || l.deposit_batch_id) d.matched += l.amount_minor;
+    else
+      d.day.unmatchedBankLines.push({
+        lineId: l.id,
+        statementId: l.statement_id,
+        amount: formatAmount(l.amount_minor, c),
+        counterpartyName: l.counterparty_name,
+        remittanceInfo: l.remittance_info,
+        status: l.status,
+      });
+  }
+  for (const p of receipts) {
+    const d = dayOf(p.received_date);
+    d.receipts += p.amount_minor;
+    if (!p.line_id)
+      d.day.unmatchedReceipts.push({
+        paymentId: p.id,
+        depositBatchId: null,
+        number: p.number,
+        amount: formatAmount(p.amount_minor, c),
+        method: p.method,
+      });
+  }
+  for (const b of deposits) {
+    const d = dayOf(b.deposit_date!);
+    const total = BigInt(b.total);
+    d.receipts += total;
+    if (!b.line_id)
+      d.day.unmatchedReceipts.push({
+        paymentId: null,
+        depositBatchId: b.id,
+        number: b.number,
+        amount: formatAmount(total, c),
+        method: 'deposit',
+      });
+  }
+  let bank = 0n;
+  let recorded = 0n;
+  let matched = 0n;
+  const result = [...days.values()]
+    .sort((a, b) => compareDates(a.day.date as IsoDate, b.day.date as IsoDate))
+    .map((d) => {
+      bank += d.bank;
+      recorded += d.receipts;
+      matched += d.matched;
+      return {
+        ...d.day,
+        bankCredits: formatAmount(d.bank, c),
+        receipts: formatAmount(d.receipts, c),
+        matched: formatAmount(d.matched, c),
+        difference: formatAmount(d.bank - d.receipts, c),
+      };
+    });
+  return {
+    bankAccountId: account.id,
+    bankAccountName: account.name,
+    currency: c,
+    from: query.from,
+    to: query.to,
+    totals: {
+      bankCredits: formatAmount(bank, c),
+      receipts: formatAmount(recorded, c),
+      matched: formatAmount(matched, c),
+      difference: formatAmount(bank - recorded, c),
+    },
+    days: result,
+  };
+}

@@ -1,0 +1,412 @@
+/**
+ * The cash-application matcher: an in-memory index of one organization's open items, customers
+ * and learned payer hints, asked about one bank line at a time. Pure: no database, no clock.
+ *
+ * ## How a line is matched
+ * 1. Payer evidence per customer (`payer.ts`): learned payer account, payer name (fuzzy), the
+ *    customer's own number quoted in the text → strong / medium / weak. A customer without
+ *    evidence while another customer is the strong payer counts as "contra".
+ * 2. Documents the text names (`references.ts`): document numbers as printed ("full", prefix
+ *    and digits agree), without or with another prefix or with zeros dropped or added ("core"),
+ *    one character off ("fuzzy": substituted, transposed, missing or extra digit; letters OCR
+ *    confuses with digits — O/0, I/1, S/5, B/8 — are read as digits before any comparison and do
+ *    not count as a slip), and PO numbers. A near-miss is only considered for documents that
+ *    something else points at: an open balance equal to the amount, or a payer candidate.
+ * 3. For each customer with named documents, how the amount relates to what they owe:
+ *    exact; net of early-payment discounts allowed on the line's date (valueDate ?? bookingDate
+ *    on or before discountDate); the original amount of partially credited documents; exactly
+ *    some of the named documents; less (a short pay: oldest due first); more (an overpay, unless
+ *    1–2 unnamed open items of the customer make up the rest exactly).
+ * 4. Amount only (`amounts.ts`), for payer candidates that step 3 did not explain and only when
+ *    such an answer could still compete: one open item (or its discounted balance), all open
+ *    items, or 2..maxCombination (≤ 4) of the customer's 40 oldest items (bounded subset sum).
+ *    For an unknown payer: single items of the whole book with that open balance, scored low.
+ * 5. Ranking: duplicates (same customer and documents) keep their best score; ties are broken.
+ *
+ * ## Scores (designed for an auto-apply threshold of 0.90; table in `scoring.ts`)
+ * Named documents — rows: how named; columns: payer strong / medium / weak / none / contra:
+ *
+ * |                               | strong | medium | weak | none | contra |
+ * |-------------------------------|--------|--------|------|------|--------|
+ * | full number, amount exact     | 0.99   | 0.99   | 0.98 | 0.98 | 0.93   |
+ * | full number, net of discount  | 0.98   | 0.98   | 0.97 | 0.97 | 0.92   |
+ * | full, original amount (credit)| 0.95   | 0.93   | 0.90 | 0.90 | 0.82   |
+ * | full, short pay or overpay    | 0.92   | 0.88   | 0.85 | 0.84 | 0.70   |
+ * | digits only, amount exact     | 0.98   | 0.97   | 0.96 | 0.95 | 0.88   |
+ * | digits only, short / over     | 0.84   | 0.78   | 0.72 | 0.70 | 0.55   |
+ * | one char off, amount exact    | 0.95   | 0.93   | 0.91 | 0.90 | 0.80   |
+ * | one char off, short / over    | 0.60   | 0.50   | 0.45 | 0.40 | 0.30   |
+ *
+ * (discount rows are 0.01 below exact for digits-only and one-off too.) Adjustments: the amount
+ * equals only some of the named documents −0.02; each unnamed document added to explain an
+ * overpay −0.03; an overpay of more than 10 % of the named documents −0.10.
+ *
+ * Nothing named — the amount alone:
+ *
+ * |                               | strong | medium | weak | unknown payer        |
+ * |-------------------------------|--------|--------|------|----------------------|
+ * | one open item                 | 0.93   | 0.86   | 0.60 | 0.45 (only one in the book), else 0.30 |
+ * | all open items of the customer| 0.93   | 0.86   | 0.60 | —                    |
+ * | 2 / 3 / 4 of its oldest items | 0.91 / 0.88 / 0.84 | 0.82 / 0.78 / 0.74 | ≤ 0.55 | — |
+ * | payer known, nothing adds up  | 0.35   | 0.25   | —    | —                    |
+ *
+ * So these reach 0.90 and apply automatically: a named document (full or digits) with the exact
+ * or discounted amount whoever paid; a one-character slip with the exact amount; a short pay or
+ * overpay of a fully named document when the payer is strongly identified; one open item, all
+ * open items or a pair of them for a strongly identified payer. These never do: anything for an
+ * unknown payer without a named document; a short pay named only by digits or with a slip; a
+ * combination of 3 or 4 unnamed items (among 40 items there are ~10k triples and ~90k quads,
+ * so a coincidental sum is too likely); any answer that contradicts a strong payer except an
+ * exact full-number match.
+ *
+ * Ambiguity: when the runner-up (another customer or another set of documents) scores within
+ * 0.05 of the best, every answer in that band is lowered to threshold − 0.10 and says why: a
+ * false match costs more than a miss. Equal open amounts at one customer, two combinations
+ * with the same sum, or a named document of one customer against the strong payer's own item
+ * all end up here.
+ *
+ * ## Safety
+ * Currency must match (items in other currencies are ignored). Allocations are bigint, never
+ * above an item's open balance (cash + discount), their sum never above the line amount, all
+ * documents of the suggestion's customer — asserted for every answer (`internal.ts`).
+ *
+ * ## Cost
+ * Built once: hash maps by number digits, PO digits, open balance, discounted balance, payer
+ * account and customer number, a name index by word prefix, and each customer's items sorted by
+ * due date. A line costs a few look-ups per reference, the name query (cached per distinct
+ * name), and for unexplained lines a bounded subset sum over ≤ 40 items of ≤ 6 customers —
+ * never a scan of the book.
+ */
+import { assert } from '../../../shared/assert.ts';
+import { amountHypotheses, isRound } from './amounts.ts';
+import { MAX_COMBINATION_SIZE } from './combinations.ts';
+import { displayScore, explain, listNumbers } from './evidence.ts';
+import {
+  addPosting,
+  postings,
+  type CustomerSummary,
+  type Hypothesis,
+  type IndexView,
+  type LineContext,
+  type Postings,
+} from './internal.ts';
+import { NameIndex, type NameMatch } from './name-index.ts';
+import {
+  documentKey,
+  extractReferences,
+  normalizeAccount,
+  splitName,
+  type RemittanceReference,
+} from './normalize.ts';
+import { findPayers, type PayerLookups } from './payer.ts';
+import { namedDocuments, referenceHypotheses } from './references.ts';
+import {
+  AMBIGUITY_DROP,
+  AMBIGUITY_MARGIN,
+  AMOUNT_ONLY_MAX,
+  DEFAULT_AUTO_APPLY_THRESHOLD,
+  clampScore,
+} from './scoring.ts';
+import type {
+  MatchCustomer,
+  MatchLine,
+  MatchOptions,
+  OpenItem,
+  PayerHint,
+  Suggestion,
+} from './types.ts';
+
+const DEFAULT_MAX_SUGGESTIONS = 3;
+const DEFAULT_MAX_COMBINATION = 4;
+/** Distinct payer names whose look-up is remembered (bank files repeat their payers). */
+const NAME_CACHE_SIZE = 50_000;
+/** Longest remittance text read (SEPA allows 140, some formats several lines of it). */
+const MAX_TEXT_LENGTH = 1_000;
+
+export type MatchIndexInput = {
+  openItems: readonly OpenItem[];
+  customers: readonly MatchCustomer[];
+  payerHints: readonly PayerHint[];
+};
+
+export class MatchIndex implements IndexView {
+  readonly items: readonly OpenItem[];
+  readonly customers: readonly MatchCustomer[];
+  readonly maxCombination: number;
+  private readonly maxSuggestions: number;
+  private readonly threshold: number;
+  private readonly itemCustomer: Int32Array;
+  private readonly itemPrefix: string[];
+  private readonly itemCore: string[];
+  private readonly customerStart: Int32Array;
+  private readonly customerItems: Int32Array;
+  private readonly summaries: CustomerSummary[];
+  private readonly byCore = new Map<string, Postings>();
+  private readonly byPoCore = new Map<string, Postings>();
+  private readonly byOpen = new Map<bigint, Postings>();
+  private readonly byNet = new Map<bigint, Postings>();
+  private readonly byAccount = new Map<string, number[]>();
+  private readonly byCustomerNumber = new Map<string, Postings>();
+  private readonly byCustomerNumberCore = new Map<string, Postings>();
+  private readonly names = new NameIndex();
+  private readonly nameCache = new Map<string, NameMatch[]>();
+  private readonly rawNameCache = new Map<string, NameMatch[]>();
+  private readonly lookups: PayerLookups;
+
+  constructor(input: MatchIndexInput, options: MatchOptions = {}) {
+    this.maxCombination = Math.min(
+      MAX_COMBINATION_SIZE,
+      Math.max(1, Math.floor(options.maxCombination ?? DEFAULT_MAX_COMBINATION)),
+    );
+    this.maxSuggestions = Math.max(
+      1,
+      Math.floor(options.maxSuggestions ?? DEFAULT_MAX_SUGGESTIONS),
+    );
+    this.threshold = options.autoApplyThreshold ?? DEFAULT_AUTO_APPLY_THRESHOLD;
+    assert(this.threshold > 0 && this.threshold <= 1, 'autoApplyThreshold must be in (0, 1]');
+    this.customers = input.customers;
+    this.items = input.openItems;
+    const customerIndex = new Map<string, number>();
+    input.customers.forEach((c, i) => {
+      assert(!customerIndex.has(c.id), `customer ${c.id} is listed twice`);
+      customerIndex.set(c.id, i);
+      this.names.add(i, c.name, false);
+      for (const other of c.otherNames ?? []) this.names.add(i, other, false);
+      if (c.accountNumber) {
+        const key = documentKey(c.accountNumber);
+        if (key.core !== '') {
+          addPosting(this.byCustomerNumber, `${key.prefix}/${key.core}`, i);
+          addPosting(this.byCustomerNumberCore, key.core, i);
+        }
+      }
+    });
+    for (const hint of input.payerHints) {
+      const c = customerIndex.get(hint.customerId);
+      if (c === undefined) continue;
+      if (hint.account) {
+        const account = normalizeAccount(hint.account);
+        const list = this.byAccount.get(account);
+        if (!list) this.byAccount.set(account, [c]);
+        else if (!list.includes(c)) list.push(c);
+      }
+      this.names.add(c, hint.name, true);
+    }
+    const n = this.items.length;
+    this.itemCustomer = new Int32Array(n).fill(-1);
+    this.itemPrefix = new Array<string>(n);
+    this.itemCore = new Array<string>(n);
+    const prefixes = new Map<string, string>();
+    const counts = new Int32Array(input.customers.length + 1);
+    for (let i = 0; i < n; i++) {
+      const it = this.items[i]!;
+      const c = customerIndex.get(it.customerId);
+      if (c === undefined || it.openMinor <= 0n) continue;
+      this.itemCustomer[i] = c;
+      counts[c + 1]!++;
+      const key = documentKey(it.number);
+      let prefix = prefixes.get(key.prefix);
+      if (prefix === undefined) prefixes.set(key.prefix, (prefix = key.prefix));
+      this.itemPrefix[i] = prefix;
+      this.itemCore[i] = key.core;
+      if (key.core !== '') addPosting(this.byCore, key.core, i);
+      if (it.poNumber) {
+        const po = documentKey(it.poNumber).core;
+        if (po !== '') addPosting(this.byPoCore, po, i);
+      }
+      addPosting(this.byOpen, it.openMinor, i);
+      if (it.discountMinor > 0n && it.discountDate !== null && it.discountMinor < it.openMinor) {
+        addPosting(this.byNet, it.openMinor - it.discountMinor, i);
+      }
+    }
+    for (let c = 0; c < input.customers.length; c++) counts[c + 1]! += counts[c]!;
+    this.customerStart = counts;
+    this.customerItems = this.sortedCustomerItems();
+    this.summaries = this.customers.map((_, c) => this.summarize(c));
+    this.lookups = {
+      customersByAccount: (account) => this.byAccount.get(normalizeAccount(account)) ?? [],
+      namesLike: (name) => this.namesLike(name),
+      customersByNumber: (ref) => this.customersByNumber(ref),
+    };
+  }
+
+  private sortedCustomerItems(): Int32Array {
+    const next = Int32Array.from(this.customerStart.subarray(0, this.customers.length));
+    const out = new Int32Array(this.customerStart[this.customers.length]!);
+    for (let i = 0; i < this.items.length; i++) {
+      const c = this.itemCustomer[i]!;
+      if (c >= 0) out[next[c]!++] = i;
+    }
+    const due = (i: number) => this.items[i]!.dueDate ?? this.items[i]!.issueDate;
+    for (let c = 0; c < this.customers.length; c++) {
+      const slice = out.subarray(this.customerStart[c]!, this.customerStart[c + 1]!);
+      if (slice.length < 2) continue;
+      const sorted = Array.from(slice).sort((a, b) => {
+        const x = due(a);
+        const y = due(b);
+        if (x !== y) return x < y ? -1 : 1;
+        const p = this.items[a]!.number;
+        const q = this.items[b]!.number;
+        return p < q ? -1 : p > q ? 1 : a - b;
+      });
+      slice.set(sorted);
+    }
+    return out;
+  }
+
+  private summarize(customer: number): CustomerSummary {
+    const summary: CustomerSummary = { count: 0, currency: null, openMinor: 0n, discountMinor: 0n };
+    for (const i of this.itemsOf(customer)) {
+      const it = this.items[i]!;
+      summary.currency =
+        summary.count === 0 || summary.currency === it.currency ? it.currency : null;
+      summary.count++;
+      summary.openMinor += it.openMinor;
+      if (it.discountDate !== null) summary.discountMinor += it.discountMinor;
+    }
+    return summary;
+  }
+
+  summaryOf(customer: number): CustomerSummary {
+    return this.summaries[customer]!;
+  }
+
+  customerOf(item: number): number {
+    return this.itemCustomer[item]!;
+  }
+  prefixOf(item: number): string {
+    return this.itemPrefix[item] ?? '';
+  }
+  coreOf(item: number): string {
+    return this.itemCore[item] ?? '';
+  }
+  itemsOf(customer: number): Int32Array {
+    return this.customerItems.subarray(
+      this.customerStart[customer]!,
+      this.customerStart[customer + 1]!,
+    );
+  }
+  isCustomerNumber(reference: RemittanceReference): boolean {
+    return this.byCustomerNumber.has(`${reference.prefix}/${reference.core}`);
+  }
+  itemsByCore(core: string): readonly number[] {
+    return postings(this.byCore, core);
+  }
+  itemsByPoCore(core: string): readonly number[] {
+    return postings(this.byPoCore, core);
+  }
+  itemsByOpen(amountMinor: bigint): readonly number[] {
+    return postings(this.byOpen, amountMinor);
+  }
+  itemsByNet(amountMinor: bigint): readonly number[] {
+    return postings(this.byNet, amountMinor);
+  }
+
+  /**
+   * Name look-ups are cached by the name as written and by its normalized form, so "ACME GMBH"
+   * and "Acme GmbH" share one query. Both caches are dropped when full (bank files repeat the
+   * same payers, so a simple bound is enough).
+   */
+  private namesLike(name: string): NameMatch[] {
+    const exact = this.rawNameCache.get(name);
+    if (exact) return exact;
+    const parts = splitName(name);
+    const key = `${parts.tokens.join(' ')}|${parts.form}`;
+    const found = this.nameCache.get(key) ?? this.names.queryParts(parts);
+    if (this.nameCache.size >= NAME_CACHE_SIZE) this.nameCache.clear();
+    if (this.rawNameCache.size >= NAME_CACHE_SIZE) this.rawNameCache.clear();
+    this.nameCache.set(key, found);
+    this.rawNameCache.set(name, found);
+    return found;
+  }
+
+  private customersByNumber(ref: RemittanceReference): { customer: number; exact: boolean }[] {
+    const byCore = this.byCustomerNumberCore.get(ref.core);
+    if (byCore === undefined) return [];
+    const exact = postings(this.byCustomerNumber, `${ref.prefix}/${ref.core}`);
+    if (ref.prefix !== '' && exact.length > 0)
+      return exact.map((customer) => ({ customer, exact: true }));
+    return postings(this.byCustomerNumberCore, ref.core).map((customer) => ({
+      customer,
+      exact: false,
+    }));
+  }
+
+  /** Suggestions for one bank line, best first (at most maxSuggestions); [] for money out. */
+  match(line: MatchLine): Suggestion[] {
+    if (line.amountMinor <= 0n) return [];
+    const text = [line.remittanceInfo, line.endToEndId]
+      .filter((t): t is string => !!t && t !== 'NOTPROVIDED')
+      .join(' ')
+      .slice(0, MAX_TEXT_LENGTH);
+    const references = extractReferences(text);
+    const { payers, strongPayers } = findPayers(this.lookups, line, references);
+    const ctx: LineContext = {
+      line,
+      amount: line.amountMinor,
+      currency: line.currency,
+      date: line.valueDate ?? line.bookingDate,
+      references,
+      payers,
+      strongPayers,
+      byOpen: this.itemsByOpen(line.amountMinor),
+      byNet: this.itemsByNet(line.amountMinor),
+      round: isRound(line.amountMinor, line.currency),
+    };
+    const named = namedDocuments(this, ctx);
+    const hypotheses = referenceHypotheses(this, ctx, named);
+    const best = hypotheses.reduce((m, h) => Math.max(m, h.score), 0);
+    if (best - AMBIGUITY_MARGIN <= AMOUNT_ONLY_MAX) {
+      const explained = new Set(
+        hypotheses
+          .filter((h) => h.shortPayMinor === 0n && h.unappliedMinor === 0n)
+          .map((h) => h.customer),
+      );
+      hypotheses.push(...amountHypotheses(this, ctx, explained, best));
+    }
+    return this.rank(hypotheses).map((h) => ({
+      customerId: this.customers[h.customer]!.id,
+      allocations: h.allocations,
+      score: clampScore(h.score),
+      evidence: explain(this, ctx, h),
+      unappliedMinor: h.unappliedMinor,
+      shortPayMinor: h.shortPayMinor,
+    }));
+  }
+
+  private describeAnswer(h: Hypothesis): string {
+    const numbers = listNumbers(h.itemIndexes.map((i) => this.items[i]!.number));
+    return `${numbers} of ${this.customers[h.customer]!.name}`;
+  }
+
+  /** Deduplicates, sorts and applies the ambiguity rule; returns at most maxSuggestions. */
+  private rank(hypotheses: Hypothesis[]): Hypothesis[] {
+    const unique = new Map<string, Hypothesis>();
+    for (const h of hypotheses) {
+      const current = unique.get(h.key);
+      if (!current || h.score > current.score) unique.set(h.key, h);
+    }
+    const sorted = [...unique.values()].sort(
+      (a, b) =>
+        b.score - a.score ||
+        a.allocations.length - b.allocations.length ||
+        (a.key < b.key ? -1 : 1),
+    );
+    const top = sorted[0];
+    const rival = sorted[1];
+    if (top && rival && rival.score >= top.score - AMBIGUITY_MARGIN) {
+      const cap = this.threshold - AMBIGUITY_DROP;
+      const band = top.score - AMBIGUITY_MARGIN;
+      const tied = sorted.filter((h) => h.score >= band);
+      if (top.score > cap) {
+        for (const h of tied) {
+          const other = h === top ? rival : top;
+          h.notes.push(
+            `Ambiguous: ${this.describeAnswer(other)} fits nearly as well (${displayScore(other.score)}); needs review`,
+          );
+        }
+        for (const h of tied) h.score = Math.min(h.score, cap);
+      }
+    }
+    return sorted.slice(0, this.maxSuggestions);
+  }
+}

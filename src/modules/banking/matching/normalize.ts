@@ -1,0 +1,473 @@
+/**
+ * Text helpers of the cash-application matcher: how names, accounts and document numbers are
+ * compared, and which tokens of a remittance text may be document numbers. Pure functions, no
+ * state; everything here runs once per bank line (or once per item when the index is built), so
+ * it avoids per-call allocations where that is cheap to do.
+ */
+
+// ---------------------------------------------------------------------------
+// Plain text
+// ---------------------------------------------------------------------------
+
+/** Letters that Unicode does not decompose into a base letter plus a mark. */
+const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
+  Æ: 'AE',
+  Œ: 'OE',
+  Ø: 'O',
+  Ł: 'L',
+  Đ: 'D',
+  Þ: 'TH',
+  ẞ: 'SS',
+};
+const SPECIAL_PATTERN = /[ÆŒØŁĐÞẞ]/g;
+
+/**
+ * Upper case, accents stripped (É → E, Ü → U, ß → SS), every run of characters other than
+ * A–Z and 0–9 turned into one space, trimmed. Dots and apostrophes are dropped rather than
+ * turned into spaces so that "S.A." and "O'Brien" stay one token ("SA", "OBRIEN").
+ */
+export function normalizeText(text: string): string {
+  const plain = ASCII.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '');
+  return plain
+    .toUpperCase()
+    .replace(SPECIAL_PATTERN, (letter) => SPECIAL_LETTERS[letter] ?? letter)
+    .replace(/[.'’`]/g, '')
+    .replace(/[^A-Z0-9]+/g, ' ')
+    .trim();
+}
+const ASCII = /^[\x20-\x7e]*$/;
+
+// ---------------------------------------------------------------------------
+// Company names
+// ---------------------------------------------------------------------------
+
+/**
+ * Legal-form words and their canonical spelling, stripped from the end of a name (repeatedly:
+ * "GMBH & CO KG", "CO LTD"). Only trailing ones are removed, so a name that merely contains
+ * "CO" or "AS" keeps it. Connectors inside a legal form ("GMBH U. CO KG") map to "".
+ */
+// prettier-ignore
+const LEGAL_FORM_WORDS: ReadonlyMap<string, string> = new Map([
+  ['GMBH', 'GMBH'], ['MBH', 'GMBH'], ['GESELLSCHAFT', 'GMBH'], ['AG', 'AG'], ['KG', 'KG'],
+  ['COKG', 'CO KG'], ['KGAA', 'KGAA'], ['OHG', 'OHG'], ['UG', 'UG'], ['EK', 'EK'], ['GBR', 'GBR'],
+  ['SE', 'SE'], ['LLC', 'LLC'], ['LLP', 'LLP'], ['LP', 'LP'], ['INC', 'INC'],
+  ['INCORPORATED', 'INC'], ['LTD', 'LTD'], ['LIMITED', 'LTD'], ['PLC', 'PLC'], ['CO', 'CO'],
+  ['COMPANY', 'CO'], ['CORP', 'CORP'], ['CORPORATION', 'CORP'], ['PTY', 'PTY'], ['SA', 'SA'],
+  ['SAS', 'SAS'], ['SARL', 'SARL'], ['SRL', 'SRL'], ['SPA', 'SPA'], ['SL', 'SL'], ['BV', 'BV'],
+  ['NV', 'NV'], ['VOF', 'VOF'], ['AB', 'AB'], ['AKTIEBOLAG', 'AB'], ['AS', 'AS'], ['ASA', 'ASA'],
+  ['APS', 'APS'], ['OY', 'OY'], ['OYJ', 'OYJ'], ['KFT', 'KFT'], ['SP', 'SPZOO'], ['Z', 'SPZOO'],
+  ['OO', 'SPZOO'], ['ZOO', 'SPZOO'], ['LTDA', 'LTDA'], ['CIA', 'CIA'], ['CIE', 'CIE'],
+  ['AND', ''], ['U', ''], ['UND', ''], ['ET', ''],
+]);
+
+/** The legal-form words {@link nameTokens} strips ("GMBH", "INC", ...). */
+export const LEGAL_SUFFIXES: ReadonlySet<string> = new Set(LEGAL_FORM_WORDS.keys());
+
+/**
+ * Words that say little about who a company is; they count a third as much as other words in
+ * {@link nameSimilarity} ("Summit Logistics" vs "Summit Logistics Group" stays close).
+ */
+const WEAK_NAME_TOKENS: ReadonlySet<string> = new Set([
+  'THE',
+  'AND',
+  'UND',
+  'ET',
+  'OF',
+  'DE',
+  'GROUP',
+  'GRUPPE',
+  'HOLDING',
+  'HOLDINGS',
+  'SERVICES',
+  'INTERNATIONAL',
+  'INTL',
+  'PARTNERS',
+]);
+
+const UMLAUT_SPELLING = /([AOU])E/g;
+
+/** A company name split for comparison: its words, and its legal form in canonical spelling. */
+export type NameParts = { tokens: string[]; form: string };
+
+/**
+ * Splits a company name: words without the trailing legal form (at least one word stays), a
+ * leading "THE" dropped, spaced initials joined ("B V" → "BV"), and Ä/Ö/Ü written as AE/OE/UE
+ * compared as A/O/U (banks use both spellings; the same is done on both sides). The legal
+ * form comes out canonical: "Gesellschaft mbH" → "GMBH", "GMBH U. CO KG" → "GMBH CO KG".
+ */
+export function splitName(name: string): NameParts {
+  const tokens = normalizeText(name).split(' ');
+  if (tokens[0] === '') return { tokens: [], form: '' };
+  if (tokens.length > 1 && tokens[0] === 'THE') tokens.shift();
+  while (
+    tokens.length > 2 &&
+    tokens[tokens.length - 1]!.length === 1 &&
+    tokens[tokens.length - 2]!.length === 1
+  ) {
+    const last = tokens.pop()!;
+    tokens[tokens.length - 1] += last;
+  }
+  const form: string[] = [];
+  while (tokens.length > 1 && LEGAL_FORM_WORDS.has(tokens[tokens.length - 1]!)) {
+    const canonical = LEGAL_FORM_WORDS.get(tokens.pop()!)!;
+    if (canonical !== '' && form[0] !== canonical) form.unshift(canonical);
+  }
+  return {
+    tokens: tokens.map((token) => token.replace(UMLAUT_SPELLING, '$1')),
+    form: form.join(' '),
+  };
+}
+
+/** The words of a company name without its legal form (see {@link splitName}). */
+export function nameTokens(name: string): string[] {
+  return splitName(name).tokens;
+}
+
+/**
+ * True when two canonical legal forms cannot be the same company: both known and neither a
+ * prefix of the other ("GMBH" and "GMBH CO KG" may be a cut name; "GMBH" and "SARL" are not).
+ */
+export function legalFormsConflict(a: string, b: string): boolean {
+  if (a === '' || b === '' || a === b) return false;
+  return !(`${a} `.startsWith(`${b} `) || `${b} `.startsWith(`${a} `));
+}
+
+/** {@link nameTokens} joined by single spaces: "Müller GmbH & Co. KG" → "MULLER". */
+export function normalizeName(name: string): string {
+  return nameTokens(name).join(' ');
+}
+
+// ---------------------------------------------------------------------------
+// Accounts
+// ---------------------------------------------------------------------------
+
+/** IBAN or account number without spaces, dashes, dots or slashes, upper case. */
+export function normalizeAccount(account: string): string {
+  return account.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+/** Shortened for evidence text: "DE89370400440532013000" → "DE89…3000". */
+export function maskAccount(account: string): string {
+  const normalized = normalizeAccount(account);
+  return normalized.length <= 10 ? normalized : `${normalized.slice(0, 4)}…${normalized.slice(-4)}`;
+}
+
+// ---------------------------------------------------------------------------
+// Document numbers
+// ---------------------------------------------------------------------------
+
+/**
+ * A document number split for comparison: the letters before the digits and the digits
+ * without leading zeros. "INV-000123" → { prefix: "INV", core: "123" }; "2024/0042" →
+ * { prefix: "", core: "20240042" }. Digits are taken from the whole number, in order.
+ */
+export type DocumentKey = { prefix: string; core: string };
+
+export function documentKey(number: string): DocumentKey {
+  const upper = number.toUpperCase();
+  const firstDigit = upper.search(/[0-9]/);
+  if (firstDigit < 0) return { prefix: upper.replace(/[^A-Z]/g, ''), core: '' };
+  const prefix = upper.slice(0, firstDigit).replace(/[^A-Z]/g, '');
+  const digits = upper.slice(firstDigit).replace(/[^0-9]/g, '');
+  return { prefix, core: stripZeros(digits) };
+}
+
+function stripZeros(digits: string): string {
+  let i = 0;
+  while (i < digits.length - 1 && digits.charCodeAt(i) === 48) i++;
+  return digits.slice(i);
+}
+
+/** A token of remittance text that may name a document (or PO, or customer number). */
+export type RemittanceReference = {
+  /** the text as written, prefix included when one was attached or just before it */
+  written: string;
+  /** letters written before the digits ("INV"), or the prefix carried over in a list */
+  prefix: string;
+  /** the digits without leading zeros, letters that OCR confuses read as digits */
+  core: string;
+};
+
+/** Letters that scanners and typists confuse with digits, inside a run of digits. */
+const OCR_DIGITS: Readonly<Record<string, string>> = {
+  O: '0',
+  D: '0',
+  Q: '0',
+  I: '1',
+  L: '1',
+  Z: '2',
+  S: '5',
+  G: '6',
+  B: '8',
+};
+
+/** Dates (2026-03-10, 10.03.2026, 10/03/26) and decimal amounts (1,234.50, 1.234,50, 99.5). */
+const NOT_A_REFERENCE =
+  /\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b|(?<![\d.,])\d{1,3}(?:[.,'’]\d{3})+[.,]\d{1,2}(?!\d)|(?<![\d.,])\d+[.,]\d{1,2}(?![\d.,])/g;
+const MAYBE_DATE_OR_AMOUNT = /[0-9][.,'’/-][0-9]/;
+const WORD = /[A-Z0-9]+/g;
+/** What may stand between a prefix and its number, or between numbers of one list. */
+const JOINER = /^[\s\-#:.,;/&+*]*(?:(?:NO|NR|NUMBER|AND|UND)[\s\-#:.,;/&+*]*)?$/;
+/** Fewest digits a bare number needs to count as a reference; with a prefix attached, 2. */
+const MIN_BARE_DIGITS = 3;
+/** More digits than this is an id, an IBAN or a phone number, not a document number. */
+const MAX_DIGITS = 12;
+/** Longest word taken as a prefix written before a number ("RECHNUNG", "INVOICE"). */
+const MAX_PREFIX_LENGTH = 8;
+
+/**
+ * The tokens of a remittance text that may be document numbers, in order of appearance and
+ * without duplicates (same prefix and core). Dates and decimal amounts are skipped. Examples:
+ * - "INV-000123" → INV/123; "Inv#00123" → INV/123; "Rechnung 4711" → RECHNUNG/4711;
+ * - "RE: 123 124 125" → RE/123, RE/124, RE/125 (a prefix carries over a list);
+ * - "INV-0OO123" → INV/123 (O read as 0); "paid 1,234.50 on 10.03.2026" → nothing.
+ */
+export function extractReferences(text: string | null): RemittanceReference[] {
+  if (!text) return [];
+  const raw = text.toUpperCase();
+  // dates and amounts need a digit, a separator and a digit; most texts have neither
+  const upper = MAYBE_DATE_OR_AMOUNT.test(raw)
+    ? raw.replace(NOT_A_REFERENCE, (m) => ' '.repeat(m.length))
+    : raw;
+  const found: RemittanceReference[] = [];
+  const seen = new Set<string>();
+  let prefix = '';
+  /** where the prefix word starts while it is the last word seen, else -1 */
+  let prefixWordStart = -1;
+  let lastEnd = -1;
+  for (const match of upper.matchAll(WORD)) {
+    const word = match[0];
+    const start = match.index;
+    const end = start + word.length;
+    const joined = lastEnd >= 0 && JOINER.test(upper.slice(lastEnd, start));
+    const parsed = parseWord(word, joined && prefix !== '');
+    // "Invoice No. 123", "123 and 124": such words neither end a list nor become a prefix
+    if (!parsed && joined && prefix !== '' && TRANSPARENT_WORDS.has(word)) continue;
+    lastEnd = end;
+    if (!parsed) {
+      const isPrefix = word.length <= MAX_PREFIX_LENGTH && !/[0-9]/.test(word);
+      prefix = isPrefix ? word : '';
+      prefixWordStart = isPrefix ? start : -1;
+      continue;
+    }
+    const carried = parsed.prefix === '' && joined && prefix !== '';
+    const refPrefix = carried ? prefix : parsed.prefix;
+    const minDigits = refPrefix === '' ? MIN_BARE_DIGITS : 2;
+    if (parsed.core.length >= minDigits && parsed.digits <= MAX_DIGITS) {
+      const key = `${refPrefix}/${parsed.core}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        const from = carried && prefixWordStart >= 0 ? prefixWordStart : start;
+        found.push({ written: text.slice(from, end).trim(), prefix: refPrefix, core: parsed.core });
+      }
+    }
+    prefix = refPrefix;
+    prefixWordStart = -1;
+  }
+  return found;
+}
+
+const TRANSPARENT_WORDS: ReadonlySet<string> = new Set(['NO', 'NR', 'NUMBER', 'AND', 'UND']);
+
+/**
+ * Splits one word into letters and a number, reading OCR-confused letters inside the number as
+ * digits ("0OO123" → 000123) when at most two letters need it and digits are the majority.
+ * Right after a prefix word ("INV-O00123") leading confusable letters are read as digits too.
+ * Null when the word has no digits.
+ */
+function parseWord(
+  word: string,
+  afterPrefix: boolean,
+): { prefix: string; core: string; digits: number } | null {
+  const firstDigit = word.search(/[0-9]/);
+  if (firstDigit < 0) return null;
+  let letters = word.slice(0, firstDigit);
+  let tail = word.slice(firstDigit);
+  if (afterPrefix && letters.length > 0 && letters.length <= 2 && /^[ODQILZSGB]+$/.test(letters)) {
+    tail = letters + tail;
+    letters = '';
+  }
+  let folded = '';
+  let foldedLetters = 0;
+  let realDigits = 0;
+  for (const ch of tail) {
+    const digit = ch >= '0' && ch <= '9' ? ch : OCR_DIGITS[ch];
+    if (digit === undefined) break;
+    folded += digit;
+    if (digit === ch) realDigits++;
+    else foldedLetters++;
+  }
+  if (folded.length < tail.length || foldedLetters > 2 || foldedLetters * 2 > realDigits) {
+    // letters that are not OCR slips ("4711X", "12AB34"): keep the leading digits only
+    const digitsOnly = /^[0-9]+/.exec(tail)?.[0] ?? '';
+    if (digitsOnly === '') return null;
+    return { prefix: letters, core: stripZeros(digitsOnly), digits: digitsOnly.length };
+  }
+  return { prefix: letters, core: stripZeros(folded), digits: folded.length };
+}
+
+/**
+ * True when `a` becomes `b` by at most one edit: a substituted, inserted or deleted character,
+ * or two adjacent characters swapped. Used on digit cores ("123456" vs "124356").
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (la - lb > 1 || lb - la > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (la === lb) {
+    if (sameFrom(a, i + 1, b, i + 1)) return true; // substitution
+    return (
+      i + 1 < la &&
+      a.charCodeAt(i) === b.charCodeAt(i + 1) &&
+      a.charCodeAt(i + 1) === b.charCodeAt(i) &&
+      sameFrom(a, i + 2, b, i + 2)
+    ); // adjacent transposition
+  }
+  return la > lb ? sameFrom(a, i + 1, b, i) : sameFrom(a, i, b, i + 1); // deletion / insertion
+}
+
+/** a from index i equals b from index j (to their ends). */
+function sameFrom(a: string, i: number, b: string, j: number): boolean {
+  if (a.length - i !== b.length - j) return false;
+  for (; i < a.length; i++, j++) if (a.charCodeAt(i) !== b.charCodeAt(j)) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Name similarity
+// ---------------------------------------------------------------------------
+
+/** Scratch flags for {@link jaroWinkler}: names are short, so one buffer serves every call. */
+const MAX_JW_LENGTH = 64;
+const matchedA = new Uint8Array(MAX_JW_LENGTH);
+const matchedB = new Uint8Array(MAX_JW_LENGTH);
+
+/** Jaro-Winkler similarity of two strings (0..1), prefix bonus on up to 4 characters. */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return 1;
+  const la = Math.min(a.length, MAX_JW_LENGTH);
+  const lb = Math.min(b.length, MAX_JW_LENGTH);
+  if (la === 0 || lb === 0) return 0;
+  matchedA.fill(0, 0, la);
+  matchedB.fill(0, 0, lb);
+  const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
+  let matches = 0;
+  for (let i = 0; i < la; i++) {
+    const from = Math.max(0, i - window);
+    const to = Math.min(lb - 1, i + window);
+    const ch = a.charCodeAt(i);
+    for (let j = from; j <= to; j++) {
+      if (matchedB[j] || ch !== b.charCodeAt(j)) continue;
+      matchedA[i] = 1;
+      matchedB[j] = 1;
+      matches++;
+      break;
+    }
+  }
+  if (matches === 0) return 0;
+  let transpositions = 0;
+  for (let i = 0, j = 0; i < la; i++) {
+    if (!matchedA[i]) continue;
+    while (!matchedB[j]) j++;
+    if (a.charCodeAt(i) !== b.charCodeAt(j)) transpositions++;
+    j++;
+  }
+  const m = matches;
+  const jaro = (m / la + m / lb + (m - transpositions / 2) / m) / 3;
+  let prefix = 0;
+  while (
+    prefix < 4 &&
+    prefix < la &&
+    prefix < lb &&
+    a.charCodeAt(prefix) === b.charCodeAt(prefix)
+  ) {
+    prefix++;
+  }
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+/** How alike two words of a name are: equal 1; truncated (prefix of 3+) 0.95; typo by JW. */
+function tokenSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length >= 3 && long.startsWith(short)) return 0.95;
+  if (short.length < 4 || long.length - short.length > 2) return 0;
+  // a typo keeps the first or the second letter; skipping other pairs saves most of the work
+  if (a.charCodeAt(0) !== b.charCodeAt(0) && a.charCodeAt(1) !== b.charCodeAt(1)) return 0;
+  const jw = jaroWinkler(a, b);
+  return jw >= 0.88 ? jw : 0;
+}
+
+function tokenWeight(token: string): number {
+  return WEAK_NAME_TOKENS.has(token) ? 0.3 : 1;
+}
+
+/**
+ * Similarity of two company names, 0..1, on their {@link nameTokens}: a weighted soft Jaccard
+ * (each word of the shorter name paired with its most similar unused word of the other; words
+ * like GROUP count less). Bank lines often cut names at 27 or 35 characters, so when the first
+ * name (the bank's) is long and the second is longer, the second is also compared cut to the
+ * same length, and the better figure wins. Order-insensitive for equal-length names.
+ */
+export function nameSimilarity(bankName: string, customerName: string): number {
+  return tokenSetSimilarity(nameTokens(bankName), nameTokens(customerName));
+}
+
+/** Bank formats cut names at 27, 35 or 70 characters; shorter names are taken as written. */
+const MIN_TRUNCATED_LENGTH = 20;
+/** A name that only agrees up to the cut is not quite an equal name. */
+const TRUNCATED_MAX = 0.96;
+
+/** {@link nameSimilarity} on names already split into tokens. */
+export function tokenSetSimilarity(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const full = softJaccard(a, b);
+  if (full === 1) return 1;
+  const aLength = a.reduce((n, t) => n + t.length + 1, -1);
+  const bLength = b.reduce((n, t) => n + t.length + 1, -1);
+  if (aLength >= MIN_TRUNCATED_LENGTH && bLength > aLength) {
+    return Math.max(full, Math.min(TRUNCATED_MAX, softJaccard(a, truncateTokens(b, aLength))));
+  }
+  return full;
+}
+
+function truncateTokens(tokens: readonly string[], length: number): string[] {
+  const out: string[] = [];
+  let used = 0;
+  for (const token of tokens) {
+    if (used >= length) break;
+    const room = length - used;
+    out.push(token.length <= room ? token : token.slice(0, room));
+    used += token.length + 1;
+  }
+  return out;
+}
+
+function softJaccard(a: readonly string[], b: readonly string[]): number {
+  const used = new Uint8Array(b.length);
+  let shared = 0;
+  for (const token of a) {
+    let best = 0;
+    let bestIndex = -1;
+    for (let j = 0; j < b.length; j++) {
+      if (used[j]) continue;
+      const s = tokenSimilarity(token, b[j]!);
+      if (s > best) {
+        best = s;
+        bestIndex = j;
+        if (s === 1) break;
+      }
+    }
+    if (bestIndex >= 0) {
+      used[bestIndex] = 1;
+      shared += best * Math.min(tokenWeight(token), tokenWeight(b[bestIndex]!));
+    }
+  }
+  let total = 0;
+  for (const token of a) total += tokenWeight(token);
+  for (const token of b) total += tokenWeight(token);
+  return shared / (total - shared);
+}

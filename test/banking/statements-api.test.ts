@@ -1,0 +1,443 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeCamt053, type CamtEntryInput } from '../../src/modules/banking/camt-writer.ts';
+import type { Actor } from '../../src/shared/actor.ts';
+import { parseIsoDate } from '../../src/shared/dates.ts';
+import type { ApiClient } from '../support/api.ts';
+import { databaseKinds } from '../support/db.ts';
+import { createTestOrg } from '../support/orgs.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import {
+  expectApplicationsWellFormed,
+  expectDocumentsConsistent,
+  expectJournalBalanced,
+  expectReconciled,
+} from '../ledger/support/ledger-checks.ts';
+
+type Imported = {
+  id: string;
+  created: boolean;
+  format: string;
+  lineCount: number;
+  balanceProblem: string | null;
+  statements: Array<{ id: string; created: boolean }>;
+  counts: Record<string, number>;
+  match: { reconciled: number; suggested: number; unmatched: number };
+};
+type Line = {
+  id: string;
+  lineNo: number;
+  amount: string;
+  status: string;
+  statusNote: string | null;
+  paymentId: string | null;
+  suggestions: Array<{
+    customerId: string;
+    score: number;
+    evidence: string[];
+    allocations: Array<{ number: string; amount: string }>;
+  }>;
+};
+type Problem = {
+  code: string;
+  detail: string;
+  errors?: Array<{ line?: number; path?: string; message: string }>;
+};
+
+const IBAN = 'DE44500105175407324931';
+
+function upload(content: string | Buffer, name: string, fields: Record<string, string> = {}) {
+  const form = new FormData();
+  form.append(
+    'file',
+    new Blob([typeof content === 'string' ? content : new Uint8Array(content)]),
+    name,
+  );
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  return form;
+}
+
+describe.each(databaseKinds())('bank statements API on %s', (kind) => {
+  let server: TestServer;
+  let manager: ApiClient;
+  let collector: ApiClient;
+  let actor: Actor;
+  const invoices: Record<string, { id: string; number: string }> = {};
+  let customerId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ kind, demo: false });
+    const org = await createTestOrg(server, 'bank');
+    manager = org.clients.manager;
+    collector = org.clients.collector;
+    actor = {
+      orgId: org.orgId,
+      type: 'system',
+      id: null,
+      name: 'test',
+      role: 'admin',
+      requestId: null,
+    };
+    const c = await manager.post<{ id: string }>('/api/v1/customers', {
+      accountNumber: 'C-1001',
+      name: 'Nordwind Logistik GmbH',
+      currency: 'EUR',
+      paymentTerms: 'NET30',
+    });
+    expect(c.status).toBe(201);
+    customerId = c.body.id;
+    for (const [key, amount] of [
+      ['a', '1190.00'],
+      ['b', '250.00'],
+      ['c', '75.50'],
+    ] as const) {
+      const res = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
+        customerId,
+        issueDate: '2026-10-15',
+        currency: 'EUR',
+        lines: [{ description: 'Freight', quantity: '1', unitPrice: amount }],
+      });
+      expect(res.status).toBe(201);
+      invoices[key] = res.body;
+    }
+  });
+  afterAll(() => server?.close());
+
+  const statement = (id: string, day: string, entries: CamtEntryInput[], opening = 0n) => ({
+    id,
+    createdAt: `${day}T18:00:00`,
+    iban: IBAN,
+    currency: 'EUR',
+    fromDate: day,
+    toDate: day,
+    openingMinor: opening,
+    entries,
+  });
+
+  it('imports a camt.053, suggests with evidence, auto-applies, and a second import creates nothing', async () => {
+    const xml = writeCamt053([
+      statement('STMT-1', '2026-11-16', [
+        {
+          amountMinor: 119000n,
+          bookingDate: '2026-11-16',
+          counterpartyName: 'NORDWIND LOGISTIK GMBH',
+          counterpartyAccount: 'DE89370400440532013000',
+          remittance: `Rechnung ${invoices.a!.number}`,
+          endToEndId: 'E2E-1',
+          bankReference: 'BR-1',
+        },
+        {
+          amountMinor: 32550n,
+          bookingDate: '2026-11-16',
+          counterpartyName: 'Nordwind Logistik',
+          remittance: `${invoices.b!.number.replace(/^INV-0*/, '')} ${invoices.c!.number}`,
+          bankReference: 'BR-2',
+        },
+        {
+          amountMinor: 4200n,
+          bookingDate: '2026-11-16',
+          counterpartyName: 'Somebody Else',
+          remittance: 'Gift',
+          bankReference: 'BR-3',
+        },
+        {
+          amountMinor: -5000n,
+          bookingDate: '2026-11-16',
+          counterpartyName: 'Bank fees',
+          bankReference: 'BR-4',
+        },
+      ]),
+    ]);
+    const res = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(xml, 'stmt-1.xml'),
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({
+      format: 'camt.053',
+      lineCount: 4,
+      created: true,
+      balanceProblem: null,
+    });
+    expect(res.body.counts.debit).toBe(1);
+    const lines = await collector.get<{ items: Line[] }>(
+      `/api/v1/bank-statements/${res.body.id}/lines`,
+    );
+    expect(lines.status).toBe(200);
+    const first = lines.body.items[0]!;
+    expect(first.status).toBe('suggested');
+    expect(first.suggestions[0]!.customerId).toBe(customerId);
+    expect(first.suggestions[0]!.score).toBeGreaterThanOrEqual(0.9);
+    expect(first.suggestions[0]!.evidence.join(' ')).toContain(invoices.a!.number);
+    const second = lines.body.items[1]!;
+    expect(second.suggestions[0]!.allocations.map((a) => a.number).sort()).toEqual(
+      [invoices.b!.number, invoices.c!.number].sort(),
+    );
+
+    const again = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(xml, 'same-again.xml'),
+    );
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: res.body.id, created: false });
+
+    const auto = await collector.post<{ applied: number; suggested: number; unmatched: number }>(
+      `/api/v1/bank-statements/${res.body.id}/auto-apply`,
+    );
+    expect(auto.status, JSON.stringify(auto.body)).toBe(200);
+    expect(auto.body.applied).toBe(2);
+    for (const key of ['a', 'b', 'c']) {
+      const doc = await collector.get<{ status: string }>(`/api/v1/invoices/${invoices[key]!.id}`);
+      expect(doc.body.status, key).toBe('paid');
+    }
+    const after = await collector.get<{ items: Line[] }>(
+      `/api/v1/bank-statements/${res.body.id}/lines`,
+    );
+    expect(after.body.items.map((l) => l.status)).toEqual([
+      'applied',
+      'applied',
+      expect.stringMatching(/suggested|unmatched/),
+      'debit',
+    ]);
+    expect(after.body.items[0]!.paymentId).toBeTruthy();
+    const db = server.runtime.database.db;
+    await expectJournalBalanced(db, actor.orgId);
+    await expectDocumentsConsistent(db, actor.orgId);
+    await expectApplicationsWellFormed(db, actor.orgId);
+    await expectReconciled(db, actor, [parseIsoDate('2026-11-30')]);
+  });
+
+  it('records the unknown payer line in suspense, then a manual match teaches the payer', async () => {
+    const inv = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
+      customerId,
+      issueDate: '2026-10-20',
+      currency: 'EUR',
+      lines: [{ description: 'Storage', quantity: '1', unitPrice: '333.33' }],
+    });
+    const xml = writeCamt053([
+      statement('STMT-2', '2026-11-17', [
+        {
+          amountMinor: 33333n,
+          bookingDate: '2026-11-17',
+          counterpartyName: 'NWL HOLDING',
+          counterpartyAccount: 'NL91ABNA0417164300',
+          remittance: 'payment november',
+          bankReference: 'BR-21',
+        },
+      ]),
+    ]);
+    const res = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(xml, 'stmt-2.xml'),
+    );
+    expect(res.status).toBe(201);
+    const [line] = (
+      await collector.get<{ items: Line[] }>(`/api/v1/bank-statements/${res.body.id}/lines`)
+    ).body.items;
+    // an amount-only guess for an unknown payer never reaches the threshold
+    expect(line!.suggestions.every((s) => s.score < 0.9)).toBe(true);
+    const applied = await collector.post<{
+      line: Line;
+      payment: { number: string; status: string };
+    }>(`/api/v1/bank-statement-lines/${line!.id}/apply`, {
+      customerId,
+      applications: [{ invoiceId: inv.body.id, amount: '333.33' }],
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expect(applied.body.line.status).toBe('applied');
+    expect(applied.body.payment?.status).toBe('applied');
+    const twice = await collector.post<Problem>(`/api/v1/bank-statement-lines/${line!.id}/apply`, {
+      customerId,
+      applications: [],
+    });
+    expect(twice.status).toBe(422);
+    // the next payment from that account is recognised by its account alone
+    const inv2 = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
+      customerId,
+      issueDate: '2026-10-21',
+      currency: 'EUR',
+      lines: [{ description: 'Storage', quantity: '1', unitPrice: '444.44' }],
+    });
+    const xml3 = writeCamt053([
+      statement('STMT-3', '2026-11-18', [
+        {
+          amountMinor: 44444n,
+          bookingDate: '2026-11-18',
+          counterpartyName: 'NWL HOLDING',
+          counterpartyAccount: 'NL91ABNA0417164300',
+          remittance: 'payment',
+          bankReference: 'BR-31',
+        },
+      ]),
+    ]);
+    const res3 = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(xml3, 'stmt-3.xml'),
+    );
+    const [line3] = (
+      await collector.get<{ items: Line[] }>(`/api/v1/bank-statements/${res3.body.id}/lines`)
+    ).body.items;
+    expect(line3!.suggestions[0]!.allocations.map((a) => a.number)).toEqual([inv2.body.number]);
+    expect(line3!.suggestions[0]!.evidence.join(' ')).toMatch(/NL91/);
+  });
+
+  it('rejects a malformed file with a 400 naming the line, and nothing is stored', async () => {
+    const before = await collector.get<{ items: unknown[] }>('/api/v1/bank-statements');
+    const broken = await collector.post<Problem>(
+      '/api/v1/bank-statements',
+      upload(
+        '<?xml version="1.0"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">\n<BkToCstmrStmt>\n<Stmt></Document>',
+        'broken.xml',
+      ),
+    );
+    expect(broken.status).toBe(400);
+    expect(broken.body.code).toBe('invalid_bank_file');
+    expect(broken.body.errors?.[0]?.line).toBeGreaterThan(0);
+    const unknown = await collector.post<Problem>(
+      '/api/v1/bank-statements',
+      upload('hello,world\n1,2\n', 'x.csv'),
+    );
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.detail).toContain('CSV files need a saved column mapping');
+    const mt940 = await collector.post<Problem>(
+      '/api/v1/bank-statements',
+      upload(
+        ':20:REF\n:25:12345678\n:28C:1/1\n:60F:C261116EUR100,00\n:61:2611161116C12,3,4NTRFNONREF\n:62F:C261116EUR112,34\n-',
+        'bad.sta',
+      ),
+    );
+    expect(mt940.status).toBe(400);
+    expect(mt940.body.errors?.[0]?.line).toBe(5);
+    const after = await collector.get<{ items: unknown[] }>('/api/v1/bank-statements');
+    expect(after.body.items.length).toBe(before.body.items.length);
+  });
+
+  it('recognises the same statement in another file and an intraday entry seen again at end of day', async () => {
+    const day1 = statement(
+      'D1',
+      '2026-11-19',
+      [{ amountMinor: 1000n, bookingDate: '2026-11-19', bankReference: 'X-1', remittance: 'one' }],
+      100000n,
+    );
+    const day2 = statement(
+      'D2',
+      '2026-11-20',
+      [{ amountMinor: 2000n, bookingDate: '2026-11-20', bankReference: 'X-2', remittance: 'two' }],
+      101000n,
+    );
+    const day3 = statement(
+      'D3',
+      '2026-11-21',
+      [
+        {
+          amountMinor: 3000n,
+          bookingDate: '2026-11-21',
+          bankReference: 'X-3',
+          remittance: 'three',
+        },
+      ],
+      103000n,
+    );
+    const first = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(writeCamt053([day1, day2]), 'a.xml'),
+    );
+    expect(first.status).toBe(201);
+    const second = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(writeCamt053([day2, day3]), 'b.xml'),
+    );
+    expect(second.status).toBe(201);
+    expect(second.body.statements.map((s) => s.created)).toEqual([false, true]);
+    expect(second.body.statements[0]!.id).toBe(first.body.statements[1]!.id);
+    // the entry X-3 again, in a later statement that also carries it (intraday, then end of day)
+    const eod = statement(
+      'D3-EOD',
+      '2026-11-21',
+      [
+        {
+          amountMinor: 3000n,
+          bookingDate: '2026-11-21',
+          bankReference: 'X-3',
+          remittance: 'three',
+        },
+        { amountMinor: 500n, bookingDate: '2026-11-21', bankReference: 'X-4', remittance: 'four' },
+      ],
+      103000n,
+    );
+    const third = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(writeCamt053([eod]), 'c.xml'),
+    );
+    expect(third.status).toBe(201);
+    const lines = await collector.get<{ items: Line[] }>(
+      `/api/v1/bank-statements/${third.body.id}/lines`,
+    );
+    expect(lines.body.items[0]!.status).toBe('duplicate');
+    expect(lines.body.items[1]!.status).not.toBe('duplicate');
+  });
+
+  it('reports a statement whose balances do not add up', async () => {
+    const xml = writeCamt053([
+      statement(
+        'BAD',
+        '2026-11-22',
+        [{ amountMinor: 700n, bookingDate: '2026-11-22', bankReference: 'B-1' }],
+        0n,
+      ),
+    ]).replace(/(<Cd>CLBD<\/Cd><\/CdOrPrtry><\/Tp><Amt Ccy="EUR">)7\.00/, '$17.01');
+    const res = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(xml, 'bad-balance.xml'),
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.balanceProblem).toMatch(/0\.01/);
+  });
+
+  it('ties a bank line to a receipt recorded by hand and reconciles the day', async () => {
+    const accounts = await collector.get<{ items: Array<{ id: string; identifier: string }> }>(
+      '/api/v1/bank-accounts',
+    );
+    const bank = accounts.body.items.find((a) => a.identifier === IBAN)!;
+    const p = await collector.post<{ id: string }>('/api/v1/payments', {
+      customerId,
+      method: 'wire',
+      amount: '88.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-23',
+      reference: 'WIRE-88',
+      bankAccountId: bank.id,
+    });
+    expect(p.status).toBe(201);
+    const xml = writeCamt053([
+      statement('STMT-R', '2026-11-24', [
+        {
+          amountMinor: 8800n,
+          bookingDate: '2026-11-24',
+          remittance: 'WIRE-88',
+          bankReference: 'R-1',
+        },
+        { amountMinor: 1234n, bookingDate: '2026-11-24', remittance: 'who?', bankReference: 'R-2' },
+      ]),
+    ]);
+    const res = await collector.post<Imported>('/api/v1/bank-statements', upload(xml, 'r.xml'));
+    expect(res.body.match.reconciled).toBe(1);
+    const rec = await collector.get<{
+      totals: { bankCredits: string; receipts: string; matched: string };
+      days: Array<{
+        date: string;
+        bankCredits: string;
+        receipts: string;
+        unmatchedBankLines: unknown[];
+      }>;
+    }>(`/api/v1/cash-reconciliation?bankAccountId=${bank.id}&from=2026-11-23&to=2026-11-24`);
+    expect(rec.status).toBe(200);
+    const d24 = rec.body.days.find((d) => d.date === '2026-11-24')!;
+    expect(d24).toMatchObject({ bankCredits: '100.34' });
+    expect(d24.unmatchedBankLines).toHaveLength(1);
+    expect(rec.body.totals).toMatchObject({
+      bankCredits: '100.34',
+      receipts: '88.00',
+      matched: '88.00',
+    });
+  });
+});
