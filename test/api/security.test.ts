@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { writeCamt053 } from '../../src/modules/banking/camt-writer.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/db/schema.ts';
 import { ApiClient } from '../support/api.ts';
@@ -55,6 +56,17 @@ function bodyFor(method: string, url: string): unknown {
       lines: [{ description: 'x', quantity: '1', unitPrice: '1' }],
     };
   if (url.endsWith('/void') || url.endsWith('/write-off')) return { reason: 'intrusion' };
+  const someId = '0190a0a0-0000-7000-8000-000000000000';
+  if (url === '/api/v1/payments/:id/applications')
+    return { applications: [{ invoiceId: someId, amount: '1.00' }] };
+  if (url.endsWith('/reverse') || url.endsWith('/ignore')) return { reason: 'intrusion' };
+  if (url.endsWith('/assign-customer')) return { customerId: someId };
+  if (url.endsWith('/refund')) return { amount: '1.00', reason: 'x', method: 'wire' };
+  if (url === '/api/v1/bank-accounts/:id') return { name: 'Hijacked' };
+  if (url === '/api/v1/bank-statement-lines/:id/apply')
+    return { customerId: someId, applications: [] };
+  if (url.endsWith('/accept')) return { suggestion: 0 };
+  if (url.endsWith('/link')) return { paymentId: someId };
   if (url.endsWith('/applications'))
     return { invoiceId: '0190a0a0-0000-7000-8000-000000000000', amount: '1.00' };
   if (url === '/api/v1/ledger/accounts/:code') return { name: 'Hijacked' };
@@ -69,6 +81,7 @@ describe.each(databaseKinds())('security on %s', (kind) => {
   let aDocumentId: string;
   let aApiKeyId: string;
   const aLedger = { invoice: '', draft: '', creditMemo: '', debitMemo: '', application: '' };
+  const aCash = { payment: '', bankAccount: '', batch: '', statement: '', line: '' };
   let aEmailId: string;
 
   beforeAll(async () => {
@@ -146,6 +159,57 @@ describe.each(databaseKinds())('security on %s', (kind) => {
         })
       ).status,
     ).toBe(201);
+    const bank = await a.clients.manager.post<{ id: string }>('/api/v1/bank-accounts', {
+      name: 'Alpha bank',
+      identifier: 'DE44500105175407324931',
+      currency: 'EUR',
+    });
+    aCash.bankAccount = bank.body.id;
+    aCash.batch = (
+      await a.clients.manager.post<{ id: string }>('/api/v1/deposit-batches', {
+        bankAccountId: bank.body.id,
+      })
+    ).body.id;
+    aCash.payment = (
+      await a.clients.manager.post<{ id: string }>('/api/v1/payments', {
+        customerId: aCustomer.id,
+        method: 'wire',
+        amount: '50.00',
+        currency: 'EUR',
+        receivedDate: '2026-10-05',
+      })
+    ).body.id;
+    const statement = new FormData();
+    statement.append(
+      'file',
+      new Blob([
+        writeCamt053([
+          {
+            id: 'ALPHA-1',
+            createdAt: '2026-10-06T18:00:00',
+            iban: 'DE44500105175407324931',
+            currency: 'EUR',
+            fromDate: '2026-10-06',
+            toDate: '2026-10-06',
+            openingMinor: 0n,
+            entries: [{ amountMinor: 1000n, bookingDate: '2026-10-06', bankReference: 'A-1' }],
+          },
+        ]),
+      ]),
+      'alpha.xml',
+    );
+    const imported = await a.clients.manager.post<{ id: string }>(
+      '/api/v1/bank-statements',
+      statement,
+    );
+    expect(imported.status).toBe(201);
+    aCash.statement = imported.body.id;
+    aCash.line = (
+      await a.clients.manager.get<{ items: Array<{ id: string }> }>(
+        `/api/v1/bank-statements/${imported.body.id}/lines`,
+      )
+    ).body.items[0]!.id;
+    for (const id of Object.values(aCash)) expect(id).toMatch(/^[0-9a-f-]{36}$/);
   });
   afterAll(() => server?.close());
 
@@ -170,6 +234,11 @@ describe.each(databaseKinds())('security on %s', (kind) => {
     if (url.startsWith('/api/v1/debit-memos/')) id = aLedger.debitMemo;
     if (url.startsWith('/api/v1/applications/')) id = aLedger.application;
     if (url.startsWith('/api/v1/outbox/')) id = aEmailId;
+    if (url.startsWith('/api/v1/payments/')) id = aCash.payment;
+    if (url.startsWith('/api/v1/bank-accounts/')) id = aCash.bankAccount;
+    if (url.startsWith('/api/v1/deposit-batches/')) id = aCash.batch;
+    if (url.startsWith('/api/v1/bank-statements/')) id = aCash.statement;
+    if (url.startsWith('/api/v1/bank-statement-lines/')) id = aCash.line;
     return url
       .replace(':id', id)
       .replace(':code', '4100')

@@ -94,7 +94,13 @@ export async function updateBankAccount(
   input: { name?: string | undefined; active?: boolean | undefined },
 ): Promise<void> {
   requireManager(ctx.actor, 'change a bank account');
-  const before = await loadBankAccount(ctx, id, null, 'id');
+  const before = await ctx.db
+    .selectFrom('bank_accounts')
+    .selectAll()
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!before) throw new NotFoundError(`Bank account ${id} not found`);
   await ctx.db
     .updateTable('bank_accounts')
     .set({
