@@ -401,3 +401,58 @@ export function trimZeros(value: string, minFraction = 0): string {
   if (frac.length < minFraction) frac = frac.padEnd(minFraction, '0');
   return frac ? `${m[1]}.${frac}` : (m[1] ?? value);
 }
+
+// ---------- Payments and cash application ----------
+
+export const PAYMENT_STATUS_LABELS: Record<string, string> = {
+  unidentified: 'Unidentified',
+  unapplied: 'Unapplied',
+  partially_applied: 'Partially applied',
+  applied: 'Applied',
+  reversed: 'Reversed',
+};
+
+export const PAYMENT_METHOD_LABELS: Record<string, string> = {
+  ...REFUND_METHOD_LABELS,
+  direct_deposit: 'Direct deposit',
+};
+
+export const PAYMENT_KIND_LABELS: Record<string, string> = {
+  receipt: 'Receipt',
+  prepayment: 'Prepayment (deposit)',
+};
+
+export const REVERSAL_KIND_LABELS: Record<string, string> = {
+  nsf: 'Returned: insufficient funds (NSF)',
+  chargeback: 'Chargeback',
+  stop_payment: 'Stop payment',
+  error: 'Entered in error',
+};
+
+export const DEDUCTION_REASON_LABELS: Record<string, string> = {
+  pricing: 'Pricing',
+  shortage: 'Shortage',
+  damaged: 'Damaged goods',
+  returns: 'Returns',
+  promotion: 'Promotion',
+  freight: 'Freight',
+  tax: 'Tax',
+  unearned_discount: 'Unearned discount',
+  other: 'Other',
+};
+
+export const APPLICATION_VIA_LABELS: Record<string, string> = {
+  cash: 'Cash',
+  discount: 'Discount',
+  write_off: 'Short-pay write-off',
+};
+
+export const LINE_STATUS_LABELS: Record<string, string> = {
+  unmatched: 'Unmatched',
+  suggested: 'Suggested',
+  applied: 'Applied',
+  reconciled: 'Reconciled',
+  ignored: 'Ignored',
+  duplicate: 'Duplicate',
+  debit: 'Debit',
+};

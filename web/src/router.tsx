@@ -26,6 +26,11 @@ import { DocumentsListPage, validateDocumentsSearch } from './pages/DocumentsLis
 import type { DocumentsSearch } from './pages/DocumentsList.tsx';
 import { MemoFormPage, validateMemoSearch } from './pages/MemoForm.tsx';
 import type { MemoSearch } from './pages/MemoForm.tsx';
+import { PaymentsListPage, validatePaymentsSearch } from './pages/PaymentsList.tsx';
+import type { PaymentsSearch } from './pages/PaymentsList.tsx';
+import type { StatementSearch } from './pages/CashStatement.tsx';
+import type { DepositsSearch } from './pages/DepositBatches.tsx';
+import { LINE_STATUSES } from './payments-api.ts';
 
 // Pages used less often load on first visit, keeping the first download small.
 const DocumentDetailPage = lazy(() =>
@@ -43,6 +48,30 @@ const ChartOfAccountsPage = lazyRouteComponent(ledgerSetup, 'ChartOfAccountsPage
 const PeriodLockPage = lazyRouteComponent(ledgerSetup, 'PeriodLockPage');
 const InvoiceSettingsPage = lazyRouteComponent(ledgerSetup, 'InvoiceSettingsPage');
 const OutboxPage = lazyRouteComponent(() => import('./pages/Outbox.tsx'), 'OutboxPage');
+const PaymentDetailPage = lazy(() =>
+  import('./pages/PaymentDetail.tsx').then((m) => ({ default: m.PaymentDetailPage })),
+);
+const PaymentNewPage = lazy(() =>
+  import('./pages/PaymentNew.tsx').then((m) => ({ default: m.PaymentNewPage })),
+);
+const CashStatementPage = lazy(() =>
+  import('./pages/CashStatement.tsx').then((m) => ({ default: m.CashStatementPage })),
+);
+const DepositBatchesPage = lazy(() =>
+  import('./pages/DepositBatches.tsx').then((m) => ({ default: m.DepositBatchesPage })),
+);
+const CashWorkbenchPage = lazyRouteComponent(
+  () => import('./pages/CashWorkbench.tsx'),
+  'CashWorkbenchPage',
+);
+const BankAccountsPage = lazyRouteComponent(
+  () => import('./pages/BankAccounts.tsx'),
+  'BankAccountsPage',
+);
+const CashReconciliationPage = lazyRouteComponent(
+  () => import('./pages/CashReconciliation.tsx'),
+  'CashReconciliationPage',
+);
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -288,6 +317,136 @@ const invoiceSettingsRoute = createRoute({
   component: InvoiceSettingsPage,
 });
 
+const paymentsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/payments',
+  validateSearch: (raw: Record<string, unknown>): PaymentsSearch => validatePaymentsSearch(raw),
+  component: function PaymentsRouteComponent() {
+    const search = paymentsRoute.useSearch();
+    const navigate = useNavigate();
+    return (
+      <PaymentsListPage
+        search={search}
+        setSearch={(update, replace) =>
+          void navigate({
+            from: '/payments',
+            to: '/payments',
+            search: (prev: PaymentsSearch) => update(prev),
+            replace: replace ?? false,
+          })
+        }
+      />
+    );
+  },
+});
+
+const paymentNewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/payments/new',
+  validateSearch: (raw: Record<string, unknown>): { customer?: string | undefined } => ({
+    customer: typeof raw.customer === 'string' && raw.customer ? raw.customer : undefined,
+  }),
+  component: function PaymentNewRouteComponent() {
+    const { customer } = paymentNewRoute.useSearch();
+    return (
+      <Suspense fallback={<Spinner />}>
+        <PaymentNewPage key={customer ?? ''} customerId={customer} />
+      </Suspense>
+    );
+  },
+});
+
+const paymentRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/payments/$id',
+  component: function PaymentRouteComponent() {
+    const { id } = paymentRoute.useParams();
+    return (
+      <Suspense fallback={<Spinner />}>
+        <PaymentDetailPage key={id} id={id} />
+      </Suspense>
+    );
+  },
+});
+
+const cashRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/cash',
+  component: CashWorkbenchPage,
+});
+
+const statementRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/cash/statements/$id',
+  validateSearch: (raw: Record<string, unknown>): StatementSearch => ({
+    line: typeof raw.line === 'string' && raw.line ? raw.line : undefined,
+    status: LINE_STATUSES.find((s) => s === raw.status),
+  }),
+  component: function StatementRouteComponent() {
+    const { id } = statementRoute.useParams();
+    const search = statementRoute.useSearch();
+    const navigate = useNavigate();
+    return (
+      <Suspense fallback={<Spinner />}>
+        <CashStatementPage
+          key={id}
+          id={id}
+          search={search}
+          setSearch={(update, replace) =>
+            void navigate({
+              from: '/cash/statements/$id',
+              to: '/cash/statements/$id',
+              params: { id },
+              search: (prev: StatementSearch) => update(prev),
+              replace: replace ?? false,
+            })
+          }
+        />
+      </Suspense>
+    );
+  },
+});
+
+const depositsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/cash/deposits',
+  validateSearch: (raw: Record<string, unknown>): DepositsSearch => ({
+    batch: typeof raw.batch === 'string' && raw.batch ? raw.batch : undefined,
+    status: raw.status === 'open' || raw.status === 'deposited' ? raw.status : undefined,
+  }),
+  component: function DepositsRouteComponent() {
+    const search = depositsRoute.useSearch();
+    const navigate = useNavigate();
+    return (
+      <Suspense fallback={<Spinner />}>
+        <DepositBatchesPage
+          search={search}
+          setSearch={(update, replace) =>
+            void navigate({
+              from: '/cash/deposits',
+              to: '/cash/deposits',
+              search: (prev: DepositsSearch) => update(prev),
+              replace: replace ?? false,
+            })
+          }
+        />
+      </Suspense>
+    );
+  },
+});
+
+const bankAccountsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/cash/bank-accounts',
+  component: BankAccountsPage,
+});
+
+const cashReconciliationRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/cash/reconciliation',
+  component: CashReconciliationPage,
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   appRoute.addChildren([
@@ -308,6 +467,14 @@ const routeTree = rootRoute.addChildren([
     periodLockRoute,
     outboxRoute,
     invoiceSettingsRoute,
+    paymentsRoute,
+    paymentNewRoute,
+    paymentRoute,
+    cashRoute,
+    statementRoute,
+    depositsRoute,
+    bankAccountsRoute,
+    cashReconciliationRoute,
   ]),
 ]);
 

@@ -86,6 +86,8 @@ export async function seedDemoStatements(ctx: Ctx, today: IsoDate, rng: Random):
     .where('d.currency', '=', 'USD')
     .where('d.open_minor', '>', 0n)
     .whereRef('d.open_minor', '=', 'd.amount_minor')
+    // issued before the oldest statement day and its checks, so every payment can be applied
+    .where('d.issue_date', '<', addDays(businessDay(today, 3), -1))
     .orderBy('d.due_date')
     .orderBy('d.id')
     .execute();

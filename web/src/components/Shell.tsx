@@ -5,13 +5,7 @@ import * as api from '../api.ts';
 import { useCanEdit, useCurrentUser } from '../auth.ts';
 import { ROLE_LABELS, label } from '../format.ts';
 
-const COMING_SOON = [
-  'Payments',
-  'Cash application',
-  'Collections worklist',
-  'Disputes',
-  'Reports',
-] as const;
+const COMING_SOON = ['Collections worklist', 'Disputes', 'Reports'] as const;
 
 const LEDGER_LINKS = [
   ['/ledger/trial-balance', 'Trial balance'],
@@ -20,6 +14,22 @@ const LEDGER_LINKS = [
   ['/ledger/accounts', 'Chart of accounts'],
   ['/ledger/period-lock', 'Period lock'],
 ] as const;
+
+const CASH_LINKS = [
+  ['/payments', 'Payments'],
+  ['/cash', 'Cash application'],
+  ['/cash/deposits', 'Deposit batches'],
+  ['/cash/reconciliation', 'Cash reconciliation'],
+  ['/cash/bank-accounts', 'Bank accounts'],
+] as const;
+
+/** The nav entry a cash page belongs to: statements are part of the workbench. */
+function cashSection(pathname: string): string | null {
+  if (/^\/payments(\/|$)/.test(pathname)) return '/payments';
+  if (/^\/cash\/statements\//.test(pathname) || pathname === '/cash') return '/cash';
+  const match = CASH_LINKS.find(([to]) => pathname.startsWith(to) && to !== '/cash');
+  return match ? match[0] : null;
+}
 
 /** Invoice, memo and document pages all belong to the Invoices module. */
 function isBillingPath(pathname: string): boolean {
@@ -36,6 +46,7 @@ export function Shell() {
   // On a narrow screen the menu closes once a page is chosen.
   useEffect(() => setMenuOpen(false), [pathname]);
   const inBilling = isBillingPath(pathname);
+  const cashActive = cashSection(pathname);
   const logout = useMutation({
     mutationFn: () => api.logout(),
     onSettled: async () => {
@@ -130,6 +141,21 @@ export function Shell() {
                   {name}
                   <span className="soon">Soon</span>
                 </span>
+              </li>
+            ))}
+          </ul>
+          <div className="nav-group-label">Cash</div>
+          <ul>
+            {CASH_LINKS.map(([to, text]) => (
+              <li key={to}>
+                <Link
+                  to={to}
+                  activeOptions={{ exact: true, includeSearch: false }}
+                  className={`nav-link${cashActive === to ? ' active' : ''}`}
+                  aria-current={cashActive === to ? 'page' : undefined}
+                >
+                  {text}
+                </Link>
               </li>
             ))}
           </ul>
