@@ -128,6 +128,8 @@ export const summarySchema = z.object({
   overdue: z.boolean(),
   poNumber: z.string().nullable(),
   externalId: z.string().nullable(),
+  discountDate: z.string().nullable(),
+  discountAmount: z.string(),
 });
 
 export const detailSchema = summarySchema.extend({

@@ -109,6 +109,9 @@ export type DocumentSummaryDto = {
   overdue: boolean;
   poNumber: string | null;
   externalId: string | null;
+  /** the early-payment discount a payment on or before discountDate may take */
+  discountDate: string | null;
+  discountAmount: string;
 };
 
 type SummaryRow = {
@@ -127,6 +130,8 @@ type SummaryRow = {
   written_off: boolean;
   po_number: string | null;
   external_id: string | null;
+  discount_date: string | null;
+  discount_minor: bigint;
 };
 
 export function summaryDto(row: SummaryRow, today: IsoDate): DocumentSummaryDto {
@@ -153,6 +158,8 @@ export function summaryDto(row: SummaryRow, today: IsoDate): DocumentSummaryDto 
     overdue,
     poNumber: row.po_number,
     externalId: row.external_id,
+    discountDate: row.discount_date,
+    discountAmount: formatAmount(row.discount_minor, row.currency),
   };
 }
 
@@ -178,6 +185,8 @@ function summarySelect(db: Kysely<DB>, orgId: string) {
       'd.written_off',
       'd.po_number',
       'd.external_id',
+      'd.discount_date',
+      'd.discount_minor',
     ])
     .where('d.org_id', '=', orgId);
 }

@@ -49,8 +49,6 @@ export interface IndexView {
   /** totals of the customer's open items (currency null when they are in several) */
   summaryOf(customer: number): CustomerSummary;
   itemsByCore(core: string): readonly number[];
-  /** the reference is some customer's account number, letters and digits alike ("C010023") */
-  isCustomerNumber(reference: RemittanceReference): boolean;
   itemsByPoCore(core: string): readonly number[];
   itemsByOpen(amountMinor: bigint): readonly number[];
   itemsByNet(amountMinor: bigint): readonly number[];
@@ -112,6 +110,8 @@ export type LineContext = {
   /** valueDate ?? bookingDate: decides whether an early-payment discount is still allowed */
   date: IsoDate | null;
   references: RemittanceReference[];
+  /** references that are some customer's account number, letters and digits alike ("C010023") */
+  customerNumbers: ReadonlySet<RemittanceReference>;
   /** customers with some evidence of being the payer (weak ones included) */
   payers: Map<number, PayerEvidence>;
   /** customers with strong payer evidence */

@@ -98,7 +98,7 @@ import {
   splitName,
   type RemittanceReference,
 } from './normalize.ts';
-import { findPayers, type PayerLookups } from './payer.ts';
+import { findPayers, type CustomerNumberHit, type PayerLookups } from './payer.ts';
 import { namedDocuments, referenceHypotheses } from './references.ts';
 import {
   AMBIGUITY_DROP,
@@ -148,6 +148,9 @@ export class MatchIndex implements IndexView {
   private readonly byAccount = new Map<string, number[]>();
   private readonly byCustomerNumber = new Map<string, Postings>();
   private readonly byCustomerNumberCore = new Map<string, Postings>();
+  /** digit counts of customer numbers and PO numbers: other references skip those maps */
+  private readonly customerNumberLengths = new Set<number>();
+  private readonly poLengths = new Set<number>();
   private readonly names = new NameIndex();
   private readonly nameCache = new Map<string, NameMatch[]>();
   private readonly rawNameCache = new Map<string, NameMatch[]>();
@@ -177,6 +180,7 @@ export class MatchIndex implements IndexView {
         if (key.core !== '') {
           addPosting(this.byCustomerNumber, `${key.prefix}/${key.core}`, i);
           addPosting(this.byCustomerNumberCore, key.core, i);
+          this.customerNumberLengths.add(key.core.length);
         }
       }
     });
@@ -211,7 +215,10 @@ export class MatchIndex implements IndexView {
       if (key.core !== '') addPosting(this.byCore, key.core, i);
       if (it.poNumber) {
         const po = documentKey(it.poNumber).core;
-        if (po !== '') addPosting(this.byPoCore, po, i);
+        if (po !== '') {
+          addPosting(this.byPoCore, po, i);
+          this.poLengths.add(po.length);
+        }
       }
       addPosting(this.byOpen, it.openMinor, i);
       if (it.discountMinor > 0n && it.discountDate !== null && it.discountMinor < it.openMinor) {
@@ -225,7 +232,6 @@ export class MatchIndex implements IndexView {
     this.lookups = {
       customersByAccount: (account) => this.byAccount.get(normalizeAccount(account)) ?? [],
       namesLike: (name) => this.namesLike(name),
-      customersByNumber: (ref) => this.customersByNumber(ref),
     };
   }
 
@@ -285,14 +291,11 @@ export class MatchIndex implements IndexView {
       this.customerStart[customer + 1]!,
     );
   }
-  isCustomerNumber(reference: RemittanceReference): boolean {
-    return this.byCustomerNumber.has(`${reference.prefix}/${reference.core}`);
-  }
   itemsByCore(core: string): readonly number[] {
     return postings(this.byCore, core);
   }
   itemsByPoCore(core: string): readonly number[] {
-    return postings(this.byPoCore, core);
+    return this.poLengths.has(core.length) ? postings(this.byPoCore, core) : [];
   }
   itemsByOpen(amountMinor: bigint): readonly number[] {
     return postings(this.byOpen, amountMinor);
@@ -319,7 +322,8 @@ export class MatchIndex implements IndexView {
     return found;
   }
 
-  private customersByNumber(ref: RemittanceReference): { customer: number; exact: boolean }[] {
+  private customersByNumber(ref: RemittanceReference): CustomerNumberHit[] {
+    if (!this.customerNumberLengths.has(ref.core.length)) return [];
     const byCore = this.byCustomerNumberCore.get(ref.core);
     if (byCore === undefined) return [];
     const exact = postings(this.byCustomerNumber, `${ref.prefix}/${ref.core}`);
@@ -339,13 +343,15 @@ export class MatchIndex implements IndexView {
       .join(' ')
       .slice(0, MAX_TEXT_LENGTH);
     const references = extractReferences(text);
-    const { payers, strongPayers } = findPayers(this.lookups, line, references);
+    const numberHits = references.map((ref) => this.customersByNumber(ref));
+    const { payers, strongPayers } = findPayers(this.lookups, line, references, numberHits);
     const ctx: LineContext = {
       line,
       amount: line.amountMinor,
       currency: line.currency,
       date: line.valueDate ?? line.bookingDate,
       references,
+      customerNumbers: new Set(references.filter((_, r) => numberHits[r]!.some((h) => h.exact))),
       payers,
       strongPayers,
       byOpen: this.itemsByOpen(line.amountMinor),
@@ -380,6 +386,7 @@ export class MatchIndex implements IndexView {
 
   /** Deduplicates, sorts and applies the ambiguity rule; returns at most maxSuggestions. */
   private rank(hypotheses: Hypothesis[]): Hypothesis[] {
+    if (hypotheses.length <= 1) return hypotheses;
     const unique = new Map<string, Hypothesis>();
     for (const h of hypotheses) {
       const current = unique.get(h.key);

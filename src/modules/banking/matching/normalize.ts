@@ -205,15 +205,27 @@ const OCR_DIGITS: Readonly<Record<string, string>> = {
 const NOT_A_REFERENCE =
   /\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b|(?<![\d.,])\d{1,3}(?:[.,'’]\d{3})+[.,]\d{1,2}(?!\d)|(?<![\d.,])\d+[.,]\d{1,2}(?![\d.,])/g;
 const MAYBE_DATE_OR_AMOUNT = /[0-9][.,'’/-][0-9]/;
-const WORD = /[A-Z0-9]+/g;
-/** What may stand between a prefix and its number, or between numbers of one list. */
-const JOINER = /^[\s\-#:.,;/&+*]*(?:(?:NO|NR|NUMBER|AND|UND)[\s\-#:.,;/&+*]*)?$/;
 /** Fewest digits a bare number needs to count as a reference; with a prefix attached, 2. */
 const MIN_BARE_DIGITS = 3;
 /** More digits than this is an id, an IBAN or a phone number, not a document number. */
 const MAX_DIGITS = 12;
 /** Longest word taken as a prefix written before a number ("RECHNUNG", "INVOICE"). */
 const MAX_PREFIX_LENGTH = 8;
+/** Words that may stand between a prefix and its number, or inside a list of numbers. */
+const TRANSPARENT_WORDS: ReadonlySet<string> = new Set(['NO', 'NR', 'NUMBER', 'AND', 'UND']);
+/** Characters that may stand between a prefix and its number, or between listed numbers. */
+const JOINERS = charTable(' \t\r\n-#:.,;/&+*');
+const WORD_CHARS = charTable('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789');
+
+function charTable(chars: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const ch of chars) table[ch.charCodeAt(0)] = 1;
+  return table;
+}
+
+function isWordChar(code: number): boolean {
+  return code < 128 && WORD_CHARS[code] === 1;
+}
 
 /**
  * The tokens of a remittance text that may be document numbers, in order of appearance and
@@ -221,31 +233,39 @@ const MAX_PREFIX_LENGTH = 8;
  * - "INV-000123" → INV/123; "Inv#00123" → INV/123; "Rechnung 4711" → RECHNUNG/4711;
  * - "RE: 123 124 125" → RE/123, RE/124, RE/125 (a prefix carries over a list);
  * - "INV-0OO123" → INV/123 (O read as 0); "paid 1,234.50 on 10.03.2026" → nothing.
+ * A hand-written scanner: it runs for every bank line.
  */
 export function extractReferences(text: string | null): RemittanceReference[] {
   if (!text) return [];
-  const raw = text.toUpperCase();
+  let upper = text.toUpperCase();
+  // "ß" becomes "SS": then quote the upper-case text, whose positions are the scanner's
+  const source = upper.length === text.length ? text : upper;
   // dates and amounts need a digit, a separator and a digit; most texts have neither
-  const upper = MAYBE_DATE_OR_AMOUNT.test(raw)
-    ? raw.replace(NOT_A_REFERENCE, (m) => ' '.repeat(m.length))
-    : raw;
+  if (MAYBE_DATE_OR_AMOUNT.test(upper)) {
+    upper = upper.replace(NOT_A_REFERENCE, (m) => ' '.repeat(m.length));
+  }
   const found: RemittanceReference[] = [];
   const seen = new Set<string>();
   let prefix = '';
   /** where the prefix word starts while it is the last word seen, else -1 */
   let prefixWordStart = -1;
   let lastEnd = -1;
-  for (const match of upper.matchAll(WORD)) {
-    const word = match[0];
-    const start = match.index;
-    const end = start + word.length;
-    const joined = lastEnd >= 0 && JOINER.test(upper.slice(lastEnd, start));
+  const n = upper.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && !isWordChar(upper.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && isWordChar(upper.charCodeAt(i))) i++;
+    const end = i;
+    const word = upper.slice(start, end);
+    const joined = lastEnd >= 0 && isJoiner(upper, lastEnd, start);
     const parsed = parseWord(word, joined && prefix !== '');
     // "Invoice No. 123", "123 and 124": such words neither end a list nor become a prefix
     if (!parsed && joined && prefix !== '' && TRANSPARENT_WORDS.has(word)) continue;
     lastEnd = end;
     if (!parsed) {
-      const isPrefix = word.length <= MAX_PREFIX_LENGTH && !/[0-9]/.test(word);
+      const isPrefix = word.length <= MAX_PREFIX_LENGTH && word !== 'AND' && word !== 'UND';
       prefix = isPrefix ? word : '';
       prefixWordStart = isPrefix ? start : -1;
       continue;
@@ -258,7 +278,8 @@ export function extractReferences(text: string | null): RemittanceReference[] {
       if (!seen.has(key)) {
         seen.add(key);
         const from = carried && prefixWordStart >= 0 ? prefixWordStart : start;
-        found.push({ written: text.slice(from, end).trim(), prefix: refPrefix, core: parsed.core });
+        const written = source.slice(from, end).trim();
+        found.push({ written, prefix: refPrefix, core: parsed.core });
       }
     }
     prefix = refPrefix;
@@ -267,7 +288,26 @@ export function extractReferences(text: string | null): RemittanceReference[] {
   return found;
 }
 
-const TRANSPARENT_WORDS: ReadonlySet<string> = new Set(['NO', 'NR', 'NUMBER', 'AND', 'UND']);
+/** Only joiner characters, and at most one transparent word, between `from` and `to`. */
+function isJoiner(s: string, from: number, to: number): boolean {
+  let words = 0;
+  let k = from;
+  while (k < to) {
+    const code = s.charCodeAt(k);
+    if (isWordChar(code)) {
+      let e = k;
+      while (e < to && isWordChar(s.charCodeAt(e))) e++;
+      if (words++ > 0 || !TRANSPARENT_WORDS.has(s.slice(k, e))) return false;
+      k = e;
+    } else if (code < 128 && JOINERS[code] === 1) k++;
+    else return false;
+  }
+  return true;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
 
 /**
  * Splits one word into letters and a number, reading OCR-confused letters inside the number as
@@ -279,11 +319,12 @@ function parseWord(
   word: string,
   afterPrefix: boolean,
 ): { prefix: string; core: string; digits: number } | null {
-  const firstDigit = word.search(/[0-9]/);
-  if (firstDigit < 0) return null;
+  let firstDigit = 0;
+  while (firstDigit < word.length && !isDigit(word.charCodeAt(firstDigit))) firstDigit++;
+  if (firstDigit === word.length) return null;
   let letters = word.slice(0, firstDigit);
   let tail = word.slice(firstDigit);
-  if (afterPrefix && letters.length > 0 && letters.length <= 2 && /^[ODQILZSGB]+$/.test(letters)) {
+  if (afterPrefix && letters.length > 0 && letters.length <= 2 && allConfusable(letters)) {
     tail = letters + tail;
     letters = '';
   }
@@ -291,7 +332,7 @@ function parseWord(
   let foldedLetters = 0;
   let realDigits = 0;
   for (const ch of tail) {
-    const digit = ch >= '0' && ch <= '9' ? ch : OCR_DIGITS[ch];
+    const digit = isDigit(ch.charCodeAt(0)) ? ch : OCR_DIGITS[ch];
     if (digit === undefined) break;
     folded += digit;
     if (digit === ch) realDigits++;
@@ -299,11 +340,17 @@ function parseWord(
   }
   if (folded.length < tail.length || foldedLetters > 2 || foldedLetters * 2 > realDigits) {
     // letters that are not OCR slips ("4711X", "12AB34"): keep the leading digits only
-    const digitsOnly = /^[0-9]+/.exec(tail)?.[0] ?? '';
-    if (digitsOnly === '') return null;
-    return { prefix: letters, core: stripZeros(digitsOnly), digits: digitsOnly.length };
+    let k = 0;
+    while (k < tail.length && isDigit(tail.charCodeAt(k))) k++;
+    if (k === 0) return null;
+    return { prefix: letters, core: stripZeros(tail.slice(0, k)), digits: k };
   }
   return { prefix: letters, core: stripZeros(folded), digits: folded.length };
+}
+
+function allConfusable(letters: string): boolean {
+  for (const ch of letters) if (OCR_DIGITS[ch] === undefined) return false;
+  return true;
 }
 
 /**

@@ -29,13 +29,16 @@ const RANK: Record<PayerStrength, number> = { strong: 3, medium: 2, weak: 1, non
 export type PayerLookups = {
   customersByAccount(account: string): readonly number[];
   namesLike(name: string): readonly NameMatch[];
-  customersByNumber(reference: RemittanceReference): { customer: number; exact: boolean }[];
 };
+
+/** Customers whose account number a reference quotes (exact: with its letters too). */
+export type CustomerNumberHit = { customer: number; exact: boolean };
 
 export function findPayers(
   lookups: PayerLookups,
   line: { counterpartyName: string | null; counterpartyAccount: string | null },
   references: readonly RemittanceReference[],
+  numberHits: ReadonlyArray<readonly CustomerNumberHit[]>,
 ): { payers: Map<number, PayerEvidence>; strongPayers: number[] } {
   const sources = new Map<number, PayerSource[]>();
   if (line.counterpartyAccount) {
@@ -63,8 +66,9 @@ export function findPayers(
       addSource(sources, m.customer, { kind: 'name', strength, name, similarity, learned });
     }
   }
-  for (const reference of references) {
-    for (const hit of lookups.customersByNumber(reference)) {
+  for (let r = 0; r < references.length; r++) {
+    const reference = references[r]!;
+    for (const hit of numberHits[r] ?? []) {
       if (!hit.exact && reference.core.length < MIN_CUSTOMER_NUMBER_DIGITS) continue;
       addSource(sources, hit.customer, {
         kind: 'number',

@@ -53,7 +53,7 @@ export function namedDocuments(view: IndexView, ctx: LineContext): Map<number, H
   for (const ref of ctx.references) {
     const byNumber = view.itemsByCore(ref.core);
     // "C010023" written in full is a customer number, not invoice 10023 with another prefix
-    const customerNumber = ref.prefix !== '' && view.isCustomerNumber(ref);
+    const customerNumber = ctx.customerNumbers.has(ref);
     if (byNumber.length <= MAX_ITEMS_PER_REFERENCE) {
       for (const item of byNumber) {
         if (!usable(view, item, ctx)) continue;
@@ -373,6 +373,32 @@ function shortPay(view: IndexView, ctx: LineContext, named: Named): Hypothesis {
 /** More than the named documents owe: other open documents that make up the rest, or unapplied. */
 function overpay(view: IndexView, ctx: LineContext, named: Named, out: Hypothesis[]): void {
   const rest = ctx.amount - named.totalMinor;
+  // unnamed documents are only added to documents named in full or paid by a strong payer
+  const payer = payerStrengthOf(named.customer, ctx.payers, ctx.strongPayers);
+  const mayExtend = named.quality === 'full' || payer === 'strong';
+  if (mayExtend && extend(view, ctx, named, rest, out)) return;
+  const large = rest * 100n > named.totalMinor * LARGE_OVERPAY_PERCENT;
+  out.push(
+    answer(
+      view,
+      ctx,
+      named,
+      'over',
+      fullParts(view, named.items),
+      { fit: 'over', large },
+      large ? LARGE_OVERPAY_PENALTY : 0,
+    ),
+  );
+}
+
+/** The rest of an overpay is exactly one more open document of the customer, or two. */
+function extend(
+  view: IndexView,
+  ctx: LineContext,
+  named: Named,
+  rest: bigint,
+  out: Hypothesis[],
+): boolean {
   const pool: number[] = [];
   for (const item of view.itemsOf(named.customer)) {
     if (pool.length >= MAX_EXTRA_POOL) break;
@@ -403,17 +429,5 @@ function overpay(view: IndexView, ctx: LineContext, named: Named, out: Hypothesi
       ),
     );
   }
-  if (extras.length > 0) return;
-  const large = rest * 100n > named.totalMinor * LARGE_OVERPAY_PERCENT;
-  out.push(
-    answer(
-      view,
-      ctx,
-      named,
-      'over',
-      fullParts(view, named.items),
-      { fit: 'over', large },
-      large ? LARGE_OVERPAY_PENALTY : 0,
-    ),
-  );
+  return extras.length > 0;
 }
