@@ -297,22 +297,11 @@ begin
     raise exception 'an application joins documents of one customer in one currency'
       using errcode = 'P0001';
   end if;
+  -- each document's net move over all rows of the statement, applied in one UPDATE
   with moves as (
-    select org_id, debit_document_id as id, -sum(amount_minor) as delta from new_rows
-    group by org_id, debit_document_id
+    select org_id, debit_document_id as id, -amount_minor as delta from new_rows
     union all
-    select org_id, credit_document_id, sum(amount_minor) from new_rows
-    group by org_id, credit_document_id
-  ), net as (
-    select org_id, id, sum(delta) as delta from moves group by org_id, id
-  )
-  select count(*) into wanted from net;
-  with moves as (
-    select org_id, debit_document_id as id, -sum(amount_minor) as delta from new_rows
-    group by org_id, debit_document_id
-    union all
-    select org_id, credit_document_id, sum(amount_minor) from new_rows
-    group by org_id, credit_document_id
+    select org_id, credit_document_id, amount_minor from new_rows
   ), net as (
     select org_id, id, sum(delta) as delta from moves group by org_id, id
   ), updated as (
@@ -321,7 +310,7 @@ begin
     where d.org_id = net.org_id and d.id = net.id and d.state = 'posted'
     returning 1
   )
-  select count(*) into moved from updated;
+  select (select count(*) from net), (select count(*) from updated) into wanted, moved;
   if moved <> wanted then
     raise exception 'an application touches a document that is not posted'
       using errcode = 'P0001';

@@ -1013,7 +1013,11 @@ function requireManagerToMove(ctx: Ctx, docs: readonly ArDocument[]) {
  * a new application, unapplication or void is dated no earlier, so every balance stays within
  * bounds at every past date, not only today.
  */
-export async function latestMovement(ctx: Ctx, ids: readonly string[], floor: IsoDate): Promise<IsoDate> {
+export async function latestMovement(
+  ctx: Ctx,
+  ids: readonly string[],
+  floor: IsoDate,
+): Promise<IsoDate> {
   const row = await ctx.db
     .selectFrom('ar_applications')
     .select((eb) => eb.fn.max('effective_date').as('latest'))
@@ -1116,32 +1120,11 @@ export async function voidDocument(
       date,
     });
   }
-  const entry = await ctx.db
-    .selectFrom('journal_entries')
-    .select('id')
-    .where('org_id', '=', ctx.actor.orgId)
-    .where('document_id', '=', id)
-    .where('reverses_entry_id', 'is', null)
-    .where('application_id', 'is', null)
-    .executeTakeFirstOrThrow();
-  await ctx.db
-    .updateTable('ar_documents')
-    .set({
-      state: 'voided',
-      open_minor: 0n,
-      voided_date: date,
-      void_reason: reason,
-      updated_at: ctx.now,
-    })
-    .where('org_id', '=', ctx.actor.orgId)
-    .where('id', '=', id)
-    .execute();
-  await reverseEntry(
-    ctx.db,
-    ctx.actor,
-    ctx.now,
-    entry.id,
+  await markVoided(
+    ctx,
+    doc,
     date,
+    reason,
     'void',
     `Void of ${documentLabel(doc.kind, doc.number)}: ${reason}`,
   );
@@ -1162,6 +1145,41 @@ export async function voidDocument(
       after: { state: 'voided', date, reason },
     },
   ]);
+}
+
+/**
+ * Marks a posted document voided on `date` and posts the reversal of its journal entry. What
+ * was applied to or from it must have been taken back first (the database refuses otherwise).
+ */
+export async function markVoided(
+  ctx: Ctx,
+  doc: Pick<ArDocument, 'id'>,
+  date: IsoDate,
+  reason: string,
+  entryKind: string,
+  description: string,
+): Promise<void> {
+  const entry = await ctx.db
+    .selectFrom('journal_entries')
+    .select('id')
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('document_id', '=', doc.id)
+    .where('reverses_entry_id', 'is', null)
+    .where('application_id', 'is', null)
+    .executeTakeFirstOrThrow();
+  await ctx.db
+    .updateTable('ar_documents')
+    .set({
+      state: 'voided',
+      open_minor: 0n,
+      voided_date: date,
+      void_reason: reason,
+      updated_at: ctx.now,
+    })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', doc.id)
+    .execute();
+  await reverseEntry(ctx.db, ctx.actor, ctx.now, entry.id, date, entryKind, description);
 }
 
 export { DEBIT_KINDS };

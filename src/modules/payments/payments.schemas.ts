@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PAYMENT_STATUSES } from './payments.repository.ts';
-import { DEDUCTION_REASONS } from './payments.service.ts';
+import { DEDUCTION_REASONS, PAYMENT_METHODS, REVERSAL_KINDS } from './payments.service.ts';
 
 const text = (max: number) => z.string().trim().max(max);
 const optText = (max: number) => text(max).nullable().optional();
@@ -8,15 +8,7 @@ const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string li
 const isoDate = z.iso.date();
 export const idParams = z.object({ id: z.uuid() });
 
-export const paymentMethod = z.enum([
-  'check',
-  'ach',
-  'wire',
-  'card',
-  'direct_deposit',
-  'cash',
-  'other',
-]);
+export const paymentMethod = z.enum(PAYMENT_METHODS);
 const paymentStatus = z.enum(PAYMENT_STATUSES);
 
 export const applicationLine = z.object({
@@ -58,7 +50,7 @@ export const applyInput = z.object({
 
 export const reverseInput = z.object({
   reason: text(500).min(1),
-  kind: z.enum(['nsf', 'chargeback', 'stop_payment', 'error']).optional(),
+  kind: z.enum(REVERSAL_KINDS).optional(),
   date: isoDate.optional(),
   fee: decimal.optional(),
   feeAccountCode: text(40).optional(),

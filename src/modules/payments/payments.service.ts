@@ -42,6 +42,7 @@ import {
   latestMovement,
   loadCustomer,
   lockDocuments,
+  markVoided,
   orgToday,
   requireManager,
   requireReason,
@@ -54,7 +55,7 @@ import { assertPeriodOpen, postEntry, reverseEntry } from '../ledger/journal.ts'
 import { nextNumber } from '../ledger/numbering.ts';
 import { learnPayer } from './payer-hints.ts';
 
-export const PAYMENT_METHODS: readonly PaymentMethod[] = [
+export const PAYMENT_METHODS = [
   'check',
   'ach',
   'wire',
@@ -62,13 +63,13 @@ export const PAYMENT_METHODS: readonly PaymentMethod[] = [
   'direct_deposit',
   'cash',
   'other',
-];
-export const REVERSAL_KINDS: readonly ReversalKind[] = [
+] as const satisfies readonly PaymentMethod[];
+export const REVERSAL_KINDS = [
   'nsf',
   'chargeback',
   'stop_payment',
   'error',
-];
+] as const satisfies readonly ReversalKind[];
 /** Why a customer paid less than the invoice: the codes a deduction carries. */
 export const DEDUCTION_REASONS = [
   'pricing',
@@ -323,7 +324,7 @@ export async function createPayment(ctx: Ctx, input: PaymentInput): Promise<stri
   requireWriter(ctx);
   const errors: FieldError[] = [];
   if (!isCurrency(input.currency)) errors.push({ path: 'currency', message: 'unknown currency' });
-  if (!PAYMENT_METHODS.includes(input.method))
+  if (!(PAYMENT_METHODS as readonly string[]).includes(input.method))
     errors.push({ path: 'method', message: `must be one of ${PAYMENT_METHODS.join(', ')}` });
   const kind = input.kind ?? 'receipt';
   if (kind === 'prepayment' && !input.customerId)
@@ -865,7 +866,7 @@ export async function reversePayment(
   requireWriter(ctx);
   const reason = requireReason(input.reason);
   const kind = input.kind ?? 'nsf';
-  if (!REVERSAL_KINDS.includes(kind)) {
+  if (!(REVERSAL_KINDS as readonly string[]).includes(kind)) {
     throw new ValidationError('Unknown reversal kind', [
       { path: 'kind', message: `must be one of ${REVERSAL_KINDS.join(', ')}` },
     ]);
@@ -906,27 +907,7 @@ export async function reversePayment(
     for (const application of await activeApplications(ctx, doc.id)) {
       await unapply(ctx, application.id, { reason: label, date }, { partOfReversal: true });
     }
-    const entry = await ctx.db
-      .selectFrom('journal_entries')
-      .select('id')
-      .where('org_id', '=', ctx.actor.orgId)
-      .where('document_id', '=', doc.id)
-      .where('reverses_entry_id', 'is', null)
-      .where('application_id', 'is', null)
-      .executeTakeFirstOrThrow();
-    await ctx.db
-      .updateTable('ar_documents')
-      .set({
-        state: 'voided',
-        open_minor: 0n,
-        voided_date: date,
-        void_reason: label,
-        updated_at: ctx.now,
-      })
-      .where('org_id', '=', ctx.actor.orgId)
-      .where('id', '=', doc.id)
-      .execute();
-    await reverseEntry(ctx.db, ctx.actor, ctx.now, entry.id, date, 'payment_reversal', label);
+    await markVoided(ctx, doc, date, label, 'payment_reversal', label);
   }
   // the receipt entry of money held outside AR (suspense, customer deposit)
   const heldEntry = await ctx.db

@@ -171,15 +171,22 @@ function payerAnswers(
   }
   if (nets.length > 0) return;
   if (mayBeAllOpen(view, ctx, customer) && allOpen(view, ctx, search, own)) return;
-  // a combination cannot compete with an answer already clearly better: skip the search
-  if (bestSoFar - AMBIGUITY_MARGIN > amountScore('sum', 'strong', false)) return;
   const pool: number[] = [];
   for (let k = 0; k < own.length && pool.length < COMBINATION_POOL; k++) {
     if (usable(view, own[k]!, ctx)) pool.push(own[k]!);
   }
   if (pool.length === 0) return;
+  // sizes whose best possible score cannot compete with an answer already found are skipped
+  let maxSize = Math.min(view.maxCombination, pool.length);
+  while (
+    maxSize >= 2 &&
+    amountScore(sumBasis(pool.length, maxSize, ctx.amount), search.payer, false) <
+      bestSoFar - AMBIGUITY_MARGIN
+  ) {
+    maxSize--;
+  }
   const amounts = pool.map((i) => view.items[i]!.openMinor);
-  const sets = findCombinations(amounts, ctx.amount, 2, view.maxCombination);
+  const sets = maxSize < 2 ? [] : findCombinations(amounts, ctx.amount, 2, maxSize);
   for (const set of sets) {
     const chosen = set.map((k) => pool[k]!);
     const explanation = {

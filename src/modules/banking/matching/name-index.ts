@@ -1,16 +1,24 @@
 /**
  * Fuzzy look-up of customers by the payer name on a bank line, without comparing the name with
  * every customer: each word of every known name (customer names, other names, names learned
- * from manual matches) is filed under its first four letters; a query counts, per known name,
- * how many of its own words' keys it shares, starting with the rarest key, and scores only the
- * best-sharing names with {@link tokenSetSimilarity}, less {@link FORM_CONFLICT} when the legal
- * forms say they are different companies. Work per query is the length of the rarest
- * key's list plus at most {@link MAX_COUNTED} other names counted and {@link MAX_SCORED} scored.
+ * from manual matches) is filed under itself and under its first four letters. A query counts,
+ * per known name, its shared words (2 points) and shared four-letter beginnings (1 point: cut
+ * or misspelt words), starting with the rarest, and scores only the best-counted names with
+ * {@link preparedSimilarity}, less {@link FORM_CONFLICT} when the legal forms say they are
+ * different companies. Work per query: the rarest list, at most {@link MAX_COUNTED} other names
+ * counted and {@link MAX_SCORED} scored.
  */
-import { legalFormsConflict, splitName, tokenSetSimilarity, type NameParts } from './normalize.ts';
+import {
+  legalFormsConflict,
+  prepareName,
+  preparedSimilarity,
+  splitName,
+  type NameParts,
+  type PreparedName,
+} from './normalize.ts';
 
 /** A known name of a customer. */
-type NameEntry = { customer: number; tokens: string[]; form: string; learned: boolean };
+type NameEntry = { customer: number; name: PreparedName; form: string; learned: boolean };
 
 /** The best similarity of a payer name to one customer's known names. */
 export type NameMatch = {
@@ -22,23 +30,26 @@ export type NameMatch = {
 
 /** Words shorter than this are not keys (initials, "&"). */
 const MIN_KEY_LENGTH = 2;
-const KEY_LENGTH = 4;
+const PREFIX_LENGTH = 4;
 /** Words of a name used as keys (the counts per query fit in a byte). */
 const MAX_KEYS = 16;
 /** A key shared by more names than this says little; it only counts for names already found. */
 const MAX_POSTING_TO_ADD = 5_000;
 const MAX_COUNTED = 1_000;
-const MAX_SCORED = 32;
+const MAX_SCORED = 24;
 /** "ACME GMBH" vs "Acme SARL": same words, but another legal entity. */
 const FORM_CONFLICT = 0.06;
 /** Similarities below this are not reported at all. */
 export const MIN_NAME_SIMILARITY = 0.75;
 
+type Key = { key: string; points: number };
+
 export class NameIndex {
   private readonly entries: NameEntry[] = [];
   private readonly postings = new Map<string, number[]>();
-  /** customer → its entries already holding this normalized name, to skip duplicates */
+  /** customer, words and form of every entry, to skip duplicates */
   private readonly seen = new Set<string>();
+  private counts = new Uint8Array(0);
 
   add(customer: number, name: string | null | undefined, learned: boolean): void {
     if (!name) return;
@@ -48,8 +59,8 @@ export class NameIndex {
     if (this.seen.has(dedupe)) return;
     this.seen.add(dedupe);
     const id = this.entries.length;
-    this.entries.push({ customer, tokens, form, learned });
-    for (const key of keysOf(tokens)) {
+    this.entries.push({ customer, name: prepareName(tokens), form, learned });
+    for (const { key } of keysOf(tokens)) {
       const list = this.postings.get(key);
       if (list) list.push(id);
       else this.postings.set(key, [id]);
@@ -64,41 +75,34 @@ export class NameIndex {
   /** {@link query} for a name already split by {@link splitName}. */
   queryParts({ tokens, form }: NameParts): NameMatch[] {
     if (tokens.length === 0) return [];
-    const lists: number[][] = [];
-    for (const key of keysOf(tokens)) {
+    const lists: Array<{ list: number[]; points: number }> = [];
+    for (const { key, points } of keysOf(tokens)) {
       const list = this.postings.get(key);
-      if (list) lists.push(list);
+      if (list) lists.push({ list, points });
     }
     if (lists.length === 0) return [];
-    lists.sort((a, b) => a.length - b.length);
+    lists.sort((a, b) => a.list.length - b.list.length);
     const counts = this.counter();
     const touched: number[] = [];
-    let most = 0;
-    lists.forEach((list, i) => {
+    lists.forEach(({ list, points }, i) => {
       // every name holding the rarest key is counted; others' names while there is room
-      const mayAdd = i === 0 || list.length <= MAX_POSTING_TO_ADD;
+      const mayAdd = i === 0 || (list.length <= MAX_POSTING_TO_ADD && touched.length < MAX_COUNTED);
       for (const id of list) {
         const count = counts[id]!;
         if (count === 0) {
-          if (!(i === 0 || (mayAdd && touched.length < MAX_COUNTED))) continue;
+          if (!mayAdd) continue;
           touched.push(id);
         }
-        counts[id] = count + 1;
-        if (count + 1 > most) most = count + 1;
+        counts[id] = count + points;
       }
     });
-    const scored: number[] = [];
-    for (let level = most; level > 0 && scored.length < MAX_SCORED; level--) {
-      for (const id of touched) {
-        if (counts[id] === level) scored.push(id);
-        if (scored.length >= MAX_SCORED) break;
-      }
-    }
+    const scored = this.best(touched, tokens.length);
     for (const id of touched) counts[id] = 0;
+    const query = prepareName(tokens);
     const best = new Map<number, NameMatch>();
     for (const id of scored) {
       const entry = this.entries[id]!;
-      const words = tokenSetSimilarity(tokens, entry.tokens);
+      const words = preparedSimilarity(query, entry.name);
       const similarity = legalFormsConflict(form, entry.form) ? words - FORM_CONFLICT : words;
       if (similarity < MIN_NAME_SIMILARITY) continue;
       const current = best.get(entry.customer);
@@ -111,6 +115,33 @@ export class NameIndex {
     );
   }
 
+  /**
+   * The MAX_SCORED touched entries with the most points; among equals, those whose number of
+   * words is closest to the query's ("ACME" prefers "Acme GmbH" to "Acme Steel Holding").
+   */
+  private best(touched: readonly number[], words: number): number[] {
+    const top: number[] = [];
+    const ranks: number[] = [];
+    for (const id of touched) {
+      const r = this.rankOf(id, words);
+      if (top.length === MAX_SCORED && r <= ranks[MAX_SCORED - 1]!) continue;
+      let at = top.length;
+      while (at > 0 && ranks[at - 1]! < r) at--;
+      top.splice(at, 0, id);
+      ranks.splice(at, 0, r);
+      if (top.length > MAX_SCORED) {
+        top.pop();
+        ranks.pop();
+      }
+    }
+    return top;
+  }
+
+  private rankOf(id: number, words: number): number {
+    const difference = Math.abs(this.entries[id]!.name.tokens.length - words);
+    return this.counts[id]! * 16 - Math.min(15, difference);
+  }
+
   /** A zeroed count per entry, reused across queries (each query resets what it touched). */
   private counter(): Uint8Array {
     if (this.counts.length < this.entries.length) {
@@ -118,13 +149,15 @@ export class NameIndex {
     }
     return this.counts;
   }
-  private counts = new Uint8Array(0);
 }
 
-function keysOf(tokens: readonly string[]): string[] {
-  const keys = new Set<string>();
+/** Each word as itself (2 points), and its first letters when longer (1 point). */
+function keysOf(tokens: readonly string[]): Key[] {
+  const keys = new Map<string, number>();
   for (const token of tokens.slice(0, MAX_KEYS)) {
-    if (token.length >= MIN_KEY_LENGTH) keys.add(token.slice(0, KEY_LENGTH));
+    if (token.length < MIN_KEY_LENGTH) continue;
+    keys.set(`=${token}`, 2);
+    if (token.length > PREFIX_LENGTH) keys.set(token.slice(0, PREFIX_LENGTH), 1);
   }
-  return [...keys];
+  return [...keys].map(([key, points]) => ({ key, points }));
 }

@@ -468,15 +468,40 @@ const MIN_TRUNCATED_LENGTH = 20;
 /** A name that only agrees up to the cut is not quite an equal name. */
 const TRUNCATED_MAX = 0.96;
 
+/** Name words with their weights and lengths, worked out once per known name or bank name. */
+export type PreparedName = {
+  tokens: readonly string[];
+  weights: Float64Array;
+  totalWeight: number;
+  /** characters of the words joined by single spaces */
+  length: number;
+};
+
+export function prepareName(tokens: readonly string[]): PreparedName {
+  const weights = new Float64Array(tokens.length);
+  let totalWeight = 0;
+  let length = -1;
+  tokens.forEach((token, i) => {
+    weights[i] = tokenWeight(token);
+    totalWeight += weights[i]!;
+    length += token.length + 1;
+  });
+  return { tokens, weights, totalWeight, length: Math.max(0, length) };
+}
+
 /** {@link nameSimilarity} on names already split into tokens. */
 export function tokenSetSimilarity(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
+  return preparedSimilarity(prepareName(a), prepareName(b));
+}
+
+/** {@link tokenSetSimilarity} on prepared names (the bank's first). */
+export function preparedSimilarity(a: PreparedName, b: PreparedName): number {
+  if (a.tokens.length === 0 || b.tokens.length === 0) return 0;
   const full = softJaccard(a, b);
   if (full === 1) return 1;
-  const aLength = a.reduce((n, t) => n + t.length + 1, -1);
-  const bLength = b.reduce((n, t) => n + t.length + 1, -1);
-  if (aLength >= MIN_TRUNCATED_LENGTH && bLength > aLength) {
-    return Math.max(full, Math.min(TRUNCATED_MAX, softJaccard(a, truncateTokens(b, aLength))));
+  if (a.length >= MIN_TRUNCATED_LENGTH && b.length > a.length) {
+    const cut = prepareName(truncateTokens(b.tokens, a.length));
+    return Math.max(full, Math.min(TRUNCATED_MAX, softJaccard(a, cut)));
   }
   return full;
 }
@@ -493,15 +518,20 @@ function truncateTokens(tokens: readonly string[], length: number): string[] {
   return out;
 }
 
-function softJaccard(a: readonly string[], b: readonly string[]): number {
-  const used = new Uint8Array(b.length);
+/** Scratch flags for {@link softJaccard}: which words of the second name are taken. */
+const usedWords = new Uint8Array(MAX_JW_LENGTH);
+
+function softJaccard(a: PreparedName, b: PreparedName): number {
+  const bCount = Math.min(b.tokens.length, MAX_JW_LENGTH);
+  usedWords.fill(0, 0, bCount);
   let shared = 0;
-  for (const token of a) {
+  for (let i = 0; i < a.tokens.length; i++) {
+    const token = a.tokens[i]!;
     let best = 0;
     let bestIndex = -1;
-    for (let j = 0; j < b.length; j++) {
-      if (used[j]) continue;
-      const s = tokenSimilarity(token, b[j]!);
+    for (let j = 0; j < bCount; j++) {
+      if (usedWords[j]) continue;
+      const s = tokenSimilarity(token, b.tokens[j]!);
       if (s > best) {
         best = s;
         bestIndex = j;
@@ -509,12 +539,9 @@ function softJaccard(a: readonly string[], b: readonly string[]): number {
       }
     }
     if (bestIndex >= 0) {
-      used[bestIndex] = 1;
-      shared += best * Math.min(tokenWeight(token), tokenWeight(b[bestIndex]!));
+      usedWords[bestIndex] = 1;
+      shared += best * Math.min(a.weights[i]!, b.weights[bestIndex]!);
     }
   }
-  let total = 0;
-  for (const token of a) total += tokenWeight(token);
-  for (const token of b) total += tokenWeight(token);
-  return shared / (total - shared);
+  return shared / (a.totalWeight + b.totalWeight - shared);
 }
