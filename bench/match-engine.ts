@@ -34,8 +34,12 @@ const json = (value: unknown) =>
   JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 1);
 
 const machine = machineInfo();
-console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage}`);
-console.log(`Scenario: ${customers} customers, ${items} open items, ${lines} bank lines, seed ${seed}`);
+console.log(
+  `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage}`,
+);
+console.log(
+  `Scenario: ${customers} customers, ${items} open items, ${lines} bank lines, seed ${seed}`,
+);
 
 let t0 = performance.now();
 const scenario = generateRemittanceScenario({ customers, openItems: items, lines, seed });
@@ -53,12 +57,25 @@ global.gc?.();
 const indexMiB = (process.memoryUsage().heapUsed - heapBefore) / 1024 ** 2;
 
 t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const result = evaluate(index, scenario.lines, { threshold, examples });
 const evaluateMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 
 console.log(`\nGenerate scenario   ${seconds(generateMs)}`);
-console.log(`Build index         ${seconds(buildMs)}  (heap +${indexMiB.toFixed(0)} MiB${global.gc ? '' : ', approximate: run with --expose-gc'})`);
-console.log(`Match ${result.lines} lines  ${seconds(evaluateMs)}  (${Math.round(result.linesPerSecond).toLocaleString('en-US')} lines/s in match())`);
+console.log(
+  `Build index         ${seconds(buildMs)}  (heap +${indexMiB.toFixed(0)} MiB${global.gc ? '' : ', approximate: run with --expose-gc'})`,
+);
+console.log(
+  `Match ${result.lines} lines  ${seconds(evaluateMs)} wall, ${seconds(cpuMs)} CPU  (${Math.round(result.linesPerSecond).toLocaleString('en-US')} lines/s in match(), ${((cpuMs * 1000) / result.lines).toFixed(0)} µs CPU per line)`,
+);
+console.log(`Load average after matching: ${machineInfo().loadAverage}`);
+console.log(
+  `Lines generated per kind: ${Object.entries(scenario.generatedMix)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ')}`,
+);
 console.log(`\nLines with a true match  ${result.withTrueMatch}`);
 console.log(`Auto-applied             ${result.autoApplied}  (threshold ${threshold})`);
 console.log(`  correct                ${result.autoCorrect}`);
@@ -68,7 +85,9 @@ console.log(`No suggestion            ${result.unmatched}`);
 console.log(`Auto-match rate          ${percent(result.autoMatchRate)} of lines with a true match`);
 console.log(`False-match rate         ${percent(result.falseMatchRate, 3)} of all lines`);
 
-console.log('\nkind            share   lines   auto ok  auto wrong  suggested  none   auto rate  top right');
+console.log(
+  '\nkind            share   lines   auto ok  auto wrong  suggested  none   auto rate  top right',
+);
 for (const [kind] of LINE_MIX) {
   const k = result.byKind[kind];
   const share = k.lines / result.lines;

@@ -413,6 +413,7 @@ export interface DepositBatchesTable {
   currency: string;
   status: 'open' | 'deposited';
   deposit_date: DateString | null;
+  deposited_minor: ColumnType<bigint | null, bigint | null | undefined, bigint | null>;
   memo: string | null;
   created_by_name: string;
   created_at: Timestamp;

@@ -85,6 +85,26 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     });
     expect(c.status).toBe(201);
     customerId = c.body.id;
+    // collectors import into the organization's known accounts only
+    const unknown = await collector.post<Problem>(
+      '/api/v1/bank-statements',
+      upload(
+        writeCamt053([
+          statement('UNKNOWN', '2026-11-15', [
+            { amountMinor: 100n, bookingDate: '2026-11-15', bankReference: 'U-1' },
+          ]),
+        ]),
+        'unknown-account.xml',
+      ),
+    );
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.code).toBe('unknown_bank_account');
+    const bank = await manager.post('/api/v1/bank-accounts', {
+      name: 'Operating EUR',
+      identifier: IBAN,
+      currency: 'EUR',
+    });
+    expect(bank.status).toBe(201);
     for (const [key, amount] of [
       ['a', '1190.00'],
       ['b', '250.00'],
@@ -376,6 +396,110 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     expect(lines.body.items[1]!.status).not.toBe('duplicate');
   });
 
+  it('keeps two notifications of one day with equal amounts from different payers apart', async () => {
+    const note = (id: string, payer: string, ref: string) =>
+      writeCamt053([
+        statement(id, '2026-11-20', [
+          {
+            amountMinor: 4900n,
+            bookingDate: '2026-11-20',
+            counterpartyName: payer,
+            bankReference: ref,
+          },
+        ]),
+      ]);
+    const a = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(note('N-A', 'ALICE', 'REF-A'), 'a.xml'),
+    );
+    const b = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(note('N-B', 'BOB', 'REF-B'), 'b.xml'),
+    );
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.body.id).not.toBe(a.body.id);
+  });
+
+  it('an ignored duplicate stays a duplicate; a duplicate reopened on purpose becomes an open line', async () => {
+    const day = (id: string, extra: CamtEntryInput[] = []) =>
+      writeCamt053([
+        statement(id, '2026-11-21', [
+          {
+            amountMinor: 4242n,
+            bookingDate: '2026-11-21',
+            bankReference: 'REF-DUP',
+            remittance: 'dup',
+          },
+          ...extra,
+        ]),
+      ]);
+    await collector.post<Imported>('/api/v1/bank-statements', upload(day('DUP-1'), 'd1.xml'));
+    const second = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(
+        day('DUP-2', [{ amountMinor: 100n, bookingDate: '2026-11-21', bankReference: 'REF-NEW' }]),
+        'd2.xml',
+      ),
+    );
+    const [line] = (
+      await collector.get<{ items: Line[] }>(`/api/v1/bank-statements/${second.body.id}/lines`)
+    ).body.items;
+    expect(line!.status).toBe('duplicate');
+    const unidentified = await collector.post<Problem>(
+      `/api/v1/bank-statement-lines/${line!.id}/unidentified`,
+      {},
+    );
+    expect(unidentified.status).toBe(422);
+    const reopened = await collector.post<{ line: Line }>(
+      `/api/v1/bank-statement-lines/${line!.id}/reopen`,
+      {},
+    );
+    expect(reopened.body.line.status).toBe('unmatched');
+    await collector.post(`/api/v1/bank-statement-lines/${line!.id}/ignore`, { reason: 'copy' });
+    const again = await collector.post<{ line: Line }>(
+      `/api/v1/bank-statement-lines/${line!.id}/reopen`,
+      {},
+    );
+    expect(again.body.line.status).toBe('duplicate');
+  });
+
+  it('a payment reversed as an error gives its bank line back', async () => {
+    const inv = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
+      customerId,
+      issueDate: '2026-10-22',
+      currency: 'EUR',
+      lines: [{ description: 'Handling', quantity: '1', unitPrice: '310.00' }],
+    });
+    const xml = writeCamt053([
+      statement('ERR-1', '2026-11-22', [
+        {
+          amountMinor: 31000n,
+          bookingDate: '2026-11-22',
+          remittance: inv.body.number,
+          bankReference: 'ERR-1',
+        },
+      ]),
+    ]);
+    const res = await collector.post<Imported>('/api/v1/bank-statements', upload(xml, 'err.xml'));
+    const [line] = (
+      await collector.get<{ items: Line[] }>(`/api/v1/bank-statements/${res.body.id}/lines`)
+    ).body.items;
+    const applied = await collector.post<{ line: Line }>(
+      `/api/v1/bank-statement-lines/${line!.id}/accept`,
+      { suggestion: 0 },
+    );
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    const reversed = await collector.post(
+      `/api/v1/payments/${applied.body.line.paymentId}/reverse`,
+      { reason: 'wrong customer', kind: 'error' },
+    );
+    expect(reversed.status).toBe(200);
+    const after = (
+      await collector.get<{ items: Line[] }>(`/api/v1/bank-statements/${res.body.id}/lines`)
+    ).body.items[0]!;
+    expect(after).toMatchObject({ status: 'unmatched', paymentId: null });
+  });
+
   it('reports a statement whose balances do not add up', async () => {
     const xml = writeCamt053([
       statement(
@@ -403,20 +527,20 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
       method: 'wire',
       amount: '88.00',
       currency: 'EUR',
-      receivedDate: '2026-11-23',
+      receivedDate: '2026-11-12',
       reference: 'WIRE-88',
       bankAccountId: bank.id,
     });
     expect(p.status).toBe(201);
     const xml = writeCamt053([
-      statement('STMT-R', '2026-11-24', [
+      statement('STMT-R', '2026-11-13', [
         {
           amountMinor: 8800n,
-          bookingDate: '2026-11-24',
+          bookingDate: '2026-11-13',
           remittance: 'WIRE-88',
           bankReference: 'R-1',
         },
-        { amountMinor: 1234n, bookingDate: '2026-11-24', remittance: 'who?', bankReference: 'R-2' },
+        { amountMinor: 1234n, bookingDate: '2026-11-13', remittance: 'who?', bankReference: 'R-2' },
       ]),
     ]);
     const res = await collector.post<Imported>('/api/v1/bank-statements', upload(xml, 'r.xml'));
@@ -429,11 +553,11 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
         receipts: string;
         unmatchedBankLines: unknown[];
       }>;
-    }>(`/api/v1/cash-reconciliation?bankAccountId=${bank.id}&from=2026-11-23&to=2026-11-24`);
+    }>(`/api/v1/cash-reconciliation?bankAccountId=${bank.id}&from=2026-11-12&to=2026-11-13`);
     expect(rec.status).toBe(200);
-    const d24 = rec.body.days.find((d) => d.date === '2026-11-24')!;
-    expect(d24).toMatchObject({ bankCredits: '100.34' });
-    expect(d24.unmatchedBankLines).toHaveLength(1);
+    const d20 = rec.body.days.find((d) => d.date === '2026-11-13')!;
+    expect(d20).toMatchObject({ bankCredits: '100.34' });
+    expect(d20.unmatchedBankLines).toHaveLength(1);
     expect(rec.body.totals).toMatchObject({
       bankCredits: '100.34',
       receipts: '88.00',

@@ -523,6 +523,99 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     await checks(['2026-11-20', '2026-11-21']);
   });
 
+  it('guards the edges: dates, fees, payment documents and discounts go with their payment', async () => {
+    const future = await collector.post<Problem>('/api/v1/payments', {
+      customerId,
+      method: 'wire',
+      amount: '1.00',
+      currency: 'EUR',
+      receivedDate: '2099-01-01',
+    });
+    expect(future.status).toBe(400);
+    expect(future.body.errors?.[0]?.path).toBe('receivedDate');
+    const inv = await invoice('1000.00', '2026-11-10');
+    const p = await collector.post<Payment>('/api/v1/payments', {
+      customerId,
+      method: 'wire',
+      amount: '900.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-19',
+      applications: [
+        {
+          invoiceId: inv.id,
+          amount: '900.00',
+          discount: '20.00',
+          shortPay: { action: 'deduction', reasonCode: 'pricing' },
+        },
+      ],
+    });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    const paymentDoc = p.body.documents.find((d) => d.kind === 'payment')!;
+    const voidPayment = await manager.post<Problem>(`/api/v1/ar-documents/${paymentDoc.id}/void`, {
+      reason: 'x',
+    });
+    expect([voidPayment.status, voidPayment.body.code]).toEqual([422, 'cannot_void']);
+    const discountApp = p.body.applications.find((a) => a.via === 'discount')!;
+    const moveDiscount = await collector.post(`/api/v1/applications/${discountApp.id}/unapply`, {});
+    expect(moveDiscount.status).toBe(403);
+    const negativeFee = await collector.post<Problem>(`/api/v1/payments/${p.body.id}/reverse`, {
+      reason: 'x',
+      fee: '-25.00',
+    });
+    expect(negativeFee.status).toBe(400);
+    // voiding the invoice takes its discount and deduction with it; the cash stays on account
+    const voided = await manager.post(`/api/v1/invoices/${inv.id}/void`, {
+      reason: 'billed twice',
+      date: '2026-11-21',
+    });
+    expect(voided.status, JSON.stringify(voided.body)).toBe(200);
+    const after = await manager.get<Payment>(`/api/v1/payments/${p.body.id}`);
+    expect(after.body.documents.find((d) => d.kind === 'discount')?.state).toBe('voided');
+    expect(after.body.deductions[0]?.status).toBe('resolved');
+    expect(after.body.unappliedAmount).toBe('900.00');
+    const early = await manager.post<Problem>(`/api/v1/payments/${p.body.id}/refund`, {
+      amount: '10.00',
+      reason: 'x',
+      method: 'wire',
+      date: '2026-11-01',
+    });
+    expect(early.status).toBe(400);
+    await checks(['2026-11-19', '2026-11-21', '2026-11-30']);
+  });
+
+  it('a deposited batch keeps its deposited total when one of its checks bounces', async () => {
+    const banks = await manager.get<{ items: Array<{ id: string }> }>('/api/v1/bank-accounts');
+    const batch = await collector.post<{ id: string }>('/api/v1/deposit-batches', {
+      bankAccountId: banks.body.items[0]!.id,
+    });
+    const ids: string[] = [];
+    for (const amount of ['100.00', '50.00']) {
+      const r = await collector.post<Payment>('/api/v1/payments', {
+        customerId,
+        method: 'check',
+        amount,
+        currency: 'EUR',
+        receivedDate: '2026-11-18',
+        depositBatchId: batch.body.id,
+      });
+      ids.push(r.body.id);
+    }
+    await collector.post(`/api/v1/deposit-batches/${batch.body.id}/deposit`, {
+      date: '2026-11-19',
+    });
+    const nsf = await collector.post(`/api/v1/payments/${ids[1]}/reverse`, {
+      reason: 'NSF',
+      kind: 'nsf',
+      date: '2026-11-20',
+    });
+    expect(nsf.status).toBe(200);
+    const after = await collector.get<{ total: string }>(
+      `/api/v1/deposit-batches/${batch.body.id}`,
+    );
+    expect(after.body.total).toBe('150.00');
+    await checks(['2026-11-19', '2026-11-20']);
+  });
+
   it('refunds unapplied cash (manager) and replays an idempotent create', async () => {
     const key = { 'idempotency-key': `pay-${kind}-1` };
     const body = {

@@ -50,6 +50,8 @@ create table deposit_batches (
   currency char(3) not null,
   status text not null check (status in ('open', 'deposited')),
   deposit_date date,
+  -- what was deposited (the bank's deposit line); later returned checks do not change it
+  deposited_minor bigint,
   memo text,
   created_by_name text not null,
   created_at timestamptz not null,

@@ -76,10 +76,16 @@ export function parseOrExplain(bytes: Buffer, options: ParseBankFileOptions): Pa
  * MT940 gets the same fingerprint; two different days never do.
  */
 export function statementFingerprint(accountIdentifier: string, s: ParsedStatement): string {
+  // every entry's date, amount and what identifies it (bank reference, else end-to-end id,
+  // counterparty and remittance): two notifications of one day with equal amounts from
+  // different payers are two statements, not one
   const entries = s.lines
-    .map((l) => `${l.bookingDate ?? l.valueDate ?? ''}:${l.amountMinor}`)
+    .map(
+      (l) =>
+        `${l.bookingDate ?? l.valueDate ?? ''}:${l.amountMinor}:${l.bankReference ?? ''}:${l.endToEndId ?? ''}:${l.counterpartyName ?? ''}:${l.remittanceInfo ?? ''}`,
+    )
     .sort()
-    .join(',');
+    .join('\n');
   const material = [
     accountIdentifier,
     s.currency,
@@ -94,9 +100,12 @@ export function statementFingerprint(accountIdentifier: string, s: ParsedStateme
 
 /** The key that recognises one bank entry in two statements: bank reference, amount, date. */
 function entryKey(line: ParsedStatement['lines'][number]): string | null {
+  const date = line.bookingDate ?? line.valueDate ?? '';
   const ref = line.bankReference ?? line.endToEndId;
-  if (!ref) return null;
-  return `${ref}|${line.amountMinor}|${line.bookingDate ?? line.valueDate ?? ''}`;
+  if (ref) return `${ref}|${line.amountMinor}|${date}`;
+  // no reference (CSV exports often have none): the entry as it reads
+  if (!line.counterpartyName && !line.remittanceInfo) return null;
+  return `~${date}|${line.amountMinor}|${line.counterpartyName ?? ''}|${line.remittanceInfo ?? ''}`;
 }
 
 async function loadMapping(ctx: Ctx, id: string) {
@@ -157,6 +166,13 @@ async function accountFor(ctx: Ctx, statement: ParsedStatement, given: string | 
     .where('currency', '=', statement.currency)
     .executeTakeFirst();
   if (known) return known;
+  if (!hasRole(ctx.actor, ACCESS.manage)) {
+    throw new DomainError(
+      'unknown_bank_account',
+      `The statement is for account ${identifier} (${statement.currency}), which is not one of the organization's bank accounts: a manager adds it, or imports the file once`,
+      [{ path: 'file', message: `account ${identifier} is not known` }],
+    );
+  }
   const id = await insertBankAccount(ctx, {
     name: `${statement.currency} ${identifier}`,
     identifier,

@@ -70,6 +70,7 @@ type LineRow = {
   type_code: string | null;
   status: StatementLineStatus;
   suggestions: unknown;
+  duplicate_of: string | null;
 };
 
 const LINE_COLUMNS = [
@@ -88,6 +89,7 @@ const LINE_COLUMNS = [
   'type_code',
   'status',
   'suggestions',
+  'duplicate_of',
 ] as const;
 
 function requireWriter(ctx: Ctx) {
@@ -194,15 +196,19 @@ async function loadStatement(ctx: Ctx, id: string) {
 }
 
 async function openLines(ctx: Ctx, statementId: string): Promise<LineRow[]> {
-  return ctx.db
-    .selectFrom('bank_statement_lines')
-    .select([...LINE_COLUMNS])
-    .where('org_id', '=', ctx.actor.orgId)
-    .where('statement_id', '=', statementId)
-    .where('status', 'in', ['unmatched', 'suggested'])
-    .where('amount_minor', '>', 0n)
-    .orderBy('line_no')
-    .execute();
+  return (
+    ctx.db
+      .selectFrom('bank_statement_lines')
+      .select([...LINE_COLUMNS])
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('statement_id', '=', statementId)
+      .where('status', 'in', ['unmatched', 'suggested'])
+      .where('amount_minor', '>', 0n)
+      .orderBy('line_no')
+      // a person applying one of these lines waits, then finds it done (and the other way round)
+      .forUpdate()
+      .execute()
+  );
 }
 
 /** Sets status, suggestions, payment and note of many lines in one statement per chunk. */
@@ -216,6 +222,8 @@ async function updateLines(
     depositBatchId?: string | null;
     note?: string | null;
   }>,
+  /** only lines still open (unmatched, suggested) change: match results never undo a decision */
+  onlyOpen = false,
 ) {
   for (let i = 0; i < updates.length; i += 2000) {
     const chunk = updates.slice(i, i + 2000);
@@ -235,7 +243,8 @@ async function updateLines(
         matched_at = ${ctx.now},
         updated_by_name = ${ctx.actor.name}
       from (values ${values}) as v(id, status, suggestions, set_suggestions, payment_id, batch_id, note)
-      where l.org_id = ${ctx.actor.orgId} and l.id = v.id`.execute(ctx.db);
+      where l.org_id = ${ctx.actor.orgId} and l.id = v.id
+        and (${!onlyOpen} or l.status in ('unmatched', 'suggested'))`.execute(ctx.db);
   }
 }
 
@@ -293,9 +302,7 @@ async function reconcileRecorded(
       'b.id',
       'b.number',
       'b.deposit_date',
-      sql<string>`(select coalesce(sum(p.amount_minor), 0) from payments p where p.org_id = b.org_id and p.deposit_batch_id = b.id and p.status = 'posted')`.as(
-        'total',
-      ),
+      sql<string>`coalesce(b.deposited_minor, 0)`.as('total'),
     ])
     .where('b.org_id', '=', ctx.actor.orgId)
     .where('b.bank_account_id', '=', bankAccountId)
@@ -405,7 +412,7 @@ export async function matchStatement(
     counts[status === 'suggested' ? 'suggested' : 'unmatched']++;
     updates.push({ id: line.id, status, suggestions, note: null });
   }
-  await updateLines(ctx, updates);
+  await updateLines(ctx, updates, true);
   return counts;
 }
 
@@ -441,6 +448,7 @@ export async function autoApply(
     .where('statement_id', '=', statementId)
     .where('status', '=', 'suggested')
     .orderBy('line_no')
+    .forUpdate()
     .execute();
   const receipts: BatchReceipt[] = [];
   for (const line of lines) {
@@ -603,7 +611,7 @@ export async function acceptSuggestion(ctx: Ctx, lineId: string, index: number):
 export async function ignoreLine(ctx: Ctx, lineId: string, reason: string): Promise<void> {
   requireWriter(ctx);
   const line = await lockLine(ctx, lineId);
-  if (line.status === 'applied' || line.status === 'reconciled') {
+  if (line.status === 'applied' || line.status === 'reconciled' || line.status === 'duplicate') {
     throw new DomainError('line_done', `This line is already ${line.status}`);
   }
   await updateLines(ctx, [
@@ -623,18 +631,34 @@ export async function ignoreLine(ctx: Ctx, lineId: string, reason: string): Prom
 export async function reopenLine(ctx: Ctx, lineId: string): Promise<void> {
   requireWriter(ctx);
   const line = await lockLine(ctx, lineId);
-  if (line.status !== 'ignored') {
-    throw new DomainError('line_not_ignored', 'Only an ignored line can be reopened');
+  if (line.status !== 'ignored' && line.status !== 'duplicate') {
+    throw new DomainError(
+      'line_not_ignored',
+      'Only an ignored line or a duplicate can be reopened',
+    );
   }
+  // an ignored copy of an entry seen before is a duplicate again; a duplicate reopened on
+  // purpose (two real payments that look alike) becomes an open line
+  const status: StatementLineStatus =
+    line.status === 'ignored' && line.duplicate_of
+      ? 'duplicate'
+      : line.amount_minor > 0n
+        ? 'unmatched'
+        : 'debit';
   await updateLines(ctx, [
-    { id: lineId, status: line.amount_minor > 0n ? 'unmatched' : 'debit', note: null },
+    {
+      id: lineId,
+      status,
+      note: line.status === 'duplicate' ? `Not a duplicate: reopened by ${ctx.actor.name}` : null,
+    },
   ]);
   await recordAudit(ctx.db, ctx.actor, ctx.now, [
     {
       entityType: 'bank_statement_line',
       entityId: lineId,
       action: 'reopen',
-      before: { status: 'ignored' },
+      before: { status: line.status },
+      after: { status },
     },
   ]);
 }

@@ -91,7 +91,9 @@ export async function cashReconciliation(
     .where('p.org_id', '=', ctx.actor.orgId)
     .where('p.bank_account_id', '=', account.id)
     .where('p.deposit_batch_id', 'is', null)
-    .where('p.status', '=', 'posted')
+    // a check returned unpaid did come in (the return is a debit of its own); a receipt
+    // reversed as an error never did
+    .where((eb) => eb.or([eb('p.status', '=', 'posted'), eb('p.reversal_kind', '<>', 'error')]))
     .where('p.received_date', '>=', query.from)
     .where('p.received_date', '<=', query.to)
     .execute();
@@ -101,9 +103,7 @@ export async function cashReconciliation(
       'b.id',
       'b.number',
       'b.deposit_date',
-      sql<string>`(select coalesce(sum(p.amount_minor), 0) from payments p where p.org_id = b.org_id and p.deposit_batch_id = b.id and p.status = 'posted')`.as(
-        'total',
-      ),
+      sql<string>`coalesce(b.deposited_minor, 0)`.as('total'),
       sql<
         string | null
       >`(select l.id::text from bank_statement_lines l where l.org_id = b.org_id and l.deposit_batch_id = b.id limit 1)`.as(

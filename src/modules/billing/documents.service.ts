@@ -996,7 +996,7 @@ export async function unapply(
 }
 
 /** Documents only a manager creates; moving their applications is a manager's call too. */
-const MANAGER_KINDS: readonly ArDocumentKind[] = ['write_off', 'adjustment', 'refund'];
+const MANAGER_KINDS: readonly ArDocumentKind[] = ['write_off', 'adjustment', 'refund', 'discount'];
 
 function requireManagerToMove(ctx: Ctx, docs: readonly ArDocument[]) {
   const guarded = docs.find((d) => MANAGER_KINDS.includes(d.kind));
@@ -1065,6 +1065,8 @@ export async function voidDocument(
   ctx: Ctx,
   id: string,
   input: { reason: string; date?: string | undefined },
+  /** set when the document goes with the void of the document it corrects */
+  options: { partOfVoid?: boolean } = {},
 ): Promise<void> {
   const reason = requireReason(input.reason);
   const doc = await loadDocument(ctx, id, 'Document', true);
@@ -1072,6 +1074,14 @@ export async function voidDocument(
     throw new DomainError(
       'cannot_void',
       `${documentLabel(doc.kind, doc.number)} is ${doc.state} and cannot be voided`,
+    );
+  }
+  if (doc.kind === 'payment' || (doc.kind === 'discount' && !options.partOfVoid)) {
+    throw new DomainError(
+      'cannot_void',
+      doc.kind === 'payment'
+        ? `${documentLabel(doc.kind, doc.number)} is a receipt: reverse the payment instead (POST /payments/:id/reverse)`
+        : `${documentLabel(doc.kind, doc.number)} goes with its payment: reverse the payment or void the invoice`,
     );
   }
   if (doc.kind !== 'invoice' && doc.kind !== 'credit_memo' && doc.kind !== 'debit_memo') {
@@ -1083,7 +1093,7 @@ export async function voidDocument(
     .select(['id', 'issue_date'])
     .where('org_id', '=', ctx.actor.orgId)
     .where('related_document_id', '=', id)
-    .where('kind', 'in', ['write_off', 'adjustment'])
+    .where('kind', 'in', ['write_off', 'adjustment', 'discount'])
     .execute();
   const latest = await latestMovement(
     ctx,
@@ -1104,15 +1114,17 @@ export async function voidDocument(
     .select('id')
     .where('org_id', '=', ctx.actor.orgId)
     .where('related_document_id', '=', id)
-    .where('kind', 'in', ['write_off', 'adjustment'])
+    .where('kind', 'in', ['write_off', 'adjustment', 'discount'])
     .where('state', '=', 'posted')
     .orderBy('created_at')
     .execute();
   for (const correction of corrections) {
-    await voidDocument(ctx, correction.id, {
-      reason: `Void of ${documentLabel(doc.kind, doc.number)}: ${reason}`,
-      date,
-    });
+    await voidDocument(
+      ctx,
+      correction.id,
+      { reason: `Void of ${documentLabel(doc.kind, doc.number)}: ${reason}`, date },
+      { partOfVoid: true },
+    );
   }
   for (const application of await activeApplications(ctx, id)) {
     await unapply(ctx, application.id, {
@@ -1128,6 +1140,13 @@ export async function voidDocument(
     'void',
     `Void of ${documentLabel(doc.kind, doc.number)}: ${reason}`,
   );
+  await ctx.db
+    .updateTable('deductions')
+    .set({ status: 'resolved', resolution: `Invoice voided: ${reason}`, resolved_at: ctx.now })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('document_id', '=', id)
+    .where('status', '=', 'open')
+    .execute();
   if (doc.kind === 'write_off' && doc.related_document_id) {
     await ctx.db
       .updateTable('ar_documents')

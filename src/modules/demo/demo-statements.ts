@@ -38,12 +38,14 @@ type OpenInvoice = {
   dueDate: string | null;
 };
 
-/** A business day `n` days before `today` (Saturday and Sunday step back to Friday). */
+/** The `n`-th business day before `today` (weekends skipped): 1 = the last one. */
 function businessDay(today: IsoDate, n: number): IsoDate {
-  let d = addDays(today, -n);
-  const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
-  if (weekday === 0) d = addDays(d, -2);
-  if (weekday === 6) d = addDays(d, -1);
+  let d = today;
+  for (let left = n; left > 0;) {
+    d = addDays(d, -1);
+    const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left--;
+  }
   return d;
 }
 

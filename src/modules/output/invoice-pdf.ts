@@ -181,7 +181,15 @@ function drawLines(
           /^0*(\.0*)?$/.test(l.taxRate) ? '–' : `${groupedDecimal(l.taxRate, 0)}%`,
           money(l.amountMinor),
         ])
-      : [[doc.reason ?? doc.memo ?? DOCUMENT_KIND_LABELS[doc.kind], '', '', '', money(doc.subtotalMinor)]];
+      : [
+          [
+            doc.reason ?? doc.memo ?? DOCUMENT_KIND_LABELS[doc.kind],
+            '',
+            '',
+            '',
+            money(doc.subtotalMinor),
+          ],
+        ];
   canvas.table(
     [
       { header: 'Description' },

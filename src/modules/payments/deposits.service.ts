@@ -239,7 +239,7 @@ export async function depositBatch(
   });
   await ctx.db
     .updateTable('deposit_batches')
-    .set({ status: 'deposited', deposit_date: date, deposited_at: ctx.now })
+    .set({ status: 'deposited', deposit_date: date, deposited_minor: total, deposited_at: ctx.now })
     .where('org_id', '=', ctx.actor.orgId)
     .where('id', '=', id)
     .execute();
@@ -273,7 +273,8 @@ export async function listDepositBatches(
       'b.created_at',
       'b.bank_account_id',
       'a.name as bank_account_name',
-      sql<string>`(select coalesce(sum(p.amount_minor), 0) from payments p where p.org_id = b.org_id and p.deposit_batch_id = b.id and p.status = 'posted')`.as(
+      // a deposited batch keeps what went to the bank; an open one sums its receipts
+      sql<string>`coalesce(b.deposited_minor, (select coalesce(sum(p.amount_minor), 0) from payments p where p.org_id = b.org_id and p.deposit_batch_id = b.id and p.status = 'posted'))`.as(
         'total',
       ),
       sql<string>`(select count(*) from payments p where p.org_id = b.org_id and p.deposit_batch_id = b.id and p.status = 'posted')`.as(

@@ -126,16 +126,17 @@ export async function postReceiptsBatch(
   const accepted: Accepted[] = [];
   const outcomes = new Map<string, BatchOutcome>();
   for (const r of receipts) {
-    const problem = checkReceipt(r, docs, closed);
-    if (problem) {
-      outcomes.set(r.key, { key: r.key, skipped: problem });
-      continue;
-    }
     // applications are dated no earlier than the invoices or their latest application
     let date = r.receivedDate;
     for (const a of r.allocations) {
-      const d = docs.get(a.documentId)!;
-      date = maxDate(date, d.issue_date as IsoDate, latest.get(a.documentId) ?? date);
+      const d = docs.get(a.documentId);
+      if (d) date = maxDate(date, d.issue_date as IsoDate, latest.get(a.documentId) ?? date);
+    }
+    // checked on the date the applications take, as applyPayment does
+    const problem = checkReceipt(r, date, docs, closed);
+    if (problem) {
+      outcomes.set(r.key, { key: r.key, skipped: problem });
+      continue;
     }
     for (const a of r.allocations) {
       const d = docs.get(a.documentId)!;
@@ -374,6 +375,7 @@ export async function postReceiptsBatch(
 /** Why a receipt cannot be applied as planned, or null. */
 function checkReceipt(
   r: BatchReceipt,
+  date: IsoDate,
   docs: Map<string, Open>,
   closed: IsoDate | null,
 ): string | null {
@@ -391,7 +393,7 @@ function checkReceipt(
     if (a.discountMinor > 0n) {
       if (
         !d.discount_date ||
-        compareDates(r.receivedDate, d.discount_date as IsoDate) > 0 ||
+        compareDates(date, d.discount_date as IsoDate) > 0 ||
         a.discountMinor > d.discount_minor
       )
         return `the discount on ${documentLabel(d.kind, d.number)} is not available`;

@@ -336,7 +336,13 @@ export async function createPayment(ctx: Ctx, input: PaymentInput): Promise<stri
       { path: 'amount', message: 'must be more than 0' },
     ]);
   }
-  const receivedDate = dateOf(input.receivedDate, 'receivedDate', await orgToday(ctx));
+  const today = await orgToday(ctx);
+  const receivedDate = dateOf(input.receivedDate, 'receivedDate', today);
+  if (compareDates(receivedDate, today) > 0) {
+    throw new ValidationError('A payment cannot be received in the future', [
+      { path: 'receivedDate', message: `is after today (${today})` },
+    ]);
+  }
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, receivedDate);
   const customer = input.customerId ? await loadCustomer(ctx, input.customerId) : null;
   const externalId = optionalText(input.externalId);
@@ -946,6 +952,20 @@ export async function reversePayment(
       });
     }
   }
+  if (kind === 'error') {
+    // recorded by mistake (wrong customer, wrong line): the bank line is open again
+    await ctx.db
+      .updateTable('bank_statement_lines')
+      .set({
+        status: 'unmatched',
+        payment_id: null,
+        status_note: `Payment ${payment.number} reversed: ${reason}`,
+        updated_by_name: ctx.actor.name,
+      })
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('payment_id', '=', payment.id)
+      .execute();
+  }
   await ctx.db
     .updateTable('deductions')
     .set({ status: 'resolved', resolution: `Payment reversed: ${reason}`, resolved_at: ctx.now })
@@ -961,6 +981,11 @@ export async function reversePayment(
       ]);
     }
     const fee = amountOf(input.fee, payment.currency, 'fee');
+    if (fee < 0n) {
+      throw new ValidationError('The fee cannot be negative', [
+        { path: 'fee', message: 'must be 0 or more' },
+      ]);
+    }
     if (fee > 0n) {
       feeDocumentId = await createMemo(ctx, 'debit_memo', {
         customerId: payment.customer_id,
@@ -1040,11 +1065,19 @@ export async function refundPayment(
       [{ path: 'amount', message: 'is more than is unapplied' }],
     );
   }
-  const date = dateOf(
-    input.date,
-    'date',
-    maxDate(await orgToday(ctx), payment.received_date as IsoDate),
+  const latest = await latestMovement(
+    ctx,
+    docs.map((d) => d.id),
+    payment.received_date as IsoDate,
   );
+  const date = dateOf(input.date, 'date', maxDate(await orgToday(ctx), latest));
+  if (compareDates(date, latest) < 0) {
+    throw new ValidationError(
+      'A refund cannot be dated before the payment or its latest application',
+      [{ path: 'date', message: `is before ${latest}` }],
+    );
+  }
+  await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
   const sources = docs.filter(
     (d) => d.kind === 'payment' && d.state === 'posted' && d.open_minor < 0n,

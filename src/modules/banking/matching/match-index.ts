@@ -403,15 +403,17 @@ export class MatchIndex implements IndexView {
     if (top && rival && rival.score >= top.score - AMBIGUITY_MARGIN) {
       const cap = this.threshold - AMBIGUITY_DROP;
       const band = top.score - AMBIGUITY_MARGIN;
-      const tied = sorted.filter((h) => h.score >= band);
       if (top.score > cap) {
-        for (const h of tied) {
+        // the tied answers, and anything between them and the cap, are all held back below it
+        const held = sorted.filter((h) => h.score > cap);
+        for (const h of held) {
           const other = h === top ? rival : top;
+          const how = h.score >= band ? 'fits nearly as well' : 'fits better but is in doubt';
           h.notes.push(
-            `Ambiguous: ${this.describeAnswer(other)} fits nearly as well (${displayScore(other.score)}); needs review`,
+            `Ambiguous: ${this.describeAnswer(other)} ${how} (${displayScore(other.score)}); needs review`,
           );
         }
-        for (const h of tied) h.score = Math.min(h.score, cap);
+        for (const h of held) h.score = cap;
       }
     }
     return sorted.slice(0, this.maxSuggestions);

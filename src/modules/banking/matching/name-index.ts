@@ -6,7 +6,8 @@
  * or misspelt words), starting with the rarest, and scores only the best-counted names with
  * {@link preparedSimilarity}, less {@link FORM_CONFLICT} when the legal forms say they are
  * different companies. Work per query: the rarest list, at most {@link MAX_COUNTED} other names
- * counted and {@link MAX_SCORED} scored.
+ * counted (a much longer list is not walked: the names found so far are asked whether they hold
+ * its word) and {@link MAX_SCORED} scored.
  */
 import {
   legalFormsConflict,
@@ -36,7 +37,11 @@ const MAX_KEYS = 16;
 /** A key shared by more names than this says little; it only counts for names already found. */
 const MAX_POSTING_TO_ADD = 5_000;
 const MAX_COUNTED = 1_000;
-const MAX_SCORED = 24;
+/** A list this many times longer than the names found so far is probed, not walked. */
+const PROBE_FACTOR = 4;
+const MAX_SCORED = 12;
+/** Points a name can collect: 3 per word (itself and its beginning) for up to MAX_KEYS words. */
+const MAX_POINTS = 3 * 16;
 /** "ACME GMBH" vs "Acme SARL": same words, but another legal entity. */
 const FORM_CONFLICT = 0.06;
 /** Similarities below this are not reported at all. */
@@ -50,6 +55,8 @@ export class NameIndex {
   /** customer, words and form of every entry, to skip duplicates */
   private readonly seen = new Set<string>();
   private counts = new Uint8Array(0);
+  /** words per entry, kept apart from the entries so that ranking reads one dense array */
+  private wordCounts = new Uint8Array(0);
 
   add(customer: number, name: string | null | undefined, learned: boolean): void {
     if (!name) return;
@@ -60,6 +67,12 @@ export class NameIndex {
     this.seen.add(dedupe);
     const id = this.entries.length;
     this.entries.push({ customer, name: prepareName(tokens), form, learned });
+    if (this.wordCounts.length <= id) {
+      const grown = new Uint8Array(Math.max(1024, this.wordCounts.length * 2));
+      grown.set(this.wordCounts);
+      this.wordCounts = grown;
+    }
+    this.wordCounts[id] = Math.min(255, tokens.length);
     for (const { key } of keysOf(tokens)) {
       const list = this.postings.get(key);
       if (list) list.push(id);
@@ -75,16 +88,21 @@ export class NameIndex {
   /** {@link query} for a name already split by {@link splitName}. */
   queryParts({ tokens, form }: NameParts): NameMatch[] {
     if (tokens.length === 0) return [];
-    const lists: Array<{ list: number[]; points: number }> = [];
+    const lists: Array<{ key: string; list: number[]; points: number }> = [];
     for (const { key, points } of keysOf(tokens)) {
       const list = this.postings.get(key);
-      if (list) lists.push({ list, points });
+      if (list) lists.push({ key, list, points });
     }
     if (lists.length === 0) return [];
     lists.sort((a, b) => a.list.length - b.list.length);
     const counts = this.counter();
     const touched: number[] = [];
-    lists.forEach(({ list, points }, i) => {
+    lists.forEach(({ key, list, points }, i) => {
+      // a long list of a common word: ask the names found so far instead of walking it
+      if (i > 0 && list.length > PROBE_FACTOR * touched.length) {
+        for (const id of touched) if (this.holds(id, key)) counts[id] = counts[id]! + points;
+        return;
+      }
       // every name holding the rarest key is counted; others' names while there is room
       const mayAdd = i === 0 || (list.length <= MAX_POSTING_TO_ADD && touched.length < MAX_COUNTED);
       for (const id of list) {
@@ -120,27 +138,47 @@ export class NameIndex {
    * words is closest to the query's ("ACME" prefers "Acme GmbH" to "Acme Steel Holding").
    */
   private best(touched: readonly number[], words: number): number[] {
-    const top: number[] = [];
-    const ranks: number[] = [];
+    // counting sort on rank = points × 16 + (15 − word gap); only the top MAX_SCORED are kept
+    const histogram = this.histogram.fill(0);
+    let highest = 0;
     for (const id of touched) {
       const r = this.rankOf(id, words);
-      if (top.length === MAX_SCORED && r <= ranks[MAX_SCORED - 1]!) continue;
-      let at = top.length;
-      while (at > 0 && ranks[at - 1]! < r) at--;
-      top.splice(at, 0, id);
-      ranks.splice(at, 0, r);
-      if (top.length > MAX_SCORED) {
-        top.pop();
-        ranks.pop();
-      }
+      histogram[r]!++;
+      if (r > highest) highest = r;
     }
-    return top;
+    let cut = highest;
+    let above = histogram[cut]!;
+    while (cut > 0 && above < MAX_SCORED) above += histogram[--cut]!;
+    const chosen: number[] = [];
+    const atCut: number[] = [];
+    for (const id of touched) {
+      const r = this.rankOf(id, words);
+      if (r > cut) chosen.push(id);
+      else if (r === cut && atCut.length < MAX_SCORED) atCut.push(id);
+    }
+    for (const id of atCut) if (chosen.length < MAX_SCORED) chosen.push(id);
+    return chosen;
+  }
+
+  /** The entry has the word ("=WORD" keys) or a word beginning so (prefix keys). */
+  private holds(id: number, key: string): boolean {
+    const tokens = this.entries[id]!.name.tokens;
+    if (key.charCodeAt(0) === 61) {
+      for (const token of tokens)
+        if (token.length === key.length - 1 && key.endsWith(token)) return true;
+      return false;
+    }
+    for (const token of tokens)
+      if (token.length > PREFIX_LENGTH && token.startsWith(key)) return true;
+    return false;
   }
 
   private rankOf(id: number, words: number): number {
-    const difference = Math.abs(this.entries[id]!.name.tokens.length - words);
-    return this.counts[id]! * 16 - Math.min(15, difference);
+    const gap = Math.min(15, Math.abs(this.wordCounts[id]! - words));
+    return Math.min(this.counts[id]!, MAX_POINTS) * 16 + 15 - gap;
   }
+
+  private readonly histogram = new Int32Array((MAX_POINTS + 1) * 16);
 
   /** A zeroed count per entry, reused across queries (each query resets what it touched). */
   private counter(): Uint8Array {

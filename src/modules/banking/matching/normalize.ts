@@ -237,9 +237,10 @@ function isWordChar(code: number): boolean {
  */
 export function extractReferences(text: string | null): RemittanceReference[] {
   if (!text) return [];
-  let upper = text.toUpperCase();
-  // "ß" becomes "SS": then quote the upper-case text, whose positions are the scanner's
-  const source = upper.length === text.length ? text : upper;
+  // the scanner works on upper case; "ß" would become "SS" and shift every later position
+  const base = text.includes('ß') ? text.replace(/ß/g, 'ss') : text;
+  let upper = base.toUpperCase();
+  const source = upper.length === base.length ? base : upper;
   // dates and amounts need a digit, a separator and a digit; most texts have neither
   if (MAYBE_DATE_OR_AMOUNT.test(upper)) {
     upper = upper.replace(NOT_A_REFERENCE, (m) => ' '.repeat(m.length));

@@ -27,6 +27,7 @@ import {
   UNNAMED_EXTRA_PENALTY,
   referenceScore,
   weakestQuality,
+  type PayerStrength,
   type ReferenceFit,
   type ReferenceQuality,
 } from './scoring.ts';
@@ -268,6 +269,18 @@ function customerAnswers(
 }
 
 /**
+ * The payer strength for an answer from named documents. A payer that points at 2–3 customers
+ * alike (a shared account, the same name) is as good as a strong one when the text names (not
+ * merely nearly names) documents of this one; should it name documents of two of them, the two
+ * answers tie and the ambiguity rule holds both back.
+ */
+function namedPayerStrength(ctx: LineContext, named: Named): PayerStrength {
+  const strength = payerStrengthOf(named.customer, ctx.payers, ctx.strongPayers);
+  const grouped = ctx.payers.get(named.customer)?.grouped === true;
+  return strength === 'medium' && grouped && named.quality !== 'fuzzy' ? 'strong' : strength;
+}
+
+/**
  * For a single document named only one character off: how many other open items of the same
  * customer owe the same amount (then the slip may have landed on a look-alike by chance).
  */
@@ -297,7 +310,7 @@ function answer(
   penalty = 0,
   shortPayMinor = 0n,
 ): Hypothesis {
-  const payer = payerStrengthOf(named.customer, ctx.payers, ctx.strongPayers);
+  const payer = namedPayerStrength(ctx, named);
   return hypothesis(view, ctx, {
     customer: named.customer,
     parts,
@@ -374,7 +387,7 @@ function shortPay(view: IndexView, ctx: LineContext, named: Named): Hypothesis {
 function overpay(view: IndexView, ctx: LineContext, named: Named, out: Hypothesis[]): void {
   const rest = ctx.amount - named.totalMinor;
   // unnamed documents are only added to documents named in full or paid by a strong payer
-  const payer = payerStrengthOf(named.customer, ctx.payers, ctx.strongPayers);
+  const payer = namedPayerStrength(ctx, named);
   const mayExtend = named.quality === 'full' || payer === 'strong';
   if (mayExtend && extend(view, ctx, named, rest, out)) return;
   const large = rest * 100n > named.totalMinor * LARGE_OVERPAY_PERCENT;

@@ -1,0 +1,758 @@
+/**
+ * The cash-application matcher (src/modules/banking/matching): text helpers, each kind of
+ * evidence, the safety rules (ambiguity, currency, caps), money invariants as properties, and
+ * the seeded remittance scenario of the benchmark at a small size.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  evaluate,
+  generateRemittanceScenario,
+  isCorrect,
+} from '../../bench/dataset/remittances.ts';
+import { findCombinations } from '../../src/modules/banking/matching/combinations.ts';
+import { displayAmount, displayPercent } from '../../src/modules/banking/matching/evidence.ts';
+import { MatchIndex } from '../../src/modules/banking/matching/match-index.ts';
+import {
+  extractReferences,
+  jaroWinkler,
+  maskAccount,
+  nameSimilarity,
+  normalizeAccount,
+  normalizeName,
+  normalizeText,
+  splitName,
+  withinOneEdit,
+} from '../../src/modules/banking/matching/normalize.ts';
+import type {
+  MatchCustomer,
+  MatchLine,
+  OpenItem,
+  PayerHint,
+  Suggestion,
+} from '../../src/modules/banking/matching/types.ts';
+import type { IsoDate } from '../../src/shared/dates.ts';
+
+const d = (s: string) => s as IsoDate;
+
+let nextItem = 0;
+function item(
+  customerId: string,
+  number: string,
+  openMinor: bigint,
+  extra: Partial<OpenItem> = {},
+) {
+  nextItem++;
+  return {
+    id: `doc-${number}`,
+    customerId,
+    number,
+    poNumber: null,
+    currency: 'EUR',
+    openMinor,
+    amountMinor: openMinor,
+    issueDate: d('2026-02-01'),
+    dueDate: d(`2026-03-${String(1 + (nextItem % 28)).padStart(2, '0')}`),
+    discountDate: null,
+    discountMinor: 0n,
+    ...extra,
+  } satisfies OpenItem;
+}
+
+function line(extra: Partial<MatchLine>): MatchLine {
+  return {
+    amountMinor: 0n,
+    currency: 'EUR',
+    bookingDate: d('2026-03-10'),
+    valueDate: null,
+    counterpartyName: null,
+    counterpartyAccount: null,
+    remittanceInfo: null,
+    endToEndId: null,
+    ...extra,
+  };
+}
+
+const ACME_IBAN = 'DE89370400440532013000';
+const customers: MatchCustomer[] = [
+  { id: 'acme', name: 'Acme Mechanical GmbH', accountNumber: 'C010023' },
+  { id: 'beta', name: 'Beta Logistics LLC', accountNumber: 'C010024' },
+  {
+    id: 'gamma',
+    name: 'Gamma Foods S.A.',
+    accountNumber: 'C010025',
+    otherNames: ['Gamma Trading'],
+  },
+  { id: 'delta', name: 'Delta Printing Ltd.', accountNumber: 'C010026' },
+];
+const items: OpenItem[] = [
+  item('acme', 'INV-000123', 123450n, {
+    poNumber: 'PO-4711',
+    dueDate: d('2026-03-01'),
+    discountDate: d('2026-03-11'),
+    discountMinor: 2469n,
+  }),
+  item('acme', 'INV-000124', 50012n, { dueDate: d('2026-03-05') }),
+  item('acme', 'INV-000131', 31415n, { dueDate: d('2026-03-06') }),
+  item('acme', 'INV-000140', 77777n, { amountMinor: 100000n, dueDate: d('2026-03-07') }),
+  item('beta', 'INV-000125', 70000n),
+  item('beta', 'INV-004321', 99999n),
+  item('gamma', 'INV-000126', 25000n),
+  item('gamma', 'INV-000127', 25000n),
+  item('gamma', 'INV-000128', 33333n),
+  item('delta', 'INV-005555', 10001n, { currency: 'USD' }),
+  item('delta', 'INV-005556', 20002n),
+];
+const hints: PayerHint[] = [{ customerId: 'acme', account: ACME_IBAN, name: null }];
+const book = new MatchIndex({ openItems: items, customers, payerHints: hints });
+
+const top = (l: MatchLine, index = book) => index.match(l)[0];
+const docs = (s: Suggestion | undefined) => s?.allocations.map((a) => a.documentId) ?? [];
+
+// ---------------------------------------------------------------------------
+// Text helpers
+// ---------------------------------------------------------------------------
+
+describe('normalize', () => {
+  it('upper-cases, strips accents and collapses punctuation', () => {
+    expect(normalizeText('  Société  Générale, s.a. ')).toBe('SOCIETE GENERALE SA');
+    expect(normalizeText("O'Brien & Søn")).toBe('OBRIEN SON');
+  });
+
+  it('drops legal forms at the end only, and spells them canonically', () => {
+    expect(normalizeName('Müller GmbH & Co. KG')).toBe('MULLER');
+    expect(splitName('Kowalski Brewing GMBH U. CO KG')).toEqual({
+      tokens: ['KOWALSKI', 'BREWING'],
+      form: 'GMBH CO KG',
+    });
+    expect(splitName('Trident Packaging Gesellschaft mbH').form).toBe('GMBH');
+    expect(splitName('Meridian Foods S A').form).toBe('SA');
+    expect(normalizeName('Co-Op Supply Co.')).toBe('CO OP SUPPLY');
+    expect(normalizeName('The Corp')).toBe('CORP');
+  });
+
+  it('normalizes and masks accounts', () => {
+    expect(normalizeAccount('de89 3704-0044.0532/0130 00')).toBe(ACME_IBAN);
+    expect(maskAccount('DE89 3704 0044 0532 0130 00')).toBe('DE89…3000');
+    expect(maskAccount('12345')).toBe('12345');
+  });
+
+  it('extracts document numbers with prefixes, lists and OCR slips', () => {
+    const refs = (text: string) => extractReferences(text).map((r) => `${r.prefix}/${r.core}`);
+    expect(refs('INV-000123')).toEqual(['INV/123']);
+    expect(refs('Inv#00123')).toEqual(['INV/123']);
+    expect(refs('RE: 123 124 125')).toEqual(['RE/123', 'RE/124', 'RE/125']);
+    expect(refs('Rechnung 4711')).toEqual(['RECHNUNG/4711']);
+    expect(refs('INV 123, 124; 125/126 and 127')).toEqual([
+      'INV/123',
+      'INV/124',
+      'INV/125',
+      'INV/126',
+      'INV/127',
+    ]);
+    expect(refs('Invoice No. 000456')).toEqual(['INVOICE/456']);
+    expect(refs('INV-0OO123 and INV-O00124')).toEqual(['INV/123', 'INV/124']);
+    expect(refs('RMR*IV*INV000123*1234.5\\')).toEqual(['INV/123']);
+  });
+
+  it('skips dates, amounts, long ids and short numbers', () => {
+    expect(extractReferences('paid 1,234.50 EUR on 10.03.2026 (2026-03-10)')).toEqual([]);
+    expect(extractReferences('12 and 7')).toEqual([]);
+    expect(extractReferences('IBAN DE89370400440532013000 E2E 1234567890123')).toEqual([]);
+    expect(extractReferences(null)).toEqual([]);
+  });
+
+  it('keeps the text as written for evidence', () => {
+    expect(extractReferences('Zahlung Rg. 000123 Straße 5').map((r) => r.written)).toEqual([
+      'Rg. 000123',
+    ]);
+  });
+
+  it('tells one-character slips from other numbers', () => {
+    expect(withinOneEdit('123456', '123456')).toBe(true);
+    expect(withinOneEdit('123456', '123856')).toBe(true); // substituted
+    expect(withinOneEdit('123456', '124356')).toBe(true); // transposed
+    expect(withinOneEdit('123456', '12456')).toBe(true); // dropped
+    expect(withinOneEdit('123456', '1234556')).toBe(true); // doubled
+    expect(withinOneEdit('123456', '654321')).toBe(false);
+    expect(withinOneEdit('123456', '1234')).toBe(false);
+    expect(withinOneEdit('123456', '213465')).toBe(false);
+  });
+
+  it('scores name similarity', () => {
+    expect(jaroWinkler('MARTHA', 'MARHTA')).toBeCloseTo(0.961, 3);
+    expect(nameSimilarity('ACME MECHANICAL GMBH', 'Acme Mechanical GmbH')).toBe(1);
+    expect(nameSimilarity('MUELLER BAECKEREI', 'Müller Bäckerei GmbH')).toBe(1);
+    expect(nameSimilarity('KOWALKSI PLUMBING', 'Kowalski Plumbing LLC')).toBeGreaterThan(0.95);
+    expect(nameSimilarity('SUMMIT LOGISTICS GRO', 'Summit Logistics Group')).toBe(0.96);
+    expect(nameSimilarity('SUMMIT LOGISTICS', 'Summit Logistics Group')).toBeCloseTo(0.87, 2);
+    expect(nameSimilarity('ACME LOGISTICS', 'Apex Logistics')).toBeLessThan(0.5);
+  });
+
+  it('formats evidence amounts and discount shares exactly', () => {
+    expect(displayAmount(123450n, 'EUR')).toBe('1,234.50');
+    expect(displayAmount(-123456789n, 'USD')).toBe('-1,234,567.89');
+    expect(displayAmount(1234567n, 'JPY')).toBe('1,234,567');
+    expect(displayPercent(2469n, 123450n)).toBe('2%');
+    expect(displayPercent(150n, 10000n)).toBe('1.5%');
+  });
+});
+
+describe('findCombinations', () => {
+  it('finds sets of 2..4 that add up, and at most the asked number of them', () => {
+    const amounts = [100n, 250n, 300n, 450n, 1000n];
+    expect(findCombinations(amounts, 550n, 2, 4).sort()).toEqual([
+      [0, 3],
+      [1, 2],
+    ]);
+    expect(findCombinations(amounts, 550n, 2, 4, 1)).toHaveLength(1);
+    expect(findCombinations(amounts, 1800n, 2, 4)).toEqual([[0, 1, 3, 4]]);
+    expect(findCombinations(amounts, 1800n, 2, 3)).toEqual([]);
+    expect(findCombinations(amounts, 7n, 1, 4)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Evidence
+// ---------------------------------------------------------------------------
+
+describe('MatchIndex evidence', () => {
+  it('full number and exact amount', () => {
+    const s = top(line({ amountMinor: 123450n, remittanceInfo: 'Payment INV-000123' }))!;
+    expect(s.customerId).toBe('acme');
+    expect(s.allocations).toEqual([
+      { documentId: 'doc-INV-000123', amountMinor: 123450n, discountMinor: 0n },
+    ]);
+    expect(s.score).toBe(0.98);
+    expect(s.evidence).toEqual([
+      'Remittance names INV-000123',
+      'Amount 1,234.50 equals the open balance of INV-000123',
+    ]);
+    expect(s.unappliedMinor).toBe(0n);
+    expect(s.shortPayMinor).toBe(0n);
+  });
+
+  it('with the learned payer account as well', () => {
+    const s = top(
+      line({ amountMinor: 123450n, remittanceInfo: 'INV000123', counterpartyAccount: ACME_IBAN }),
+    )!;
+    expect(s.score).toBe(0.99);
+    expect(s.evidence).toContain('Payer account DE89…3000 was used by Acme Mechanical GmbH before');
+  });
+
+  it('number without prefix, zeros dropped or added', () => {
+    for (const written of ['123', '000123', 'INV-123', 'INV-0000123', 'Rechnung 123']) {
+      const s = top(line({ amountMinor: 123450n, remittanceInfo: written }))!;
+      expect(docs(s), written).toEqual(['doc-INV-000123']);
+      expect(s.score, written).toBeGreaterThanOrEqual(0.95);
+      expect(s.evidence[0]).toBe(`Remittance names INV-000123 (written "${written}")`);
+    }
+  });
+
+  it('OCR letters in the number are read as digits', () => {
+    const s = top(line({ amountMinor: 123450n, remittanceInfo: 'INV-0OO123' }))!;
+    expect(docs(s)).toEqual(['doc-INV-000123']);
+    expect(s.score).toBe(0.98);
+  });
+
+  it('a slipped digit is accepted with the amount, automatically only with the payer', () => {
+    // INV-004321 written as INV-004312 (transposed): 4312 is no open document
+    const text = 'INV-004312';
+    const unknownPayer = top(line({ amountMinor: 99999n, remittanceInfo: text }))!;
+    expect(docs(unknownPayer)).toEqual(['doc-INV-004321']);
+    expect(unknownPayer.evidence[0]).toBe(
+      'Remittance nearly names INV-004321 (written "INV-004312", one character off)',
+    );
+    expect(unknownPayer.score).toBeLessThan(0.9);
+    const knownPayer = top(
+      line({ amountMinor: 99999n, remittanceInfo: text, counterpartyName: 'BETA LOGISTICS LLC' }),
+    )!;
+    expect(docs(knownPayer)).toEqual(['doc-INV-004321']);
+    expect(knownPayer.score).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('a slipped digit without corroboration names nothing', () => {
+    const suggestions = book.match(line({ amountMinor: 1234n, remittanceInfo: 'INV-004312' }));
+    expect(suggestions).toEqual([]);
+  });
+
+  it('several numbers in one line', () => {
+    const s = top(line({ amountMinor: 173462n, remittanceInfo: 'RE: 123, 124' }))!;
+    expect(docs(s)).toEqual(['doc-INV-000123', 'doc-INV-000124']);
+    expect(s.evidence).toContain(
+      'Amount 1,734.62 equals the open balances of INV-000123 and INV-000124',
+    );
+    expect(s.score).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('the amount of some of the named documents', () => {
+    const s = top(line({ amountMinor: 50012n, remittanceInfo: 'INV-000123 INV-000124' }))!;
+    expect(docs(s)).toEqual(['doc-INV-000124']);
+    expect(s.evidence).toContain('Amount 500.12 equals INV-000124, 1 of the 2 named documents');
+  });
+
+  it('PO number', () => {
+    const s = top(line({ amountMinor: 123450n, remittanceInfo: 'Your order PO-4711' }))!;
+    expect(docs(s)).toEqual(['doc-INV-000123']);
+    expect(s.evidence[0]).toBe('Remittance names PO PO-4711 of INV-000123 (written "PO-4711")');
+  });
+
+  it('customer number in the text identifies the payer', () => {
+    const s = top(line({ amountMinor: 50012n, remittanceInfo: 'KD-NR C010023' }))!;
+    expect(docs(s)).toEqual(['doc-INV-000124']);
+    expect(s.score).toBe(0.93);
+    expect(s.evidence).toContain(
+      'Remittance quotes customer number C010023 of Acme Mechanical GmbH (written "C010023")',
+    );
+  });
+
+  it('payer name alone, with an amount of one open item', () => {
+    const s = top(line({ amountMinor: 50012n, counterpartyName: 'ACME MECHANICAL' }))!;
+    expect(docs(s)).toEqual(['doc-INV-000124']);
+    expect(s.score).toBe(0.93);
+    expect(s.evidence).toEqual([
+      'Amount 500.12 equals the open balance of INV-000124',
+      'Payer name "ACME MECHANICAL" resembles customer "Acme Mechanical GmbH" (1.00)',
+      'No document is named in the remittance text',
+    ]);
+  });
+
+  it('a trading name on file counts as the customer name', () => {
+    const s = top(line({ amountMinor: 33333n, counterpartyName: 'GAMMA TRADING' }))!;
+    expect(s.customerId).toBe('gamma');
+    expect(s.score).toBe(0.93);
+    expect(s.evidence).toContain(
+      'Payer name "GAMMA TRADING" resembles customer "Gamma Foods S.A." (1.00)',
+    );
+  });
+
+  it('a round amount proves less', () => {
+    const s = top(line({ amountMinor: 70000n, counterpartyName: 'BETA LOGISTICS' }))!;
+    expect(docs(s)).toEqual(['doc-INV-000125']);
+    expect(s.score).toBe(0.87);
+    expect(s.evidence).toContain('A round amount: deposits and payments on account often are');
+  });
+
+  it('early-payment discount taken in time', () => {
+    const s = top(
+      line({ amountMinor: 120981n, remittanceInfo: 'INV-000123', valueDate: d('2026-03-11') }),
+    )!;
+    expect(s.allocations).toEqual([
+      { documentId: 'doc-INV-000123', amountMinor: 120981n, discountMinor: 2469n },
+    ]);
+    expect(s.evidence).toContain(
+      'Amount equals INV-000123 net of the 2% discount (24.69) taken by 2026-03-11',
+    );
+    expect(s.score).toBe(0.97);
+  });
+
+  it('a discount taken too late is a short pay', () => {
+    const s = top(
+      line({ amountMinor: 120981n, remittanceInfo: 'INV-000123', bookingDate: d('2026-03-12') }),
+    )!;
+    expect(s.allocations).toEqual([
+      { documentId: 'doc-INV-000123', amountMinor: 120981n, discountMinor: 0n },
+    ]);
+    expect(s.shortPayMinor).toBe(2469n);
+    expect(s.evidence).toContain(
+      'The difference is the early-payment discount, which ended on 2026-03-11',
+    );
+    expect(s.score).toBeLessThan(0.9);
+  });
+
+  it('short pay: oldest due first, automatic only with a strong payer', () => {
+    const text = 'INV-000123 INV-000124 less damaged goods';
+    const unknown = top(line({ amountMinor: 150000n, remittanceInfo: text }))!;
+    expect(unknown.allocations).toEqual([
+      { documentId: 'doc-INV-000123', amountMinor: 123450n, discountMinor: 0n },
+      { documentId: 'doc-INV-000124', amountMinor: 26550n, discountMinor: 0n },
+    ]);
+    expect(unknown.shortPayMinor).toBe(23462n);
+    expect(unknown.unappliedMinor).toBe(0n);
+    expect(unknown.score).toBe(0.84);
+    const known = top(
+      line({ amountMinor: 150000n, remittanceInfo: text, counterpartyAccount: ACME_IBAN }),
+    )!;
+    expect(known.score).toBe(0.92);
+  });
+
+  it('overpay: the rest stays unapplied', () => {
+    const s = top(
+      line({ amountMinor: 51000n, remittanceInfo: 'INV-000124', counterpartyAccount: ACME_IBAN }),
+    )!;
+    expect(docs(s)).toEqual(['doc-INV-000124']);
+    expect(s.unappliedMinor).toBe(988n);
+    expect(s.score).toBe(0.92);
+    expect(s.evidence).toContain(
+      'Amount exceeds the open 500.12 of INV-000124 by 9.88: left unapplied',
+    );
+  });
+
+  it('overpay that is the original amount of a credited document', () => {
+    const s = top(line({ amountMinor: 100000n, remittanceInfo: 'INV-000140' }))!;
+    expect(s.allocations).toEqual([
+      { documentId: 'doc-INV-000140', amountMinor: 77777n, discountMinor: 0n },
+    ]);
+    expect(s.unappliedMinor).toBe(22223n);
+    expect(s.evidence[1]).toMatch(/^Amount 1,000.00 equals the original amount of INV-000140/);
+  });
+
+  it('overpay made up by an unnamed document', () => {
+    const s = top(
+      line({ amountMinor: 81427n, remittanceInfo: 'INV-000124', counterpartyAccount: ACME_IBAN }),
+    )!;
+    expect(docs(s).sort()).toEqual(['doc-INV-000124', 'doc-INV-000131']);
+    expect(s.unappliedMinor).toBe(0n);
+    expect(s.score).toBeCloseTo(0.96, 4);
+  });
+
+  it('lump sum: a combination of open items of the identified payer', () => {
+    const s = top(line({ amountMinor: 81427n, counterpartyAccount: ACME_IBAN }))!;
+    expect(docs(s).sort()).toEqual(['doc-INV-000124', 'doc-INV-000131']);
+    expect(s.evidence[0]).toBe(
+      'Amount 814.27 equals the sum of 2 open invoices of Acme Mechanical GmbH (INV-000124 and INV-000131), one of 6 possible sets of 2 among its 4 oldest items',
+    );
+    expect(s.score).toBe(0.91);
+  });
+
+  it('lump sum: all open items of the customer', () => {
+    const s = top(line({ amountMinor: 282654n, counterpartyAccount: ACME_IBAN }))!;
+    expect(docs(s)).toHaveLength(4);
+    expect(s.evidence[0]).toBe('Amount 2,826.54 equals all 4 open items of Acme Mechanical GmbH');
+    expect(s.score).toBe(0.93);
+  });
+
+  it('amount only, payer unknown: suggested, never automatic', () => {
+    const s = top(line({ amountMinor: 70000n }))!;
+    expect(s.customerId).toBe('beta');
+    expect(s.score).toBeLessThan(0.5);
+    expect(s.evidence).toContain(
+      'The payer is unknown; this is the only open item with this amount',
+    );
+  });
+
+  it('payer known, nothing adds up: a low suggestion, oldest first', () => {
+    const s = top(line({ amountMinor: 60001n, counterpartyAccount: ACME_IBAN }))!;
+    expect(s.score).toBe(0.35);
+    expect(s.allocations[0]).toEqual({
+      documentId: 'doc-INV-000123',
+      amountMinor: 60001n,
+      discountMinor: 0n,
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Safety rules
+// ---------------------------------------------------------------------------
+
+describe('MatchIndex safety', () => {
+  it('two equally good answers: neither is automatic', () => {
+    const suggestions = book.match(line({ amountMinor: 25000n, counterpartyName: 'Gamma Foods' }));
+    expect(suggestions).toHaveLength(2);
+    expect(new Set(suggestions.flatMap(docs))).toEqual(
+      new Set(['doc-INV-000126', 'doc-INV-000127']),
+    );
+    for (const s of suggestions) {
+      expect(s.score).toBeLessThan(0.9);
+      expect(s.evidence.at(-1)).toMatch(
+        /^Ambiguous: INV-00012[67] of Gamma Foods S.A. fits nearly as well/,
+      );
+    }
+  });
+
+  it('the ambiguity cap follows the organization threshold', () => {
+    const strict = new MatchIndex(
+      { openItems: items, customers, payerHints: hints },
+      { autoApplyThreshold: 0.95 },
+    );
+    const [s] = strict.match(line({ amountMinor: 25000n, counterpartyName: 'Gamma Foods' }));
+    expect(s!.score).toBe(0.85);
+  });
+
+  it('a named document of another customer than the strong payer is held back', () => {
+    // Acme's account pays, the text names Beta's invoice for the amount: third parties do pay,
+    // but then Acme's own 500.00 competes
+    const suggestions = book.match(
+      line({ amountMinor: 70000n, remittanceInfo: '125', counterpartyAccount: ACME_IBAN }),
+    );
+    expect(suggestions[0]!.customerId).toBe('beta');
+    expect(suggestions[0]!.score).toBe(0.9);
+  });
+
+  it('currency must match', () => {
+    const usd = book.match(
+      line({ amountMinor: 10001n, currency: 'USD', remittanceInfo: 'INV-005555' }),
+    );
+    expect(docs(usd[0])).toEqual(['doc-INV-005555']);
+    const eur = book.match(
+      line({ amountMinor: 10001n, currency: 'EUR', remittanceInfo: 'INV-005555' }),
+    );
+    expect(eur).toEqual([]);
+    const wrong = book.match(
+      line({ amountMinor: 20002n, currency: 'USD', remittanceInfo: 'INV-005556' }),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('money out and zero lines get nothing', () => {
+    expect(book.match(line({ amountMinor: -123450n, remittanceInfo: 'INV-000123' }))).toEqual([]);
+    expect(book.match(line({ amountMinor: 0n, remittanceInfo: 'INV-000123' }))).toEqual([]);
+  });
+
+  it('returns at most maxSuggestions, best first', () => {
+    const one = new MatchIndex(
+      { openItems: items, customers, payerHints: hints },
+      { maxSuggestions: 1 },
+    );
+    const l = line({ amountMinor: 25000n, counterpartyName: 'Gamma Foods' });
+    expect(one.match(l)).toHaveLength(1);
+    const all = book.match(line({ amountMinor: 70000n, remittanceInfo: '125 4321 123' }));
+    const scores = all.map((s) => s.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(all.length).toBeLessThanOrEqual(3);
+  });
+
+  it('maxCombination bounds the subset sum', () => {
+    const pairsOnly = new MatchIndex(
+      { openItems: items, customers, payerHints: hints },
+      { maxCombination: 2 },
+    );
+    // 1,234.50 + 500.00 + 314.15 = 2,048.65 needs three items
+    const l = line({ amountMinor: 204877n, counterpartyAccount: ACME_IBAN });
+    const [three] = book.match(l);
+    expect(docs(three)).toHaveLength(3);
+    expect(three!.score).toBeGreaterThan(0.8);
+    // with pairs only, no combination is found: what is left is the low "oldest first" answer
+    const [fallback] = pairsOnly.match(l);
+    expect(fallback!.score).toBe(0.35);
+    expect(
+      fallback!.evidence.some((e) => e.startsWith('No open item or combination of up to 2')),
+    ).toBe(true);
+  });
+
+  it('never allocates above an open balance or the line amount, in bigint', () => {
+    const s = top(
+      line({
+        amountMinor: 10n ** 15n,
+        remittanceInfo: 'INV-000123',
+        counterpartyAccount: ACME_IBAN,
+      }),
+    )!;
+    expect(s.allocations).toEqual([
+      { documentId: 'doc-INV-000123', amountMinor: 123450n, discountMinor: 0n },
+    ]);
+    expect(s.unappliedMinor).toBe(10n ** 15n - 123450n);
+    expect(s.score).toBeLessThan(0.9); // a huge excess is not applied on its own
+  });
+
+  it('rejects an invalid threshold', () => {
+    expect(
+      () =>
+        new MatchIndex({ openItems: [], customers: [], payerHints: [] }, { autoApplyThreshold: 0 }),
+    ).toThrow();
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Properties
+// ---------------------------------------------------------------------------
+
+const propertyBook: fc.Arbitrary<PropertyBook> = fc.record({
+  amounts: fc.array(fc.bigInt({ min: 1n, max: 500_000n }), { minLength: 1, maxLength: 30 }),
+  owners: fc.array(fc.nat(4), { minLength: 30, maxLength: 30 }),
+  credited: fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
+  discounted: fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
+});
+
+type PropertyBook = {
+  amounts: bigint[];
+  owners: number[];
+  credited: boolean[];
+  discounted: boolean[];
+};
+
+function buildPropertyIndex(spec: PropertyBook): { items: OpenItem[]; index: MatchIndex } {
+  const names = [
+    'Acme Steel GmbH',
+    'Acme Steel SARL',
+    'Beta Foods LLC',
+    'Gamma Paper Inc.',
+    'Delta Tools AG',
+  ];
+  const propertyCustomers = names.map((name, i) => ({
+    id: `c${i}`,
+    name,
+    accountNumber: `C0${i}`,
+  }));
+  const propertyItems = spec.amounts.map((amount, i) =>
+    item(
+      `c${spec.owners[i]!}`,
+      `INV-${String(100 + i).padStart(6, '0')}`,
+      spec.credited[i] ? amount - amount / 3n : amount,
+      {
+        id: `p${i}`,
+        amountMinor: amount,
+        currency: i % 7 === 6 ? 'USD' : 'EUR',
+        discountDate: spec.discounted[i] ? d('2026-03-10') : null,
+        discountMinor: spec.discounted[i] ? amount / 50n : 0n,
+      },
+    ),
+  );
+  const propertyHints = [
+    { customerId: 'c0', account: 'DE00111', name: null },
+    { customerId: 'c1', account: 'DE00111', name: null },
+  ];
+  return {
+    items: propertyItems,
+    index: new MatchIndex({
+      openItems: propertyItems,
+      customers: propertyCustomers,
+      payerHints: propertyHints,
+    }),
+  };
+}
+
+const propertyLine = fc.record({
+  amount: fc.bigInt({ min: 1n, max: 3_000_000n }),
+  picks: fc.array(fc.nat(29), { maxLength: 5 }),
+  useSum: fc.boolean(),
+  cut: fc.bigInt({ min: 0n, max: 5_000n }),
+  name: fc.constantFrom(null, 'ACME STEEL', 'BETA FOODS', 'GAMA PAPER', 'SOMEONE ELSE'),
+  account: fc.constantFrom(null, 'DE00111', 'DE00999'),
+  prefix: fc.constantFrom('INV-', '', 'RE ', 'Inv#'),
+  currency: fc.constantFrom('EUR', 'EUR', 'USD'),
+});
+
+describe('MatchIndex properties', () => {
+  it('allocations stay within the line, the open balances and one customer', () => {
+    fc.assert(
+      fc.property(propertyBook, propertyLine, (spec, l) => {
+        const { items: book2, index } = buildPropertyIndex(spec);
+        const picked = [...new Set(l.picks.filter((p) => p < book2.length))].map((p) => book2[p]!);
+        const sum = picked.reduce((s, it) => s + it.openMinor, 0n);
+        const amount = l.useSum && sum > l.cut ? sum - l.cut : l.amount;
+        const suggestions = index.match(
+          line({
+            amountMinor: amount,
+            currency: l.currency,
+            remittanceInfo: picked.map((it) => `${l.prefix}${it.number.slice(4)}`).join(', '),
+            counterpartyName: l.name,
+            counterpartyAccount: l.account,
+          }),
+        );
+        const byId = new Map(book2.map((it) => [it.id, it]));
+        expect(suggestions.length).toBeLessThanOrEqual(3);
+        let previous = 1;
+        for (const s of suggestions) {
+          expect(s.score).toBeGreaterThanOrEqual(0);
+          expect(s.score).toBeLessThanOrEqual(previous);
+          previous = s.score;
+          let applied = 0n;
+          const seen = new Set<string>();
+          for (const a of s.allocations) {
+            const it = byId.get(a.documentId)!;
+            expect(it.customerId).toBe(s.customerId);
+            expect(it.currency).toBe(l.currency);
+            expect(a.amountMinor).toBeGreaterThan(0n);
+            expect(a.discountMinor).toBeGreaterThanOrEqual(0n);
+            expect(a.amountMinor + a.discountMinor).toBeLessThanOrEqual(it.openMinor);
+            expect(seen.has(a.documentId)).toBe(false);
+            seen.add(a.documentId);
+            applied += a.amountMinor;
+          }
+          expect(applied).toBeLessThanOrEqual(amount);
+          expect(s.unappliedMinor).toBe(amount - applied);
+          expect(s.shortPayMinor).toBeGreaterThanOrEqual(0n);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a fully named, exactly paid set is found and applied', () => {
+    fc.assert(
+      fc.property(
+        propertyBook,
+        fc.array(fc.nat(29), { minLength: 1, maxLength: 4 }),
+        (spec, picks) => {
+          const { items: book2, index } = buildPropertyIndex(spec);
+          const first = book2[picks[0]! % book2.length]!;
+          const picked = [...new Set(picks.map((p) => book2[p % book2.length]!))].filter(
+            (it) => it.customerId === first.customerId && it.currency === first.currency,
+          );
+          const amount = picked.reduce((s, it) => s + it.openMinor, 0n);
+          const [s] = index.match(
+            line({
+              amountMinor: amount,
+              currency: first.currency,
+              remittanceInfo: picked.map((it) => it.number).join(' '),
+            }),
+          );
+          expect(s).toBeDefined();
+          expect(s!.customerId).toBe(first.customerId);
+          expect(new Set(docs(s))).toEqual(new Set(picked.map((it) => it.id)));
+          expect(s!.score).toBeGreaterThanOrEqual(0.9);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The benchmark scenario, small
+// ---------------------------------------------------------------------------
+
+describe('remittance scenario', () => {
+  const spec = { customers: 500, openItems: 5_000, lines: 2_000, seed: 42 };
+
+  it('is the same for the same seed', () => {
+    const a = generateRemittanceScenario({ ...spec, lines: 50 });
+    const b = generateRemittanceScenario({ ...spec, lines: 50 });
+    expect(b.lines).toEqual(a.lines);
+    expect(b.openItems.slice(0, 20)).toEqual(a.openItems.slice(0, 20));
+    const other = generateRemittanceScenario({ ...spec, lines: 50, seed: 43 });
+    expect(other.lines).not.toEqual(a.lines);
+  });
+
+  it('auto-matches ≥ 95 % of the lines with a true match and ≤ 0.1 % falsely', () => {
+    const scenario = generateRemittanceScenario(spec);
+    const truths = scenario.lines.filter((l) => l.truth !== null).length;
+    expect(truths).toBeGreaterThan(1_700);
+    for (const l of scenario.lines.filter((x) => x.truth)) {
+      const ids = new Set(scenario.openItems.map((it) => it.id));
+      expect(l.truth!.documentIds.every((id) => ids.has(id))).toBe(true);
+    }
+    const index = new MatchIndex(scenario);
+    const result = evaluate(index, scenario.lines);
+    expect(result.lines).toBe(2_000);
+    expect(result.withTrueMatch).toBe(truths);
+    expect(result.autoMatchRate).toBeGreaterThanOrEqual(0.95);
+    expect(result.falseMatchRate).toBeLessThanOrEqual(0.001);
+    expect(result.autoApplied).toBe(result.autoCorrect + result.falseMatches);
+    // every kind with a true match is found at least as the best suggestion most of the time
+    for (const [kind, figures] of Object.entries(result.byKind)) {
+      if (kind === 'nonAr' || figures.lines === 0) continue;
+      expect(figures.topCorrect / figures.lines, kind).toBeGreaterThan(0.6);
+    }
+    expect(result.byKind.nonAr.autoCorrect).toBe(0);
+  });
+
+  it('judges correctness by customer and the exact set of documents', () => {
+    const truth = { customerId: 'c', documentIds: ['a', 'b'] };
+    const suggestion = (ids: string[], customerId = 'c'): Suggestion => ({
+      customerId,
+      allocations: ids.map((documentId) => ({ documentId, amountMinor: 1n, discountMinor: 0n })),
+      score: 1,
+      evidence: [],
+      unappliedMinor: 0n,
+      shortPayMinor: 0n,
+    });
+    expect(isCorrect(suggestion(['b', 'a']), truth)).toBe(true);
+    expect(isCorrect(suggestion(['a']), truth)).toBe(false);
+    expect(isCorrect(suggestion(['a', 'b', 'x']), truth)).toBe(false);
+    expect(isCorrect(suggestion(['a', 'b'], 'other'), truth)).toBe(false);
+    expect(isCorrect(suggestion(['a', 'b']), null)).toBe(false);
+  });
+});
