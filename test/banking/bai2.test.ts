@@ -9,10 +9,11 @@ import {
   type ParsedBankFile,
   type ParsedStatement,
 } from '../../src/modules/banking/parsers/statement.ts';
+import { SHARED_SAMPLES } from '../support/samples.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/bank/bai2/', import.meta.url));
 /** Samples written by others, beside the repository (GPL ones are only there). */
-const SHARED = fileURLToPath(new URL('../../../shared/samples/bai2/', import.meta.url));
+const SHARED = `${SHARED_SAMPLES}/bai2/`;
 const sharedAvailable = existsSync(SHARED);
 if (!sharedAvailable && process.env.CI === 'true') {
   throw new Error(`CI=true but the shared BAI2 samples are missing at ${SHARED}`);

@@ -24,10 +24,11 @@ import {
   type ExpectedFile,
   type ExpectedStatement,
 } from './camt-expected.ts';
+import { SHARED_SAMPLES } from '../support/samples.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = join(REPO, 'test/fixtures/bank/camt');
-const SHARED = resolve(REPO, '../shared/samples/camt');
+const SHARED = resolve(SHARED_SAMPLES, 'camt');
 const SHARED_ONLY_SOURCES = ['OCA_bank-statement-import_16.0'];
 const sharedPresent = existsSync(SHARED);
 

@@ -9,9 +9,10 @@ import {
   parseBankFile,
 } from '../../src/modules/banking/parsers/index.ts';
 import { BankFileError } from '../../src/modules/banking/parsers/statement.ts';
+import { SHARED_SAMPLES } from '../support/samples.ts';
 
 /** Samples written by others, beside the repository. */
-const SHARED = fileURLToPath(new URL('../../../shared/samples/', import.meta.url));
+const SHARED = `${SHARED_SAMPLES}/`;
 const sharedAvailable = existsSync(SHARED);
 if (!sharedAvailable && process.env.CI === 'true') {
   throw new Error(`CI=true but the shared samples are missing at ${SHARED}`);

@@ -21,11 +21,12 @@ import {
   SHARED_ONLY_PREFIX,
   type SampleOutcome,
 } from './support/mt940-samples.ts';
+import { SHARED_SAMPLES } from '../support/samples.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const FIXTURES = path.join(REPO, 'test/fixtures/bank/mt940');
 /** Samples under other licences (AGPL) are not copied: read from `../shared/samples/`. */
-const SHARED = path.resolve(REPO, '../shared/samples/mt940');
+const SHARED = path.resolve(SHARED_SAMPLES, 'mt940');
 const sharedPresent = existsSync(SHARED);
 const onShared = (name: string) => name.startsWith(SHARED_ONLY_PREFIX);
 
