@@ -1,35 +1,70 @@
 /**
  * A seeded cash-application scenario for the matcher (src/modules/banking/matching): customers,
  * their open items, learned payer hints, and incoming bank lines with the true answer of each.
- * Same spec and seed → the same scenario, ids included.
+ * Same spec and seed → the same scenario, ids included. Every share below is a probability
+ * drawn per customer, item or line.
  *
- * ## The book
- * - Customers: names in several styles (surname + trade, partners, place + trade, brands, ...)
- *   from European and American word lists, 85 % with a legal form (GmbH, LLC, S.A., ...), so
- *   names share words and near-duplicates occur as in a real ledger; 3 % are branches of another
- *   customer ("Summit Logistics Hamburg"); 10 % have a trading name on file. 5 % bill in USD.
+ * ## The book (remittance-book.ts, remittance-names.ts)
+ * - Customers: names in several styles (surname + trade, partners, place + trade, brands,
+ *   initials, …) from European and American word lists, 85 % with a legal form (GmbH, GmbH &
+ *   Co. KG, LLC, Inc., S.A., B.V., Sp. z o.o., …). Names share words and the same name occurs
+ *   with different legal forms, as in a real ledger; 3 % are branches ("Summit Logistics
+ *   Hamburg"); 10 % have a trading name on file. 5 % bill in USD, the rest in EUR.
  * - Payer accounts: one IBAN-like account per customer, a second one for 15 %; 4 % are
- *   subsidiaries whose parent pays from its own account. Learned hints (from earlier manual
- *   matches) exist for 65 % of main accounts (half with the name the bank showed), for half of
- *   the parent-pays relations, and for processors' accounts at a few customers.
+ *   subsidiaries whose parent (another customer) pays from its own account. Learned hints exist
+ *   for 65 % of main accounts (half with the name the bank showed), for half of the parent-pays
+ *   relations, and for processors' accounts at 1 % of customers (a manual match long ago).
  * - Open items: spread over customers by a lognormal activity (a few customers hold hundreds),
- *   issued over the last ~4 months (10 % older, overdue), amounts lognormal around 800 with
- *   cents; 6 % of customers pay a recurring fee (half of their invoices have the same amount,
- *   so amount alone cannot tell those apart); 25 % have 2/10
- *   terms (2 % discount within 10 days); 7 % of items are partly credited or paid; 30 % of
- *   customers quote PO numbers. Numbers "INV-000123" run in issue order with gaps (the paid
- *   invoices), 5 % are debit memos "DM-01234" numbered separately (their digits collide with
- *   invoices on purpose).
+ *   issued over the last 4 months (10 % older, overdue), amounts lognormal around 800.00 (15.00
+ *   to 250,000.00, a fifth in whole units); 6 % of customers bill a recurring fee for half of
+ *   their invoices (equal amounts: amount alone cannot tell those apart); 25 % have 2 % / 10
+ *   days discount terms; 7 % of items are partly credited or paid; 30 % of customers quote POs
+ *   (SAP-style "45xxxxxxxx" or "PO-12345"). Numbers "INV-000123" run in issue order with gaps
+ *   (the invoices already paid), 5 % are debit memos "DM-01234" numbered separately (their
+ *   digits collide with invoice numbers, as two sequences do).
  *
- * ## The bank lines (LINE_MIX, share of lines)
- * clean 40 · missing prefix 6 · zeros dropped/added 3 · OCR slip 4 · several named 8 ·
- * lump sum without reference 4 · discount 6 · discount taken late 1 · short pay 4 · overpay 2 ·
- * payer account only 6 · payer name only 4 · third party pays 3 · not a customer payment 9.
- * On top of that, on every kind: payer name as the bank writes it (upper case, legal form
- * dropped or spelled differently, cut at 27 or 35 characters, a typo, umlauts as UE, or none
- * at all), the payer's second account, dates, the payer's own voucher numbers (6–8 digits,
- * which often equal some other invoice's digits), the customer number, SEPA field tags, amounts
- * in the text, end-to-end ids with digits, and the 140-character SEPA limit cutting long lists.
+ * ## The bank lines (remittance-lines.ts; LINE_MIX gives the share of each kind)
+ * - clean 40 %: one invoice, the open balance; the number as printed (55 %), "INV000123" (12),
+ *   "INV 000123" (10), after a word — Invoice, Rechnung, Facture, Inv# — (15), ACH addenda
+ *   "RMR*IV*INV-000123*1234.50\" (8).
+ * - missing prefix 6 %: digits only, with or without their zeros, half after a word.
+ * - zeros 3 %: zeros dropped ("INV-123", "INV123") or one added ("INV-0000123").
+ * - OCR slip 4 %: one slip in the significant digits: a look-alike letter (O, I, S, B) 25 %, a
+ *   look-alike digit 30 %, two neighbours swapped 25 %, a digit lost 10 % or doubled 10 %.
+ * - several named 8 %: 2–6 invoices of one customer (40/25/15/10/10 %), oldest first 60 % of the
+ *   time; as full numbers, prefix once then digits, ACH addenda or digits only, joined by
+ *   ", ", " ", "; ", "/" or " + "; one number mangled in 20 %; cut at 140 characters (SEPA),
+ *   which drops the last numbers of long lists.
+ * - lump sum without reference 4 %: 2–5 invoices, or (40 %) everything a customer owes when that
+ *   is 2–8 items none of which was paid yet; generic text ("SAMMELZAHLUNG", "VENDOR PAYMENT
+ *   RUN", …) or none.
+ * - discount 6 %: 1 invoice (80 %) or 2, 2 % discount still allowed on the booking date, named
+ *   (75 % as printed, 25 % digits only), 40 % with a note ("abzgl. 2% Skonto").
+ * - discount taken late 1 %: the same, up to 40 days after the discount date: a short pay.
+ * - short pay 4 %: 1 invoice (75 %) or 2–3 named, paid less by a fee of 5.00–35.00 (35 %) or
+ *   by 5–50 % of one invoice; half with a note ("LESS DAMAGED GOODS", "minus Reklamation").
+ * - overpay 2 %: the original amount of a partly credited invoice (50 %), or the balance
+ *   rounded up to the next 10 or 100, or 1–5 % more.
+ * - payer account only 6 %: one invoice, no reference; payer as on every line (below).
+ * - payer name only 4 %: one invoice, no reference, no account (50 %) or one never seen.
+ * - third party pays 3 %: a processor or factor (its own name and account) with the invoice
+ *   number (60 % as printed, else digits only or zeros changed), often the customer's name.
+ * - not a customer payment 9 % (no true answer): tax office, insurers, card settlements with
+ *   their own numbers (30 %); payments meant for another supplier, quoting its invoice numbers
+ *   (20 %); a customer paying an invoice already paid — a number from the gaps (20 %); customer
+ *   deposits and prepayments (15 %); transfers between own accounts (5 %); private persons
+ *   (10 %). Amounts lognormal, 30 % of them round multiples of 50.00.
+ * On every line: subsidiaries are paid by their parent 80 % of the time (its account and
+ *   name); customers with a second account use it 30 % of the time; the payer name as the bank
+ *   writes it — upper case 40 %, without legal form 15, cut at 27 or 35 characters 10, legal
+ *   form spelled otherwise 10, as filed 10, umlauts spelled out 7, a typo 5, none 3; text noise
+ *   — a date 25 %, the payer's voucher number of 6–8 digits 20 % (often some invoice's digits),
+ *   the customer number 8 %, the amount 10 %, SEPA tags "EREF+12345 SVWZ+" 15 %; end-to-end id
+ *   "NOTPROVIDED" 65 %, "E2E20260316123456" 25 %, none 10 %.
+ *
+ * A kind that finds no fitting open item any more (items are paid once) falls back to a clean
+ * payment: with many lines on a small book, discounts run out first. `generatedMix` says what
+ * was generated.
  */
 import { Random } from '../../src/modules/demo/index.ts';
 import type {

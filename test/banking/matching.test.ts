@@ -14,6 +14,7 @@ import { findCombinations } from '../../src/modules/banking/matching/combination
 import { displayAmount, displayPercent } from '../../src/modules/banking/matching/evidence.ts';
 import { MatchIndex } from '../../src/modules/banking/matching/match-index.ts';
 import {
+  documentKey,
   extractReferences,
   jaroWinkler,
   maskAccount,
@@ -129,6 +130,14 @@ describe('normalize', () => {
     expect(splitName('Meridian Foods S A').form).toBe('SA');
     expect(normalizeName('Co-Op Supply Co.')).toBe('CO OP SUPPLY');
     expect(normalizeName('The Corp')).toBe('CORP');
+  });
+
+  it('splits document numbers into prefix and digits', () => {
+    expect(documentKey('INV-000123')).toEqual({ prefix: 'INV', core: '123' });
+    expect(documentKey('inv000123')).toEqual({ prefix: 'INV', core: '123' });
+    expect(documentKey('2024/0042')).toEqual({ prefix: '', core: '20240042' });
+    expect(documentKey('DM-00000')).toEqual({ prefix: 'DM', core: '0' });
+    expect(documentKey('ABC')).toEqual({ prefix: 'ABC', core: '' });
   });
 
   it('normalizes and masks accounts', () => {
@@ -470,14 +479,25 @@ describe('MatchIndex safety', () => {
     expect(s!.score).toBe(0.85);
   });
 
-  it('a named document of another customer than the strong payer is held back', () => {
-    // Acme's account pays, the text names Beta's invoice for the amount: third parties do pay,
-    // but then Acme's own 500.00 competes
-    const suggestions = book.match(
-      line({ amountMinor: 70000n, remittanceInfo: '125', counterpartyAccount: ACME_IBAN }),
+  it('a document named for the amount is applied when another customer pays, less surely', () => {
+    // Acme's account pays Beta's invoice (a group company, a factor): still the named document
+    const [s] = book.match(
+      line({ amountMinor: 99999n, remittanceInfo: '4321', counterpartyAccount: ACME_IBAN }),
     );
-    expect(suggestions[0]!.customerId).toBe('beta');
-    expect(suggestions[0]!.score).toBe(0.9);
+    expect(s!.customerId).toBe('beta');
+    expect(s!.score).toBe(0.9);
+    const [own] = book.match(
+      line({ amountMinor: 99999n, remittanceInfo: '4321', counterpartyName: 'Beta Logistics' }),
+    );
+    expect(own!.score).toBe(0.98);
+  });
+
+  it('a short pay of another customer than the strong payer is not applied', () => {
+    const [s] = book.match(
+      line({ amountMinor: 90000n, remittanceInfo: 'INV-004321', counterpartyAccount: ACME_IBAN }),
+    );
+    expect(s!.customerId).toBe('beta');
+    expect(s!.score).toBe(0.7);
   });
 
   it('currency must match', () => {

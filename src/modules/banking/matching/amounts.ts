@@ -74,6 +74,8 @@ export function amountHypotheses(
  * them has open items that explain the amount: that one is the payer, scored as a strong one.
  */
 function upgradeGroup(view: IndexView, ctx: LineContext, out: Hypothesis[]): void {
+  // a strongly identified payer is no tie: if it explains nothing, nobody else is promoted
+  if (ctx.strongPayers.length > 0) return;
   let only = -1;
   for (const h of out) {
     if (h.explanation.kind !== 'amount' || h.explanation.basis === 'payerOnly') continue;

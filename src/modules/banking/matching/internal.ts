@@ -6,7 +6,7 @@ import { assert } from '../../../shared/assert.ts';
 import type { IsoDate } from '../../../shared/dates.ts';
 import type { RemittanceReference } from './normalize.ts';
 import type { PayerStrength, ReferenceQuality } from './scoring.ts';
-import type { Allocation, MatchCustomer, MatchLine, OpenItem } from './types.ts';
+import type { Allocation, MatchCustomer, OpenItem } from './types.ts';
 
 /** Values of a look-up table: one item index, or several. Saves an array per unique key. */
 export type Postings = number | number[];
@@ -104,7 +104,6 @@ export type Explanation =
   | { kind: 'unknownPayer'; item: number; net: boolean; sharedBy: number };
 
 export type LineContext = {
-  line: MatchLine;
   amount: bigint;
   currency: string;
   /** valueDate ?? bookingDate: decides whether an early-payment discount is still allowed */

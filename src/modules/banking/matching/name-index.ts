@@ -36,14 +36,14 @@ const PREFIX_LENGTH = 4;
 const MAX_KEYS = 16;
 /** A key shared by more names than this says little; it only counts for names already found. */
 const MAX_POSTING_TO_ADD = 5_000;
-const MAX_COUNTED = 1_000;
+const MAX_COUNTED = 200;
 /** A list this many times longer than the names found so far is probed, not walked. */
-const PROBE_FACTOR = 4;
-const MAX_SCORED = 12;
+const PROBE_FACTOR = 32;
+const MAX_SCORED = 8;
 /** Points a name can collect: 3 per word (itself and its beginning) for up to MAX_KEYS words. */
 const MAX_POINTS = 3 * 16;
-/** "ACME GMBH" vs "Acme SARL": same words, but another legal entity. */
-const FORM_CONFLICT = 0.06;
+/** "ACME GMBH" vs "Acme SARL": same words, but another legal entity (never a strong match). */
+const FORM_CONFLICT = 0.1;
 /** Similarities below this are not reported at all. */
 export const MIN_NAME_SIMILARITY = 0.75;
 
@@ -140,9 +140,9 @@ export class NameIndex {
   private best(touched: readonly number[], words: number): number[] {
     // counting sort on rank = points × 16 + (15 − word gap); only the top MAX_SCORED are kept
     const histogram = this.histogram.fill(0);
+    const ranks = touched.map((id) => this.rankOf(id, words));
     let highest = 0;
-    for (const id of touched) {
-      const r = this.rankOf(id, words);
+    for (const r of ranks) {
       histogram[r]!++;
       if (r > highest) highest = r;
     }
@@ -151,11 +151,10 @@ export class NameIndex {
     while (cut > 0 && above < MAX_SCORED) above += histogram[--cut]!;
     const chosen: number[] = [];
     const atCut: number[] = [];
-    for (const id of touched) {
-      const r = this.rankOf(id, words);
-      if (r > cut) chosen.push(id);
-      else if (r === cut && atCut.length < MAX_SCORED) atCut.push(id);
-    }
+    touched.forEach((id, k) => {
+      if (ranks[k]! > cut) chosen.push(id);
+      else if (ranks[k] === cut && atCut.length < MAX_SCORED) atCut.push(id);
+    });
     for (const id of atCut) if (chosen.length < MAX_SCORED) chosen.push(id);
     return chosen;
   }
@@ -164,12 +163,14 @@ export class NameIndex {
   private holds(id: number, key: string): boolean {
     const tokens = this.entries[id]!.name.tokens;
     if (key.charCodeAt(0) === 61) {
-      for (const token of tokens)
+      for (const token of tokens) {
         if (token.length === key.length - 1 && key.endsWith(token)) return true;
+      }
       return false;
     }
-    for (const token of tokens)
+    for (const token of tokens) {
       if (token.length > PREFIX_LENGTH && token.startsWith(key)) return true;
+    }
     return false;
   }
 

@@ -164,11 +164,15 @@ export function maskAccount(account: string): string {
 export type DocumentKey = { prefix: string; core: string };
 
 export function documentKey(number: string): DocumentKey {
+  // a plain loop: this runs once per open item when the index is built (a million of them)
   const upper = number.toUpperCase();
-  const firstDigit = upper.search(/[0-9]/);
-  if (firstDigit < 0) return { prefix: upper.replace(/[^A-Z]/g, ''), core: '' };
-  const prefix = upper.slice(0, firstDigit).replace(/[^A-Z]/g, '');
-  const digits = upper.slice(firstDigit).replace(/[^0-9]/g, '');
+  let prefix = '';
+  let digits = '';
+  for (let i = 0; i < upper.length; i++) {
+    const code = upper.charCodeAt(i);
+    if (isDigit(code)) digits += upper[i];
+    else if (digits === '' && code >= 65 && code <= 90) prefix += upper[i];
+  }
   return { prefix, core: stripZeros(digits) };
 }
 
