@@ -2,58 +2,21 @@
 // Amounts are decimal strings as the API sends them; the arithmetic on them is exact (bigint on
 // minor units, see format.ts) and lives in components/PaymentAllocation.ts.
 import * as api from './api.ts';
-import { ApiError } from './api.ts';
 import type { ArDocumentSummary, Page } from './api.ts';
 
 // ---------- Transport ----------
 
-type Method = 'GET' | 'POST' | 'PATCH';
-
-/**
- * api.ts keeps its request() private; this is the same contract (session cookie, CSRF echo,
- * Idempotency-Key on writes, problem+json → ApiError) for this module's calls.
- */
-async function call<T>(
-  method: Method,
+/** api.ts's request() with this module's short option name for the idempotency key. */
+function call<T>(
+  method: api.Method,
   path: string,
   opts: { body?: unknown; form?: FormData; key?: string; signal?: AbortSignal } = {},
 ): Promise<T> {
-  const headers = new Headers({ Accept: 'application/json' });
-  if (method !== 'GET') {
-    const csrf = api.readCookie('dunwell_csrf');
-    if (csrf) headers.set('X-CSRF-Token', csrf);
-    headers.set('Idempotency-Key', opts.key ?? api.newIdempotencyKey());
-  }
-  let body: BodyInit | undefined = opts.form;
-  if (!body && opts.body !== undefined) {
-    headers.set('Content-Type', 'application/json');
-    body = JSON.stringify(opts.body);
-  }
-  const res = await fetch(path, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    ...(body !== undefined ? { body } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-  const isJson = (res.headers.get('content-type') ?? '').includes('json');
-  const payload: unknown = isJson ? await res.json().catch(() => null) : null;
-  if (res.ok) return payload as T;
-  if (res.status === 401) {
-    // The app's sign-in redirect hangs on api.ts's transport: a probe through it triggers it.
-    void api.fetchFile('/api/v1/auth/me').catch(() => undefined);
-  }
-  const problem = payload && typeof payload === 'object' ? (payload as api.Problem) : {};
-  throw new ApiError(res.status, { title: res.statusText, ...problem, status: res.status });
+  const { key, ...rest } = opts;
+  return api.request<T>(method, path, { ...rest, ...(key ? { idempotencyKey: key } : {}) });
 }
 
-function query(params: Record<string, string | number | undefined | null>): string {
-  const sp = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== null && v !== '') sp.set(k, String(v));
-  const s = sp.toString();
-  return s ? `?${s}` : '';
-}
+const query = api.qs;
 
 const id = encodeURIComponent;
 const V1 = '/api/v1';

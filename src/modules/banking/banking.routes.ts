@@ -116,14 +116,11 @@ export function bankingRoutes(app: App, deps: AppDeps) {
   const lineResult = async (db: Kysely<DB>, actor: Actor, lineId: string) => {
     const row = await db
       .selectFrom('bank_statement_lines')
-      .select(['statement_id', 'line_no', 'payment_id'])
+      .select(['statement_id', 'payment_id'])
       .where('org_id', '=', actor.orgId)
       .where('id', '=', lineId)
       .executeTakeFirstOrThrow();
-    const [line] = await cash.listLines({ db, actor }, row.statement_id, {
-      offset: row.line_no - 1,
-      limit: 1,
-    });
+    const [line] = await cash.listLines({ db, actor }, row.statement_id, { lineId });
     return {
       line: line!,
       payment: row.payment_id ? await getPaymentDetail(db, actor, row.payment_id) : null,

@@ -451,6 +451,7 @@ export async function autoApply(
     .forUpdate()
     .execute();
   const receipts: BatchReceipt[] = [];
+  const today = await orgToday(ctx);
   for (const line of lines) {
     const best = storedOf(line.suggestions)[0];
     if (!best || best.score < bar) continue;
@@ -459,7 +460,7 @@ export async function autoApply(
       customerId: best.customerId,
       currency: line.currency,
       amountMinor: line.amount_minor,
-      receivedDate: (line.booking_date ?? line.value_date ?? (await orgToday(ctx))) as IsoDate,
+      receivedDate: (line.booking_date ?? line.value_date ?? today) as IsoDate,
       method: methodOf(statement.format, line.type_code),
       reference: line.end_to_end_id ?? line.bank_reference,
       payerName: line.counterparty_name,
@@ -712,6 +713,8 @@ export async function listLines(
     status?: StatementLineStatus | undefined;
     limit?: number | undefined;
     offset?: number | undefined;
+    /** one line only */
+    lineId?: string | undefined;
   },
 ) {
   let q = ctx.db
@@ -741,6 +744,7 @@ export async function listLines(
     .where('l.org_id', '=', ctx.actor.orgId)
     .where('l.statement_id', '=', statementId);
   if (query.status) q = q.where('l.status', '=', query.status);
+  if (query.lineId) q = q.where('l.id', '=', query.lineId);
   const rows = await q
     .orderBy('l.line_no')
     .limit(query.limit ?? 500)
