@@ -231,7 +231,7 @@ function seconds(since: number): string {
 }
 
 /**
- * `node --import tsx bench/generate.ts [--customers N] [--invoices N] [--seed S] [--data-dir DIR]`;
+ * `node --import ./bin/ts-register.mjs bench/generate.ts [--customers N] [--invoices N] [--seed S] [--data-dir DIR]`;
  * BENCH_DATABASE_URL or DATABASE_URL (a database that is created if missing, and must not hold
  * the bench organizations yet) selects PostgreSQL.
  */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's loader: no build step for the server.
-import { register } from 'tsx/esm/api';
+// Runs the TypeScript sources through our esbuild module hooks (ts-hooks.mjs): no build step
+// for the server.
+import './ts-register.mjs';
 
-register();
 await import('../src/main.ts');

@@ -104,7 +104,13 @@ function describe(root: RootOperationNode): string {
     case 'DeleteQueryNode':
       return `delete ${tableOf(node.from) ?? '?'}`;
     case 'RawNode': {
-      const text = ((node.sqlFragments as readonly string[] | undefined) ?? []).join('$').trim();
+      // table names passed as sql.table() read as themselves, other parameters as $
+      const fragments = (node.sqlFragments as readonly string[] | undefined) ?? [];
+      const parameters = (node.parameters as readonly Node[] | undefined) ?? [];
+      const text = fragments
+        .map((f, i) => f + (i < parameters.length ? (tableOf(parameters[i]) ?? '$') : ''))
+        .join('')
+        .trim();
       // savepoints carry a name; keep the verb (and the table for analyze, the setting for set_config)
       const words = text.toLowerCase().split(/\s+/);
       if (['savepoint', 'release', 'rollback'].includes(words[0] ?? ''))

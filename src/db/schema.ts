@@ -386,13 +386,7 @@ export type PaymentMethod = 'check' | 'ach' | 'wire' | 'card' | 'direct_deposit'
 export type PaymentKind = 'receipt' | 'prepayment';
 export type ReversalKind = 'nsf' | 'chargeback' | 'stop_payment' | 'error';
 export type StatementLineStatus =
-  | 'unmatched'
-  | 'suggested'
-  | 'applied'
-  | 'reconciled'
-  | 'ignored'
-  | 'duplicate'
-  | 'debit';
+  'unmatched' | 'suggested' | 'applied' | 'reconciled' | 'ignored' | 'duplicate' | 'debit';
 
 export interface BankAccountsTable {
   id: string;
@@ -514,7 +508,7 @@ export interface BankStatementLinesTable {
   status: StatementLineStatus;
   entry_key: string | null;
   duplicate_of: string | null;
-  suggestions: ColumnType<unknown, string | null | undefined, string | null>;
+  suggestions: ColumnType<unknown, unknown, unknown>;
   matched_at: Timestamp | null;
   payment_id: string | null;
   deposit_batch_id: string | null;

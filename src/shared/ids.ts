@@ -1,20 +1,48 @@
 import crypto from 'node:crypto';
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Random bytes drawn from the system in blocks: one system call serves 512 ids. */
+const POOL_IDS = 512;
+const pool = Buffer.alloc(POOL_IDS * 10);
+let poolOffset = pool.length;
+
 /**
- * A UUID version 7 (RFC 9562): 48-bit Unix milliseconds, then random bits. Time-ordered, so new
- * rows land at the right edge of their indexes instead of scattering across them.
+ * A UUID version 7 (RFC 9562): 48-bit Unix milliseconds, then 74 random bits. Time-ordered, so
+ * new rows land at the right edge of their indexes instead of scattering across them.
  */
 export function newId(now: number = Date.now()): string {
-  const bytes = crypto.randomBytes(16);
-  let ms = BigInt(now);
-  for (let i = 5; i >= 0; i--) {
-    bytes[i] = Number(ms & 0xffn);
-    ms >>= 8n;
+  if (poolOffset === pool.length) {
+    crypto.randomFillSync(pool);
+    poolOffset = 0;
   }
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const r = poolOffset;
+  poolOffset += 10;
+  // 48 bits of milliseconds: the high 16 and the low 32
+  const high = Math.floor(now / 2 ** 32);
+  const low = now >>> 0;
+  return (
+    HEX[(high >>> 8) & 0xff]! +
+    HEX[high & 0xff]! +
+    HEX[low >>> 24]! +
+    HEX[(low >>> 16) & 0xff]! +
+    '-' +
+    HEX[(low >>> 8) & 0xff]! +
+    HEX[low & 0xff]! +
+    '-' +
+    HEX[0x70 | (pool[r]! & 0x0f)]! +
+    HEX[pool[r + 1]!]! +
+    '-' +
+    HEX[0x80 | (pool[r + 2]! & 0x3f)]! +
+    HEX[pool[r + 3]!]! +
+    '-' +
+    HEX[pool[r + 4]!]! +
+    HEX[pool[r + 5]!]! +
+    HEX[pool[r + 6]!]! +
+    HEX[pool[r + 7]!]! +
+    HEX[pool[r + 8]!]! +
+    HEX[pool[r + 9]!]!
+  );
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { insertRows } from '../../db/bulk.ts';
 import type { DB } from '../../db/schema.ts';
 import type { Actor } from '../../shared/actor.ts';
 
@@ -24,38 +25,26 @@ export type AuditRecord = {
 
 const MAX_PAGE = 500;
 
-/** JSON for an audit snapshot; bigints (minor units, row ids) are written as strings. */
-function auditJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-}
-
 /** Appends to the audit trail, in the caller's transaction so it commits with the change. */
 export async function recordAudit(db: Kysely<DB>, actor: Actor, at: Date, entries: AuditEntry[]) {
-  // PostgreSQL takes at most 65535 parameters per statement: 11 per record
-  for (let i = 0; i < entries.length; i += 4000) {
-    await insertAudit(db, actor, at, entries.slice(i, i + 4000));
-  }
-}
-
-async function insertAudit(db: Kysely<DB>, actor: Actor, at: Date, entries: AuditEntry[]) {
-  await db
-    .insertInto('audit_log')
-    .values(
-      entries.map((e) => ({
-        org_id: actor.orgId,
-        at,
-        actor_type: actor.type,
-        actor_id: actor.id,
-        actor_name: actor.name,
-        entity_type: e.entityType,
-        entity_id: e.entityId,
-        action: e.action,
-        before: e.before === undefined ? null : auditJson(e.before),
-        after: e.after === undefined ? null : auditJson(e.after),
-        request_id: actor.requestId,
-      })),
-    )
-    .execute();
+  // before/after go in as JSON (bigint as decimal strings, dates as ISO 8601)
+  await insertRows(
+    db,
+    'audit_log',
+    entries.map((e) => ({
+      org_id: actor.orgId,
+      at,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      actor_name: actor.name,
+      entity_type: e.entityType,
+      entity_id: e.entityId,
+      action: e.action,
+      before: (e.before ?? null) as never,
+      after: (e.after ?? null) as never,
+      request_id: actor.requestId,
+    })),
+  );
 }
 
 export async function listAudit(

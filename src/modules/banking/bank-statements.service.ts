@@ -7,8 +7,9 @@
  * duplicate so it is never applied twice.
  */
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
-import type { StatementLineStatus } from '../../db/schema.ts';
+import { sql, type Insertable } from 'kysely';
+import { insertRows } from '../../db/bulk.ts';
+import type { BankStatementLinesTable, StatementLineStatus } from '../../db/schema.ts';
 import { ACCESS, hasRole } from '../../shared/actor.ts';
 import {
   ForbiddenError,
@@ -39,7 +40,27 @@ export type ImportOptions = {
   bankAccountId?: string | undefined;
   /** a saved CSV or lockbox mapping */
   mappingId?: string | undefined;
+  /**
+   * Decides what becomes of a new statement's incoming lines before they are stored (cash
+   * application ties and matches them), so each line is written once, with its outcome. It may
+   * change `status`, `suggestions`, `payment_id`, `deposit_batch_id`, `status_note` and
+   * `matched_at` of lines whose status is `unmatched`. Without it they stay unmatched.
+   */
+  classify?: LineClassifier | undefined;
 };
+
+/** A new statement line as it will be stored. */
+export type NewStatementLine = Insertable<BankStatementLinesTable> & {
+  id: string;
+  status: StatementLineStatus;
+  amount_minor: bigint;
+  currency: string;
+};
+
+export type LineClassifier = (
+  statement: { bankAccountId: string; currency: string },
+  lines: NewStatementLine[],
+) => Promise<void>;
 
 export type ImportedStatement = { id: string; created: boolean };
 
@@ -241,7 +262,7 @@ export async function importBankFile(
       continue;
     }
     results.push({
-      id: await storeStatement(ctx, statement, account.id, fingerprint, fileSha, options.fileName),
+      id: await storeStatement(ctx, statement, account.id, fingerprint, fileSha, options),
       created: true,
     });
   }
@@ -254,8 +275,9 @@ async function storeStatement(
   bankAccountId: string,
   fingerprint: string,
   fileSha: string,
-  fileName: string | undefined,
+  options: ImportOptions,
 ): Promise<string> {
+  const fileName = options.fileName;
   const id = newId();
   let credits = 0n;
   let debits = 0n;
@@ -307,7 +329,7 @@ async function storeStatement(
       .execute();
     for (const r of rows) if (r.entry_key) seen.set(r.entry_key, r.id);
   }
-  const rows = statement.lines.map((l, i) => {
+  const rows = statement.lines.map((l, i): NewStatementLine => {
     const key = keys[i] ?? null;
     const duplicateOf = key ? (seen.get(key) ?? null) : null;
     const status: StatementLineStatus = duplicateOf
@@ -338,14 +360,17 @@ async function storeStatement(
       entry_key: key,
       duplicate_of: duplicateOf,
       status_note: duplicateOf ? 'The same entry came in an earlier statement' : null,
+      // what cash application decides (options.classify)
+      suggestions: null,
+      payment_id: null,
+      deposit_batch_id: null,
+      matched_at: null,
     };
   });
-  for (let i = 0; i < rows.length; i += 2000) {
-    await ctx.db
-      .insertInto('bank_statement_lines')
-      .values(rows.slice(i, i + 2000))
-      .execute();
+  if (options.classify) {
+    await options.classify({ bankAccountId, currency: statement.currency }, rows);
   }
+  await insertRows(ctx.db, 'bank_statement_lines', rows);
   await recordAudit(ctx.db, ctx.actor, ctx.now, [
     {
       entityType: 'bank_statement',

@@ -156,18 +156,14 @@ export function bankingRoutes(app: App, deps: AppDeps) {
         reply,
         async (db, actor) => {
           const c = ctx(db, actor);
+          // new lines are matched as they are stored
+          const { classify, counts: match } = cash.lineClassifier(c);
           const result = await importBankFile(c, upload.file, {
             fileName: upload.filename,
             bankAccountId,
             mappingId,
+            classify,
           });
-          const match = { reconciled: 0, suggested: 0, unmatched: 0 };
-          for (const s of result.statements.filter((x) => x.created)) {
-            const m = await cash.matchStatement(c, s.id);
-            match.reconciled += m.reconciled;
-            match.suggested += m.suggested;
-            match.unmatched += m.unmatched;
-          }
           const first = result.statements[0]!;
           const created = result.statements.some((s) => s.created);
           return {

@@ -7,6 +7,7 @@
  * records an unidentified receipt or ignores it. A person's match teaches the payer.
  */
 import { sql } from 'kysely';
+import { rowsJson } from '../../db/bulk.ts';
 import type { PaymentMethod, StatementLineStatus } from '../../db/schema.ts';
 import { ACCESS, hasRole } from '../../shared/actor.ts';
 import { addDays, compareDates, type IsoDate } from '../../shared/dates.ts';
@@ -22,6 +23,7 @@ import {
   type ApplicationLineInput,
 } from '../payments/payments.service.ts';
 import { loadPayerHints } from '../payments/payer-hints.ts';
+import type { LineClassifier } from './bank-statements.service.ts';
 import { MatchIndex } from './matching/match-index.ts';
 import type { MatchLine, Suggestion } from './matching/types.ts';
 
@@ -171,7 +173,7 @@ export async function buildMatchIndex(
   );
 }
 
-function matchLineOf(l: LineRow): MatchLine {
+function matchLineOf(l: MatchableLine): MatchLine {
   return {
     amountMinor: l.amount_minor,
     currency: l.currency,
@@ -211,27 +213,33 @@ async function openLines(ctx: Ctx, statementId: string): Promise<LineRow[]> {
   );
 }
 
-/** Sets status, suggestions, payment and note of many lines in one statement per chunk. */
+type LineUpdate = {
+  id: string;
+  status: StatementLineStatus;
+  suggestions?: StoredSuggestion[] | null;
+  paymentId?: string | null;
+  depositBatchId?: string | null;
+  note?: string | null;
+};
+
+/** Sets status, suggestions, payment and note of many lines, one statement per 5,000 lines. */
 async function updateLines(
   ctx: Ctx,
-  updates: Array<{
-    id: string;
-    status: StatementLineStatus;
-    suggestions?: StoredSuggestion[] | null;
-    paymentId?: string | null;
-    depositBatchId?: string | null;
-    note?: string | null;
-  }>,
+  updates: LineUpdate[],
   /** only lines still open (unmatched, suggested) change: match results never undo a decision */
   onlyOpen = false,
 ) {
-  for (let i = 0; i < updates.length; i += 2000) {
-    const chunk = updates.slice(i, i + 2000);
-    const values = sql.join(
-      chunk.map(
-        (u) =>
-          sql`(${u.id}::uuid, ${u.status}::text, ${u.suggestions === undefined ? null : JSON.stringify(u.suggestions)}::jsonb, ${u.suggestions !== undefined}::boolean, ${u.paymentId ?? null}::uuid, ${u.depositBatchId ?? null}::uuid, ${u.note ?? null}::text)`,
-      ),
+  for (let i = 0; i < updates.length; i += 5000) {
+    const json = rowsJson(
+      updates.slice(i, i + 5000).map((u) => ({
+        id: u.id,
+        status: u.status,
+        suggestions: u.suggestions ?? null,
+        set_suggestions: u.suggestions !== undefined,
+        payment_id: u.paymentId ?? null,
+        batch_id: u.depositBatchId ?? null,
+        note: u.note ?? null,
+      })),
     );
     await sql`
       update bank_statement_lines l set
@@ -242,7 +250,8 @@ async function updateLines(
         status_note = v.note,
         matched_at = ${ctx.now},
         updated_by_name = ${ctx.actor.name}
-      from (values ${values}) as v(id, status, suggestions, set_suggestions, payment_id, batch_id, note)
+      from json_to_recordset(${json}::json)
+        as v(id uuid, status text, suggestions jsonb, set_suggestions boolean, payment_id uuid, batch_id uuid, note text)
       where l.org_id = ${ctx.actor.orgId} and l.id = v.id
         and (${!onlyOpen} or l.status in ('unmatched', 'suggested'))`.execute(ctx.db);
   }
@@ -257,7 +266,7 @@ async function reconcileRecorded(
   ctx: Ctx,
   bankAccountId: string,
   currency: string,
-  lines: LineRow[],
+  lines: readonly MatchableLine[],
 ) {
   if (lines.length === 0)
     return new Map<string, { paymentId?: string; batchId?: string; note: string }>();
@@ -329,15 +338,19 @@ async function reconcileRecorded(
       compareDates(date as IsoDate, addDays(lineDate as IsoDate, 3)) <= 0
     );
   };
+  // candidates are looked up by amount: a statement of 100k lines against thousands of receipts
+  const paymentsByAmount = new Map<bigint, typeof payments>();
+  for (const p of payments) {
+    const same = paymentsByAmount.get(p.amount_minor);
+    if (same) same.push(p);
+    else paymentsByAmount.set(p.amount_minor, [p]);
+  }
   for (const line of lines) {
     const lineDate = line.booking_date ?? line.value_date;
     const text =
       `${line.remittance_info ?? ''} ${line.end_to_end_id ?? ''} ${line.bank_reference ?? ''}`.toUpperCase();
-    const candidates = payments.filter(
-      (p) =>
-        !taken.has(p.id) &&
-        p.amount_minor === line.amount_minor &&
-        within(lineDate, p.received_date),
+    const candidates = (paymentsByAmount.get(line.amount_minor) ?? []).filter(
+      (p) => !taken.has(p.id) && within(lineDate, p.received_date),
     );
     const byReference = candidates.filter(
       (p) => p.reference && text.includes(p.reference.toUpperCase()),
@@ -375,24 +388,34 @@ async function reconcileRecorded(
 
 export type MatchCounts = { reconciled: number; suggested: number; unmatched: number };
 
-/** (Re)computes the suggestions of a statement's open lines and ties recorded receipts. */
-export async function matchStatement(
+/** The fields of a line that matching reads (a stored row or one about to be stored). */
+type MatchableLine = Pick<
+  LineRow,
+  | 'id'
+  | 'amount_minor'
+  | 'currency'
+  | 'booking_date'
+  | 'value_date'
+  | 'counterparty_name'
+  | 'counterparty_account'
+  | 'remittance_info'
+  | 'end_to_end_id'
+  | 'bank_reference'
+>;
+
+/**
+ * What becomes of open incoming lines: tied to a receipt or deposit already recorded, else
+ * suggested with the matcher's candidates, else unmatched.
+ */
+async function decideLines(
   ctx: Ctx,
-  statementId: string,
-  index?: MatchIndex,
-): Promise<MatchCounts> {
-  requireWriter(ctx);
-  const statement = await loadStatement(ctx, statementId);
-  const lines = await openLines(ctx, statementId);
-  const recorded = await reconcileRecorded(
-    ctx,
-    statement.bank_account_id,
-    statement.currency,
-    lines,
-  );
-  const matcher = index ?? (await buildMatchIndex(ctx, statement.currency));
-  const counts: MatchCounts = { reconciled: 0, suggested: 0, unmatched: 0 };
-  const updates: Parameters<typeof updateLines>[1] = [];
+  statement: { bankAccountId: string; currency: string },
+  lines: readonly MatchableLine[],
+  matcher: MatchIndex,
+  counts: MatchCounts,
+): Promise<LineUpdate[]> {
+  const recorded = await reconcileRecorded(ctx, statement.bankAccountId, statement.currency, lines);
+  const updates: LineUpdate[] = [];
   for (const line of lines) {
     const tie = recorded.get(line.id);
     if (tie) {
@@ -412,8 +435,63 @@ export async function matchStatement(
     counts[status === 'suggested' ? 'suggested' : 'unmatched']++;
     updates.push({ id: line.id, status, suggestions, note: null });
   }
+  return updates;
+}
+
+/** (Re)computes the suggestions of a statement's open lines and ties recorded receipts. */
+export async function matchStatement(
+  ctx: Ctx,
+  statementId: string,
+  index?: MatchIndex,
+): Promise<MatchCounts> {
+  requireWriter(ctx);
+  const statement = await loadStatement(ctx, statementId);
+  const lines = await openLines(ctx, statementId);
+  const matcher = index ?? (await buildMatchIndex(ctx, statement.currency));
+  const counts: MatchCounts = { reconciled: 0, suggested: 0, unmatched: 0 };
+  const updates = await decideLines(
+    ctx,
+    { bankAccountId: statement.bank_account_id, currency: statement.currency },
+    lines,
+    matcher,
+    counts,
+  );
   await updateLines(ctx, updates, true);
   return counts;
+}
+
+/**
+ * Matching at import (`importBankFile`'s `classify`): each new statement's incoming lines are
+ * tied or matched before they are stored, so they are written once. One match index per
+ * currency serves every statement of the file; `counts` adds up what was decided.
+ */
+export function lineClassifier(
+  ctx: Ctx,
+  indexes: Map<string, MatchIndex> = new Map(),
+): { classify: LineClassifier; counts: MatchCounts } {
+  requireWriter(ctx);
+  const counts: MatchCounts = { reconciled: 0, suggested: 0, unmatched: 0 };
+  const classify: LineClassifier = async (statement, lines) => {
+    const open = lines.filter((l) => l.status === 'unmatched' && l.amount_minor > 0n);
+    if (open.length === 0) return;
+    let matcher = indexes.get(statement.currency);
+    if (!matcher) {
+      matcher = await buildMatchIndex(ctx, statement.currency);
+      indexes.set(statement.currency, matcher);
+    }
+    const updates = await decideLines(ctx, statement, open as MatchableLine[], matcher, counts);
+    const byId = new Map(lines.map((l) => [l.id, l]));
+    for (const u of updates) {
+      const line = byId.get(u.id)!;
+      line.status = u.status;
+      line.suggestions = u.suggestions ?? null;
+      line.payment_id = u.paymentId ?? null;
+      line.deposit_batch_id = u.depositBatchId ?? null;
+      line.status_note = u.note ?? null;
+      line.matched_at = ctx.now;
+    }
+  };
+  return { classify, counts };
 }
 
 function methodOf(format: string, typeCode: string | null): PaymentMethod {
@@ -428,18 +506,38 @@ function methodOf(format: string, typeCode: string | null): PaymentMethod {
 
 export type AutoApplyResult = MatchCounts & { applied: number };
 
+/** How many of a statement's incoming lines wait, as suggested or unmatched (none newly tied). */
+async function openCounts(ctx: Ctx, statementId: string): Promise<MatchCounts> {
+  const rows = await ctx.db
+    .selectFrom('bank_statement_lines')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('statement_id', '=', statementId)
+    .where('status', 'in', ['unmatched', 'suggested'])
+    .where('amount_minor', '>', 0n)
+    .groupBy('status')
+    .execute();
+  const count = (status: StatementLineStatus) =>
+    Number(rows.find((r) => r.status === status)?.n ?? 0);
+  return { reconciled: 0, suggested: count('suggested'), unmatched: count('unmatched') };
+}
+
 /**
- * Matches the statement afresh and applies every line whose best suggestion reaches the
- * organization's threshold, in one batch. Lines that changed under it stay suggested.
+ * Matches the statement afresh (unless `rematch` is false: the lines were just matched, e.g. at
+ * import) and applies every line whose best suggestion reaches the organization's threshold, in
+ * one batch. Lines that changed under it stay suggested.
  */
 export async function autoApply(
   ctx: Ctx,
   statementId: string,
-  index?: MatchIndex,
+  options: { index?: MatchIndex | undefined; rematch?: boolean } = {},
 ): Promise<AutoApplyResult> {
   requireWriter(ctx);
   const statement = await loadStatement(ctx, statementId);
-  const counts = await matchStatement(ctx, statementId, index);
+  const counts =
+    options.rematch === false
+      ? await openCounts(ctx, statementId)
+      : await matchStatement(ctx, statementId, options.index);
   const bar = await threshold(ctx);
   const lines = await ctx.db
     .selectFrom('bank_statement_lines')
@@ -474,7 +572,7 @@ export async function autoApply(
     });
   }
   const outcomes = await postReceiptsBatch(ctx, receipts);
-  const updates: Parameters<typeof updateLines>[1] = [];
+  const updates: LineUpdate[] = [];
   let applied = 0;
   for (const o of outcomes) {
     if ('paymentId' in o) {

@@ -13,7 +13,7 @@ import { addDays, type IsoDate } from '../../shared/dates.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { importBankFile } from '../banking/bank-statements.service.ts';
 import { writeCamt053, type CamtEntryInput } from '../banking/camt-writer.ts';
-import { autoApply, matchStatement } from '../banking/cash-application.service.ts';
+import { autoApply, lineClassifier } from '../banking/cash-application.service.ts';
 import type { billing } from '../billing/index.ts';
 import {
   createDepositBatch,
@@ -277,12 +277,13 @@ export async function seedDemoStatements(ctx: Ctx, today: IsoDate, rng: Random):
       },
     ]);
     opening = entries.reduce((s, e) => s + e.amountMinor, opening);
+    // matched as it is imported, as an upload is
     const imported = await importBankFile(ctx, Buffer.from(xml), {
       fileName: `operating-${date}.camt053.xml`,
       bankAccountId,
+      classify: lineClassifier(ctx).classify,
     });
     const statementId = imported.statements[0]!.id;
-    if (n === 3) await autoApply(ctx, statementId);
-    else await matchStatement(ctx, statementId);
+    if (n === 3) await autoApply(ctx, statementId, { rematch: false });
   }
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Insertable } from 'kysely';
+import { insertRows } from '../../db/bulk.ts';
 import type { DB, JournalEntriesTable, JournalLinesTable } from '../../db/schema.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { assert } from '../../shared/assert.ts';
@@ -103,7 +104,7 @@ export async function postEntry(
   return id!;
 }
 
-/** Posts several entries with two statements in all (used by bulk paths). */
+/** Posts several entries: one statement for the entries and one for their lines per chunk. */
 export async function postEntries(
   db: Kysely<DB>,
   actor: Actor,
@@ -149,19 +150,8 @@ export async function postEntries(
       }),
     );
   }
-  // PostgreSQL takes at most 65535 parameters per statement
-  for (let i = 0; i < entryRows.length; i += 2000) {
-    await db
-      .insertInto('journal_entries')
-      .values(entryRows.slice(i, i + 2000))
-      .execute();
-  }
-  for (let i = 0; i < lineRows.length; i += 4000) {
-    await db
-      .insertInto('journal_lines')
-      .values(lineRows.slice(i, i + 4000))
-      .execute();
-  }
+  await insertRows(db, 'journal_entries', entryRows);
+  await insertRows(db, 'journal_lines', lineRows);
   return ids;
 }
 

@@ -7,11 +7,11 @@
  * longer fits is returned as skipped instead of failing the batch.
  */
 import { sql, type Insertable } from 'kysely';
+import { insertRows } from '../../db/bulk.ts';
 import type {
   ArApplicationsTable,
   ArDocument,
   ArDocumentsTable,
-  DB,
   PaymentMethod,
   PaymentsTable,
 } from '../../db/schema.ts';
@@ -57,21 +57,6 @@ type Open = Pick<
   | 'discount_minor'
   | 'number'
 >;
-
-const CHUNK = 2000;
-
-async function insertChunked<T extends 'payments' | 'ar_documents' | 'ar_applications'>(
-  ctx: Ctx,
-  table: T,
-  rows: Insertable<DB[T]>[],
-) {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await ctx.db
-      .insertInto(table)
-      .values(rows.slice(i, i + CHUNK) as never)
-      .execute();
-  }
-}
 
 export async function postReceiptsBatch(
   ctx: Ctx,
@@ -363,10 +348,10 @@ export async function postReceiptsBatch(
       applications: r.allocations.length,
     });
   });
-  await insertChunked(ctx, 'payments', paymentRows);
-  await insertChunked(ctx, 'ar_documents', documentRows);
+  await insertRows(ctx.db, 'payments', paymentRows);
+  await insertRows(ctx.db, 'ar_documents', documentRows);
   await postEntries(ctx.db, ctx.actor, ctx.now, documentPostings);
-  await insertChunked(ctx, 'ar_applications', applicationRows);
+  await insertRows(ctx.db, 'ar_applications', applicationRows);
   await postEntries(ctx.db, ctx.actor, ctx.now, applicationPostings);
   await recordAudit(ctx.db, ctx.actor, ctx.now, audits);
   return receipts.map((r) => outcomes.get(r.key)!);

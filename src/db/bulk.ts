@@ -1,0 +1,59 @@
+/**
+ * Set-based writes for the batch paths (statement import, auto-apply, journal posting): many
+ * rows in one statement, sent as a single JSON parameter that the server turns into rows with
+ * `json_populate_recordset`, so each value is read by its column's own input function (bigint,
+ * numeric, date, timestamptz, uuid, jsonb, text[]).
+ *
+ * Against Kysely's multi-row VALUES this sends one parameter instead of one per value (no
+ * 65,535-parameter ceiling, no 40,000-placeholder statement to build, send and plan), and it
+ * behaves the same on PostgreSQL and PGlite. Row values follow JSON: bigint is written as its
+ * decimal string, Date as ISO 8601, objects and arrays as JSON (jsonb and array columns), and
+ * `undefined` as NULL (not as the column default: omit the column from every row for that).
+ */
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { DB } from './schema.ts';
+
+/** Rows per statement: keeps one JSON parameter to a few MiB. */
+const CHUNK_ROWS = 5000;
+
+function jsonValue(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** The rows as one JSON array (bigint as decimal strings). */
+export function rowsJson(rows: readonly object[]): string {
+  return JSON.stringify(rows, jsonValue);
+}
+
+/** Column names of the rows: those of the first row, which every other row must share. */
+function columnsOf(table: string, rows: readonly object[]): string[] {
+  const columns = Object.keys(rows[0]!);
+  const known = new Set(columns);
+  for (const row of rows) {
+    for (const key of Object.keys(row)) {
+      if (!known.has(key)) {
+        throw new Error(`insertRows(${table}): column ${key} is not in the first row`);
+      }
+    }
+  }
+  return columns;
+}
+
+/** Inserts the rows, `CHUNK_ROWS` per statement, in the caller's transaction. */
+export async function insertRows<T extends keyof DB & string>(
+  db: Kysely<DB>,
+  table: T,
+  rows: readonly Insertable<DB[T]>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = columnsOf(table, rows as readonly object[]);
+  const list = sql.join(columns.map((c) => sql.ref(c)));
+  const picked = sql.join(columns.map((c) => sql.ref(`r.${c}`)));
+  for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
+    const json = rowsJson(rows.slice(i, i + CHUNK_ROWS) as readonly object[]);
+    await sql`insert into ${sql.table(table)} (${list})
+      select ${picked} from json_populate_recordset(null::${sql.table(table)}, ${json}::json) as r`.execute(
+      db,
+    );
+  }
+}

@@ -1,0 +1,127 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.ts';
+import { insertRows, rowsJson } from '../../src/db/bulk.ts';
+import { newId, isUuid } from '../../src/shared/ids.ts';
+import { createTestDatabase, databaseKinds } from '../support/db.ts';
+
+describe('newId', () => {
+  it('makes distinct version-7 UUIDs that carry the time', () => {
+    const ids = Array.from({ length: 2000 }, () => newId());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) {
+      expect(isUuid(id)).toBe(true);
+      expect(id[14]).toBe('7');
+      expect('89ab').toContain(id[19]);
+    }
+    const at = Date.UTC(2026, 10, 22, 17, 0, 0, 123);
+    const id = newId(at);
+    expect(parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toBe(at);
+  });
+});
+
+describe('rowsJson', () => {
+  it('writes bigint as decimal strings, dates as ISO 8601 and keeps nested values', () => {
+    const json = rowsJson([
+      { a: 12345678901234567890n, d: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)), j: { n: -5n } },
+    ]);
+    expect(JSON.parse(json)).toEqual([
+      { a: '12345678901234567890', d: '2026-01-02T03:04:05.000Z', j: { n: '-5' } },
+    ]);
+  });
+});
+
+describe.each(databaseKinds())('insertRows on %s', (kind) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    await sql`create table bulk_probe (
+      id uuid primary key,
+      amount bigint not null,
+      rate numeric(9, 4),
+      day date,
+      at timestamptz,
+      tags text[],
+      doc jsonb,
+      note text,
+      flag boolean not null default true
+    )`.execute(database.db);
+  }, 60_000);
+  afterAll(async () => database?.close());
+
+  it('reads every value with its column type, across chunks, in one transaction', async () => {
+    const db = database.db;
+    const at = new Date(Date.UTC(2026, 10, 22, 12, 30, 0, 250));
+    const rows = Array.from({ length: 12_001 }, (_, i) => ({
+      id: newId(),
+      amount: 9_007_199_254_740_993n + BigInt(i),
+      rate: '0.9250',
+      day: '2026-11-22',
+      at,
+      tags: ['a', `t${i}`, 'quote " and \\ backslash'],
+      doc: { score: 0.95, minor: 10n, list: [1, 2] },
+      note: i % 2 ? null : `line ${i} with 'quotes', "double" and émoji ✓`,
+    }));
+    await db.transaction().execute((trx) => insertRows(trx as never, 'bulk_probe' as never, rows));
+    const stored = await sql<{
+      n: string;
+      total: string;
+      flags: string;
+    }>`select count(*) as n, sum(amount)::text as total, count(*) filter (where flag) as flags from bulk_probe`.execute(
+      db,
+    );
+    const expected = rows.reduce((s, r) => s + r.amount, 0n);
+    expect(stored.rows[0]).toEqual({
+      n: expect.anything(),
+      total: expected.toString(),
+      flags: expect.anything(),
+    });
+    expect(Number(stored.rows[0]!.n)).toBe(12_001);
+    // omitted columns take their default
+    expect(Number(stored.rows[0]!.flags)).toBe(12_001);
+    const first = await sql<{
+      amount: string;
+      rate: string;
+      day: string;
+      at: Date;
+      tags: string[];
+      doc: unknown;
+      note: string | null;
+    }>`select amount::text, rate::text, day::text, at, tags, doc, note from bulk_probe where id = ${rows[0]!.id}`.execute(
+      db,
+    );
+    expect(first.rows[0]).toEqual({
+      amount: '9007199254740993',
+      rate: '0.9250',
+      day: '2026-11-22',
+      at,
+      tags: ['a', 't0', 'quote " and \\ backslash'],
+      doc: { score: 0.95, minor: '10', list: [1, 2] },
+      note: `line 0 with 'quotes', "double" and émoji ✓`,
+    });
+  });
+
+  it('writes nothing when a row is refused', async () => {
+    const db = database.db;
+    const before = await sql<{ n: string }>`select count(*) as n from bulk_probe`.execute(db);
+    const id = newId();
+    const rows = [
+      { id, amount: 1n },
+      { id: newId(), amount: null as unknown as bigint },
+    ];
+    await expect(
+      db.transaction().execute((trx) => insertRows(trx as never, 'bulk_probe' as never, rows)),
+    ).rejects.toThrow(/amount/);
+    const after = await sql<{ n: string }>`select count(*) as n from bulk_probe`.execute(db);
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+  });
+
+  it('refuses rows whose columns differ from the first row', async () => {
+    await expect(
+      insertRows(database.db as never, 'bulk_probe' as never, [
+        { id: newId(), amount: 1n },
+        { id: newId(), amount: 2n, note: 'x' },
+      ]),
+    ).rejects.toThrow(/column note is not in the first row/);
+  });
+});
