@@ -259,17 +259,42 @@ export interface Deduction {
   createdAt: string;
 }
 
-export async function listDeductions(status?: 'open' | 'resolved'): Promise<Deduction[]> {
-  return (await call<{ items: Deduction[] }>('GET', `${V1}/deductions${query({ status })}`)).items;
+export const DEDUCTION_STATUSES = ['open', 'resolved'] as const;
+export type DeductionStatus = (typeof DEDUCTION_STATUSES)[number];
+
+/** The most deductions the API answers at once (newest first); it has no cursor. */
+export const DEDUCTIONS_LIMIT = 500;
+
+export async function listDeductions(
+  params: { status?: DeductionStatus | undefined; customerId?: string | undefined },
+  signal?: AbortSignal,
+): Promise<Deduction[]> {
+  return (
+    await call<{ items: Deduction[] }>(
+      'GET',
+      `${V1}/deductions${query({ ...params })}`,
+      signal ? { signal } : {},
+    )
+  ).items;
 }
 
 export interface CashSettings {
+  /** An amount in each payment's own currency ("5.00"). */
   shortPayTolerance: string;
+  /** A score from 0 (exclusive) to 1 ("0.90"). */
   autoMatchThreshold: string;
 }
 
 export function getCashSettings(): Promise<CashSettings> {
   return call('GET', `${V1}/cash-settings`);
+}
+
+/** Managers and admins only; either field may be left out. */
+export function updateCashSettings(
+  body: Partial<CashSettings>,
+  key: string,
+): Promise<CashSettings> {
+  return call('PATCH', `${V1}/cash-settings`, { body, key });
 }
 
 // ---------- Open items to apply to ----------
@@ -515,14 +540,20 @@ export function getStatement(statementId: string): Promise<StatementSummary> {
   return call('GET', `${V1}/bank-statements/${id(statementId)}`);
 }
 
+/** Lines shown on one page of a statement (the API answers up to 5,000 at once). */
+export const STATEMENT_LINES_PAGE = 100;
+
+/** One page of a statement's lines in line order; `offset` counts lines of that status. */
 export async function listStatementLines(
   statementId: string,
-  status?: LineStatus,
+  params: { status?: LineStatus | undefined; limit: number; offset: number },
+  signal?: AbortSignal,
 ): Promise<StatementLine[]> {
   return (
     await call<{ items: StatementLine[] }>(
       'GET',
-      `${V1}/bank-statements/${id(statementId)}/lines${query({ status })}`,
+      `${V1}/bank-statements/${id(statementId)}/lines${query({ ...params })}`,
+      signal ? { signal } : {},
     )
   ).items;
 }

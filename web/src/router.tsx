@@ -29,8 +29,9 @@ import type { MemoSearch } from './pages/MemoForm.tsx';
 import { PaymentsListPage, validatePaymentsSearch } from './pages/PaymentsList.tsx';
 import type { PaymentsSearch } from './pages/PaymentsList.tsx';
 import type { StatementSearch } from './pages/CashStatement.tsx';
+import type { DeductionsSearch } from './pages/Deductions.tsx';
 import type { DepositsSearch } from './pages/DepositBatches.tsx';
-import { LINE_STATUSES } from './payments-api.ts';
+import { DEDUCTION_STATUSES, LINE_STATUSES } from './payments-api.ts';
 
 // Pages used less often load on first visit, keeping the first download small.
 const DocumentDetailPage = lazy(() =>
@@ -57,6 +58,13 @@ const PaymentNewPage = lazy(() =>
 const CashStatementPage = lazy(() =>
   import('./pages/CashStatement.tsx').then((m) => ({ default: m.CashStatementPage })),
 );
+const DeductionsPage = lazy(() =>
+  import('./pages/Deductions.tsx').then((m) => ({ default: m.DeductionsPage })),
+);
+const CashSettingsPage = lazyRouteComponent(
+  () => import('./pages/CashSettings.tsx'),
+  'CashSettingsPage',
+);
 const DepositBatchesPage = lazy(() =>
   import('./pages/DepositBatches.tsx').then((m) => ({ default: m.DepositBatchesPage })),
 );
@@ -72,6 +80,12 @@ const CashReconciliationPage = lazyRouteComponent(
   () => import('./pages/CashReconciliation.tsx'),
   'CashReconciliationPage',
 );
+
+/** A page number from the URL: 2 or more, else undefined (the first page). */
+function pageNumber(raw: unknown): number | undefined {
+  const n = Number(raw);
+  return Number.isSafeInteger(n) && n > 1 ? n : undefined;
+}
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -369,6 +383,34 @@ const paymentRoute = createRoute({
   },
 });
 
+const deductionsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/deductions',
+  validateSearch: (raw: Record<string, unknown>): DeductionsSearch => ({
+    status: DEDUCTION_STATUSES.find((s) => s === raw.status),
+    customer: typeof raw.customer === 'string' && raw.customer ? raw.customer : undefined,
+  }),
+  component: function DeductionsRouteComponent() {
+    const search = deductionsRoute.useSearch();
+    const navigate = useNavigate();
+    return (
+      <Suspense fallback={<Spinner />}>
+        <DeductionsPage
+          search={search}
+          setSearch={(update, replace) =>
+            void navigate({
+              from: '/deductions',
+              to: '/deductions',
+              search: (prev: DeductionsSearch) => update(prev),
+              replace: replace ?? false,
+            })
+          }
+        />
+      </Suspense>
+    );
+  },
+});
+
 const cashRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/cash',
@@ -381,6 +423,7 @@ const statementRoute = createRoute({
   validateSearch: (raw: Record<string, unknown>): StatementSearch => ({
     line: typeof raw.line === 'string' && raw.line ? raw.line : undefined,
     status: LINE_STATUSES.find((s) => s === raw.status),
+    page: pageNumber(raw.page),
   }),
   component: function StatementRouteComponent() {
     const { id } = statementRoute.useParams();
@@ -441,6 +484,12 @@ const bankAccountsRoute = createRoute({
   component: BankAccountsPage,
 });
 
+const cashSettingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/cash/settings',
+  component: CashSettingsPage,
+});
+
 const cashReconciliationRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/cash/reconciliation',
@@ -470,11 +519,13 @@ const routeTree = rootRoute.addChildren([
     paymentsRoute,
     paymentNewRoute,
     paymentRoute,
+    deductionsRoute,
     cashRoute,
     statementRoute,
     depositsRoute,
     bankAccountsRoute,
     cashReconciliationRoute,
+    cashSettingsRoute,
   ]),
 ]);
 

@@ -22,6 +22,29 @@ interface Props {
   'aria-describedby'?: string;
 }
 
+/**
+ * The customer a list is filtered by, for its CustomerPicker: the one just picked, or, after a
+ * reload where the URL holds only the id, the customer fetched by that id. Returns the value to
+ * show and the setter to call with what was picked.
+ */
+export function usePickedCustomer(
+  customerId: string | undefined,
+): [PickedCustomer | null, (value: PickedCustomer | null) => void] {
+  const [chosen, setChosen] = useState<PickedCustomer | null>(null);
+  const known = chosen !== null && chosen.id === customerId;
+  const fetched = useQuery({
+    queryKey: ['customers', 'detail', customerId],
+    queryFn: () => api.getCustomer(customerId!),
+    enabled: !!customerId && !known,
+  });
+  const value: PickedCustomer | null = known
+    ? chosen
+    : fetched.data && customerId
+      ? { id: fetched.data.id, accountNumber: fetched.data.accountNumber, name: fetched.data.name }
+      : null;
+  return [value, setChosen];
+}
+
 /** Searchable single-customer combobox (the parent account, an invoice's customer, filters). */
 export function CustomerPicker({
   id,

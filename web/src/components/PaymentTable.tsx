@@ -110,3 +110,66 @@ export function MorePages({
     </div>
   );
 }
+
+/** Under an offset-paged list of known size: the rows shown, and first / previous / next / last. */
+export function PagePager({
+  label,
+  page,
+  pageSize,
+  total,
+  onPage,
+  busy,
+}: {
+  /** What the rows are, for the range ("Lines 101–200 of 650"). */
+  label: string;
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+  total: number;
+  onPage: (page: number) => void;
+  busy?: boolean;
+}) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const first = (page - 1) * pageSize + 1;
+  const last = Math.min(total, page * pageSize);
+  const go = (p: number) => () => onPage(Math.min(pages, Math.max(1, p)));
+  return (
+    <div className="pager" aria-label={`${label} pages`}>
+      <span className="muted" aria-live="polite" data-testid="page-range">
+        {total > 0 ? `${label} ${first}–${last} of ${total}` : ''}
+        {pages > 1 ? ` · page ${page} of ${pages}` : ''}
+      </span>
+      {pages > 1 ? (
+        <div className="pager-controls">
+          <button type="button" className="btn btn-sm" disabled={busy || page <= 1} onClick={go(1)}>
+            « First
+          </button>
+          <button
+            type="button"
+            className="btn btn-sm"
+            disabled={busy || page <= 1}
+            onClick={go(page - 1)}
+          >
+            ‹ Previous
+          </button>
+          <button
+            type="button"
+            className="btn btn-sm"
+            disabled={busy || page >= pages}
+            onClick={go(page + 1)}
+          >
+            Next ›
+          </button>
+          <button
+            type="button"
+            className="btn btn-sm"
+            disabled={busy || page >= pages}
+            onClick={go(pages)}
+          >
+            Last »
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

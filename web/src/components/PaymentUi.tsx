@@ -43,6 +43,14 @@ export function LineStatusBadge({ status }: { status: LineStatus }) {
   );
 }
 
+export function DeductionStatusBadge({ status }: { status: 'open' | 'resolved' }) {
+  return (
+    <span className={`badge badge-${status === 'open' ? 'warn' : 'ok'}`} data-status={status}>
+      {status === 'open' ? 'Open' : 'Resolved'}
+    </span>
+  );
+}
+
 /** Everything a receipt can change: its own pages, the documents it paid, the bank side. */
 export async function invalidateCash(qc: ReturnType<typeof useQueryClient>) {
   await Promise.all([

@@ -17,10 +17,12 @@ const LEDGER_LINKS = [
 
 const CASH_LINKS = [
   ['/payments', 'Payments'],
+  ['/deductions', 'Deductions'],
   ['/cash', 'Cash application'],
   ['/cash/deposits', 'Deposit batches'],
   ['/cash/reconciliation', 'Cash reconciliation'],
   ['/cash/bank-accounts', 'Bank accounts'],
+  ['/cash/settings', 'Cash settings'],
 ] as const;
 
 /** The nav entry a cash page belongs to: statements are part of the workbench. */

@@ -1,7 +1,7 @@
 // One bank statement in the workbench: its lines by status, the selected line's suggestions and
 // the actions on it, and auto-apply for the whole statement.
 import { useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useCanEdit } from '../auth.ts';
 import { LINE_STATUS_LABELS, formatDate } from '../format.ts';
@@ -10,13 +10,23 @@ import type { LineStatus, StatementLine, StatementSummary } from '../payments-ap
 import { CashLinePanel, scorePercent } from '../components/CashLinePanel.tsx';
 import { StatementWarnings } from '../components/CashStatementImport.tsx';
 import { Kpi, Money, NotAvailable, isMissingRoute } from '../components/ledger-ui.tsx';
-import { CashTable, cashColumns } from '../components/PaymentTable.tsx';
+import { CashTable, PagePager, cashColumns } from '../components/PaymentTable.tsx';
 import { LineStatusBadge, Notice, useCashWrite } from '../components/PaymentUi.tsx';
 import { Empty, ErrorBanner, Spinner } from '../components/ui.tsx';
 
 export interface StatementSearch {
   line?: string | undefined;
   status?: LineStatus | undefined;
+  /** 1-based page of the lines with this status; undefined is the first. */
+  page?: number | undefined;
+}
+
+const PAGE_SIZE = pay.STATEMENT_LINES_PAGE;
+
+/** How many lines the statement has with this status (all of them without one). */
+function lineTotal(s: StatementSummary, status: LineStatus | undefined): number {
+  if (status) return s.counts[status] ?? 0;
+  return Object.values(s.counts).reduce((sum, n) => sum + n, 0);
 }
 
 const REMITTANCE_SHOWN = 70;
@@ -86,9 +96,21 @@ export function CashStatementPage({ id, search, setSearch }: Props) {
     queryKey: ['bank-statements', 'detail', id],
     queryFn: () => pay.getStatement(id),
   });
+  // Until the statement's counts are known the page asked for is fetched; then it is kept within
+  // the pages there are (applying lines under a status filter makes that status shorter).
+  const pages = statement.data
+    ? Math.max(1, Math.ceil(lineTotal(statement.data, search.status) / PAGE_SIZE))
+    : Infinity;
+  const page = Math.min(search.page ?? 1, pages);
   const lines = useQuery({
-    queryKey: ['bank-statements', 'lines', id, search.status],
-    queryFn: () => pay.listStatementLines(id, search.status),
+    queryKey: ['bank-statements', 'lines', id, search.status, page],
+    queryFn: ({ signal }) =>
+      pay.listStatementLines(
+        id,
+        { status: search.status, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
+        signal,
+      ),
+    placeholderData: keepPreviousData,
   });
   if (isMissingRoute(statement.error)) {
     return (
@@ -126,7 +148,7 @@ export function CashStatementPage({ id, search, setSearch }: Props) {
           type="button"
           className="chip"
           aria-pressed={!search.status}
-          onClick={() => setSearch((x) => ({ ...x, status: undefined }), true)}
+          onClick={() => setSearch((x) => ({ ...x, status: undefined, page: undefined }), true)}
         >
           All {s.lineCount}
         </button>
@@ -137,7 +159,7 @@ export function CashStatementPage({ id, search, setSearch }: Props) {
               type="button"
               className="chip"
               aria-pressed={search.status === st}
-              onClick={() => setSearch((x) => ({ ...x, status: st }), true)}
+              onClick={() => setSearch((x) => ({ ...x, status: st, page: undefined }), true)}
             >
               {LINE_STATUS_LABELS[st]} {s.counts[st] ?? 0}
             </button>
@@ -162,6 +184,16 @@ export function CashStatementPage({ id, search, setSearch }: Props) {
               ) : items.length === 0 ? (
                 <Empty>No lines with this status.</Empty>
               ) : null
+            }
+          />
+          <PagePager
+            label="Lines"
+            page={page}
+            pageSize={PAGE_SIZE}
+            total={lineTotal(s, search.status)}
+            busy={lines.isPlaceholderData}
+            onPage={(p) =>
+              setSearch((x) => ({ ...x, page: p === 1 ? undefined : p, line: undefined }))
             }
           />
         </div>

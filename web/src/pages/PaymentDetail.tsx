@@ -28,7 +28,13 @@ import {
   ReversePaymentDialog,
 } from '../components/PaymentDialogs.tsx';
 import { CashTable, cashColumns } from '../components/PaymentTable.tsx';
-import { FactList, Notice, PaymentStatusBadge, invalidateCash } from '../components/PaymentUi.tsx';
+import {
+  DeductionStatusBadge,
+  FactList,
+  Notice,
+  PaymentStatusBadge,
+  invalidateCash,
+} from '../components/PaymentUi.tsx';
 import { Empty, ErrorBanner, Section, Spinner } from '../components/ui.tsx';
 
 export const paymentKey = (id: string) => ['payments', 'detail', id] as const;
@@ -351,11 +357,7 @@ const deductionColumns = dcol.columns([
   dcol.accessor('note', { header: 'Note', meta: { className: 'wrap' } }),
   dcol.accessor('status', {
     header: 'Status',
-    cell: (i) => (
-      <span className={`badge badge-${i.getValue() === 'open' ? 'warn' : 'ok'}`}>
-        {i.getValue() === 'open' ? 'Open' : 'Resolved'}
-      </span>
-    ),
+    cell: (i) => <DeductionStatusBadge status={i.getValue()} />,
   }),
 ]);
 

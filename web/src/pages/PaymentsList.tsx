@@ -1,13 +1,11 @@
 import { useEffect, useState } from 'react';
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import * as api from '../api.ts';
 import { useCanEdit } from '../auth.ts';
 import { PAYMENT_METHOD_LABELS, PAYMENT_STATUS_LABELS, formatDate, label } from '../format.ts';
 import * as pay from '../payments-api.ts';
 import type { PaymentMethod, PaymentStatus, PaymentSummary } from '../payments-api.ts';
-import { CustomerPicker } from '../components/CustomerPicker.tsx';
-import type { PickedCustomer } from '../components/CustomerPicker.tsx';
+import { CustomerPicker, usePickedCustomer } from '../components/CustomerPicker.tsx';
 import { Money } from '../components/ledger-ui.tsx';
 import { CashTable, MorePages, cashColumns } from '../components/PaymentTable.tsx';
 import { PaymentStatusBadge } from '../components/PaymentUi.tsx';
@@ -110,19 +108,7 @@ export function PaymentsListPage({ search, setSearch }: Props) {
     if (q !== search.q) setSearch((s) => ({ ...s, q }), true);
   }, [debounced]);
 
-  // The filter shows the chosen customer; after a reload only its id is known, so it is fetched.
-  const [chosen, setChosen] = useState<PickedCustomer | null>(null);
-  const known = chosen !== null && chosen.id === search.customer;
-  const fetched = useQuery({
-    queryKey: ['customers', 'detail', search.customer],
-    queryFn: () => api.getCustomer(search.customer!),
-    enabled: !!search.customer && !known,
-  });
-  const customerValue: PickedCustomer | null = known
-    ? chosen
-    : fetched.data
-      ? { id: fetched.data.id, accountNumber: fetched.data.accountNumber, name: fetched.data.name }
-      : null;
+  const [customerValue, setChosen] = usePickedCustomer(search.customer);
 
   const params: pay.PaymentListParams = {
     status: search.status,
