@@ -2,7 +2,9 @@
  * Times parseCamt on a generated camt.053.001.08 with one statement of N booked entries (each
  * with a TxDtls: payer, IBAN, end-to-end id, remittance; about 21 XML lines per entry).
  *
- *   node --import tsx test/banking/camt-bench.ts [entries=100000] [runs=3]
+ *   node --import ./bin/ts-register.mjs test/banking/camt-bench.ts [entries=100000] [runs=3]
+ *
+ * Prints each run's time and throughput, the process's memory after it, and its peak memory.
  */
 import { balanceProblem } from '../../src/modules/banking/parsers/balance-check.ts';
 import { parseCamt } from '../../src/modules/banking/parsers/camt.ts';
@@ -71,16 +73,26 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const runs = Number(process.argv[3] ?? 3);
   const xml = generateCamt053(entries);
   const xmlLines = xml.split('\n').length;
-  console.log(`${entries} entries, ${xmlLines} XML lines, ${(xml.length / 1e6).toFixed(1)} MB`);
+  const mebibytes = Buffer.byteLength(xml) / 2 ** 20;
+  const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+  console.log(`${entries} entries, ${xmlLines} XML lines, ${mebibytes.toFixed(1)} MiB`);
+  console.log(`rss before parsing: ${mib(process.memoryUsage().rss)}`);
+  let best = Infinity;
   for (let run = 1; run <= runs; run += 1) {
     const started = performance.now();
     const file = parseCamt(xml);
     const elapsed = performance.now() - started;
+    best = Math.min(best, elapsed);
     const statement = file.statements[0];
     console.log(
-      `run ${run}: ${Math.round(elapsed)} ms, ${statement?.lines.length} lines, balance ${
-        statement ? (balanceProblem(statement) ?? 'ok') : '-'
-      }`,
+      `run ${run}: ${Math.round(elapsed)} ms, ${(mebibytes / (elapsed / 1000)).toFixed(1)} MiB/s, ` +
+        `${statement?.lines.length} lines, balance ${
+          statement ? (balanceProblem(statement) ?? 'ok') : '-'
+        }, rss ${mib(process.memoryUsage().rss)}`,
     );
   }
+  console.log(
+    `best: ${Math.round(best)} ms, ${(mebibytes / (best / 1000)).toFixed(1)} MiB/s; ` +
+      `peak rss ${mib(process.resourceUsage().maxRSS * 1024)}`,
+  );
 }

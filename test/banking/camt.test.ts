@@ -749,6 +749,44 @@ describe('parseCamt on hand-written files', () => {
     expect(error.line).toBe(line);
   });
 
+  it('reports the first problem met, though entries are read while the XML is parsed', () => {
+    const badEntry = entryXml({ indicator: 'CREDIT' });
+    const broken = statementXml({ entries: [badEntry] }).replace('</Stmt>', '</Stmt><x>');
+    expect(errorOf(broken).message).toMatch(/^Not a well-formed XML file: line \d+, column/);
+    const accountLast = statementXml({ entries: [badEntry] })
+      .replace(/<Acct>.*<\/Acct>\n/, '')
+      .replace('</Stmt>', '<Acct><Nm>x</Nm></Acct>\n</Stmt>');
+    expect(errorOf(accountLast).element).toBe('Document/BkToCstmrStmt/Stmt[1]/Acct/Id');
+    // a bad date fails the lines of Ntry[1]; lines are made once every entry has been read
+    const badDate = entryXml({ bookingDate: '2024-02-30' });
+    expect(errorOf(statementXml({ entries: [badDate, badEntry] })).element).toBe(
+      'Document/BkToCstmrStmt/Stmt[1]/Ntry[2]/CdtDbtInd',
+    );
+    expect(errorOf(statementXml({ entries: [badDate, badDate] })).element).toBe(
+      'Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/BookgDt/Dt',
+    );
+    const empty = errorOf(statementXml({ entries: [entryXml(), '<Ntry/>', badEntry] }));
+    expect(empty.message).toBe('Document/BkToCstmrStmt/Stmt[1]/Ntry[2]: empty entry');
+    expect(empty.line).toBe(5); // of its statement, <Stmt>
+  });
+
+  it('reads the statements of the message it finds in an envelope, and only those', () => {
+    const inner = (entries: string[]) => statementXml({ entries }).replace(/^<\?xml[^>]*>\n/, '');
+    const xml = (first: string[], second: string[]) =>
+      `<?xml version="1.0"?>\n<Envelope><AppHdr><Fr/></AppHdr>\n${inner(first)}\n` +
+      `<Wrapped>${inner(second)}</Wrapped></Envelope>`;
+    const bad = entryXml({ amount: 'x' });
+    const file = parseCamt(xml([entryXml(), entryXml({ amount: '2.00' })], [bad]));
+    expect(file.statements.map((statement) => statement.lines.length)).toEqual([2]);
+    expect(file.statements[0]?.lines.map((line) => [line.lineNo, line.amountMinor])).toEqual([
+      [1, 100n],
+      [2, 200n],
+    ]);
+    expect(errorOf(xml([entryXml(), bad], [])).element).toBe(
+      'Envelope/Document/BkToCstmrStmt/Stmt[1]/Ntry[2]/Amt',
+    );
+  });
+
   it('rejects broken XML with the validator line and column', () => {
     const xml = statementXml().replace('</Acct>', '</Account>');
     const error = errorOf(xml);

@@ -23,10 +23,18 @@
  * every camt.054 entry is a line and a status other than BOOK is noted in `additionalInfo`.
  */
 import type { CamtReader } from './camt-values.ts';
-import { child, children, isElement, path, text, texts, type XmlElement } from './camt-xml.ts';
+import {
+  child,
+  children,
+  isElement,
+  lineOf,
+  path,
+  text,
+  texts,
+  type XmlElement,
+  type XmlValue,
+} from './camt-xml.ts';
 import type { BankFileFormat, ParsedStatementLine } from './statement.ts';
-
-export type StatementLineDraft = Omit<ParsedStatementLine, 'lineNo'>;
 
 /** What the statement needs of every entry (lines or not): its signed amount, for TxsSummry. */
 export type CamtEntry = {
@@ -55,6 +63,77 @@ type Counterparty = {
 };
 
 const NOT_PROVIDED = 'NOTPROVIDED';
+/** References of a transaction noted in `additionalInfo` when present. */
+const NOTED_REFERENCES = ['InstrId', 'TxId', 'MndtId', 'ChqNb', 'UETR'];
+
+/**
+ * The entries of one statement, read one at a time as the file is parsed (or from the tree), and
+ * what the statement keeps of them: their lines, signed amounts and signs. Failures are kept, not
+ * thrown, and the statement reports them in the order a reader of the whole statement meets them:
+ * the first empty or unreadable entry ({@link checkEntries}), else, once the statement's currency
+ * is known, the first entry whose lines could not be made ({@link checkLines}).
+ */
+export class StatementEntries {
+  /** The lines of the entries read, numbered. */
+  readonly lines: ParsedStatementLine[] = [];
+  /** Signed amount (minor units) and sign of each entry read, booked or not. */
+  readonly amounts: bigint[] = [];
+  readonly signs: (1n | -1n)[] = [];
+  /** Currency of the first entry. */
+  firstCurrency: string | null = null;
+  #count = 0;
+  /** The first empty (`index`) or unreadable (`error`) entry: nothing after it counts. */
+  #entryFailure: { index: number } | { error: unknown } | null = null;
+  /** The first failure making lines; entries after it are still read (their failures come first). */
+  #linesFailure: { error: unknown } | null = null;
+
+  /** `statementPath`: where failures say the statement is (`…/Stmt[1]`). */
+  constructor(
+    readonly statementPath: string,
+    readonly format: BankFileFormat,
+  ) {}
+
+  add(reader: CamtReader, value: XmlValue): void {
+    const index = this.#count++;
+    if (this.#entryFailure) return;
+    if (!isElement(value)) {
+      this.#entryFailure = { index };
+      return;
+    }
+    let entry: CamtEntry;
+    try {
+      entry = readEntry(reader, value, `${this.statementPath}/Ntry[${index + 1}]`);
+    } catch (error) {
+      this.#entryFailure = { error };
+      return;
+    }
+    this.amounts.push(entry.amountMinor);
+    this.signs.push(entry.sign);
+    this.firstCurrency ??= entry.currency;
+    if (this.#linesFailure) return;
+    try {
+      for (const line of entryLines(reader, entry, this.format)) {
+        line.lineNo = this.lines.length + 1;
+        this.lines.push(line);
+      }
+    } catch (error) {
+      this.#linesFailure = { error };
+    }
+  }
+
+  /** Throws for the first empty or unreadable entry. */
+  checkEntries(reader: CamtReader, statement: XmlElement): void {
+    const failure = this.#entryFailure;
+    if (!failure) return;
+    if ('error' in failure) throw failure.error;
+    reader.fail(`${this.statementPath}/Ntry[${failure.index + 1}]`, 'empty entry', statement);
+  }
+
+  /** Throws for the first entry whose lines could not be made. */
+  checkLines(): void {
+    if (this.#linesFailure) throw this.#linesFailure.error;
+  }
+}
 
 export function readEntry(reader: CamtReader, node: XmlElement, entryPath: string): CamtEntry {
   const { amountMinor, currency } = reader.amount(node, entryPath);
@@ -70,12 +149,15 @@ export function readEntry(reader: CamtReader, node: XmlElement, entryPath: strin
   };
 }
 
-/** The lines of one entry (none for an unbooked entry of a camt.052/053). */
+/**
+ * The lines of one entry (none for an unbooked entry of a camt.052/053), numbered 0: the statement
+ * numbers them.
+ */
 export function entryLines(
   reader: CamtReader,
   entry: CamtEntry,
   format: BankFileFormat,
-): StatementLineDraft[] {
+): ParsedStatementLine[] {
   if (entry.status !== 'BOOK' && format !== 'camt.054') return [];
   const details = readDetails(reader, entry);
   if (details.length > 1 && detailsAddUp(entry, details)) {
@@ -135,7 +217,7 @@ function buildLine(
   entry: CamtEntry,
   details: readonly TxDetail[],
   split: TxDetail | null,
-): StatementLineDraft {
+): ParsedStatementLine {
   const node = entry.node;
   const sign = split ? split.sign : entry.sign;
   const parties = details.map((detail) => counterparty(detail.node, sign > 0n));
@@ -150,13 +232,15 @@ function buildLine(
   for (const detail of details) remittanceTexts.push(...remittanceParts(detail.node));
   const remittance = unique(remittanceTexts);
   return {
+    lineNo: 0,
     bookingDate: reader.dateChoice(node, entry.path, 'BookgDt'),
     valueDate: reader.dateChoice(node, entry.path, 'ValDt'),
     amountMinor: split ? (split.amountMinor ?? 0n) : entry.amountMinor,
     currency: entry.currency,
-    typeCode:
+    typeCode: reader.shared(
       transactionCode(child(node, 'BkTxCd')) ??
-      common(details.map((detail) => transactionCode(child(detail.node, 'BkTxCd')))),
+        common(details.map((detail) => transactionCode(child(detail.node, 'BkTxCd')))),
+    ),
     counterpartyName: common(parties.map((party) => party.name ?? party.ultimateName)),
     counterpartyAccount: common(parties.map((party) => party.account)),
     counterpartyBank: common(parties.map((party) => party.bank)),
@@ -164,7 +248,7 @@ function buildLine(
     endToEndId: common(details.map((detail) => endToEndId(detail.node))),
     bankReference,
     additionalInfo: additionalInfo(entry, details, parties, sign > 0n),
-    sourceLine: reader.doc.lineOf(split ? split.node : node),
+    sourceLine: lineOf(split ? split.node : node),
   };
 }
 
@@ -181,7 +265,12 @@ function unique(values: string[]): string[] {
 
 function endToEndId(detail: XmlElement): string | null {
   const id = text(detail, 'Refs', 'EndToEndId');
-  return id === null || id.toUpperCase() === NOT_PROVIDED ? null : id;
+  return id === null || isNotProvided(id) ? null : id;
+}
+
+/** `NOTPROVIDED` in any case (compared only when the length says it may be). */
+function isNotProvided(value: string): boolean {
+  return value.length === NOT_PROVIDED.length && value.toUpperCase() === NOT_PROVIDED;
 }
 
 /** For a credit the payer (Dbtr, else UltmtDbtr), for a debit the payee (Cdtr, else UltmtCdtr). */
@@ -235,11 +324,13 @@ function transactionCode(code: XmlElement | undefined): string | null {
   if (!code) return null;
   const domain = child(code, 'Domn');
   const family = child(domain, 'Fmly');
-  const domainCode = [text(domain, 'Cd'), text(family, 'Cd'), text(family, 'SubFmlyCd')]
-    .filter((part): part is string => part !== null)
-    .join('-');
-  const parts = [domainCode, text(code, 'Prtry', 'Cd') ?? ''].filter((part) => part !== '');
-  return parts.length > 0 ? parts.join(' ') : null;
+  let domainCode = text(domain, 'Cd') ?? '';
+  for (const part of [text(family, 'Cd'), text(family, 'SubFmlyCd')]) {
+    if (part !== null) domainCode = domainCode === '' ? part : `${domainCode}-${part}`;
+  }
+  const proprietary = text(code, 'Prtry', 'Cd') ?? '';
+  if (domainCode === '') return proprietary === '' ? null : proprietary;
+  return proprietary === '' ? domainCode : `${domainCode} ${proprietary}`;
 }
 
 /** Unstructured texts, then each structured block's document numbers and creditor reference. */
@@ -314,9 +405,9 @@ function detailNotes(detail: XmlElement, entryCurrency: string): string[] {
     }
   }
   const references = child(detail, 'Refs');
-  for (const name of ['InstrId', 'TxId', 'MndtId', 'ChqNb', 'UETR']) {
+  for (const name of NOTED_REFERENCES) {
     const value = text(references, name);
-    if (value !== null && value.toUpperCase() !== NOT_PROVIDED) notes.push(`${name} ${value}`);
+    if (value !== null && !isNotProvided(value)) notes.push(`${name} ${value}`);
   }
   return notes;
 }

@@ -21,11 +21,18 @@
  * (balance-check.ts).
  *
  * Anything unreadable (not XML, no camt message, a missing or malformed amount, currency,
- * indicator or date) is a {@link BankFileError} naming the element path and line.
+ * indicator or date) is a {@link BankFileError} naming the element path and line. Of several
+ * problems, the first met is reported: the XML's, then the message's, then statement by statement
+ * (account, balances, entries, then their lines).
+ *
+ * Large files. Entries are read as the XML is parsed and their elements dropped (camt-stream.ts):
+ * only the statements' headers and balances stay as a tree. Failures found in entries wait until
+ * the walk below reaches them, so the order above holds.
  */
 import { currencyExponent } from '../../../shared/currencies.ts';
 import { formatAmount } from '../../../shared/money.ts';
-import { accountId, agentId, entryLines, readEntry, type CamtEntry } from './camt-entries.ts';
+import { accountId, agentId, StatementEntries } from './camt-entries.ts';
+import { EntryStream, MAX_ENVELOPE_DEPTH, MESSAGE_KINDS, type MessageKind } from './camt-stream.ts';
 import { CamtReader, decimalToMinor } from './camt-values.ts';
 import { child, children, isElement, path, readXml, text, type XmlElement } from './camt-xml.ts';
 import {
@@ -33,28 +40,19 @@ import {
   type BankFileFormat,
   type ParsedBankFile,
   type ParsedStatement,
-  type ParsedStatementLine,
   type StatementBalance,
 } from './statement.ts';
-
-type MessageKind = { format: BankFileFormat; statementTag: string };
-
-const MESSAGE_KINDS: Record<string, MessageKind> = {
-  BkToCstmrStmt: { format: 'camt.053', statementTag: 'Stmt' },
-  BkToCstmrAcctRpt: { format: 'camt.052', statementTag: 'Rpt' },
-  BkToCstmrDbtCdtNtfctn: { format: 'camt.054', statementTag: 'Ntfctn' },
-};
-
-/** How deep a `Document` may sit inside an envelope (business application header wrappers). */
-const MAX_ENVELOPE_DEPTH = 3;
 
 /**
  * Parses a camt.052 / camt.053 / camt.054 file.
  * @throws BankFileError naming the element path (and line) of the first thing it cannot read.
  */
 export function parseCamt(xml: string): ParsedBankFile {
-  const reader: CamtReader = new CamtReader(readXml(xml));
-  const { message, messagePath, kind } = locateMessage(reader);
+  const reader: CamtReader = new CamtReader();
+  // entries are read while the XML is parsed (camt-stream.ts), the rest walks the tree
+  const stream = new EntryStream(reader);
+  const root = readXml(xml, stream).root;
+  const { message, messagePath, kind } = locateMessage(reader, root);
   const groupCreatedAt = text(message, 'GrpHdr', 'CreDtTm');
   const nodes = children(message, kind.statementTag);
   if (nodes.length === 0) {
@@ -67,17 +65,32 @@ export function parseCamt(xml: string): ParsedBankFile {
   const statements = nodes.map((node, index) => {
     const statementPath = `${messagePath}/${kind.statementTag}[${index + 1}]`;
     if (!isElement(node)) reader.fail(statementPath, 'empty', message);
-    return readStatement(reader, node, statementPath, kind.format, groupCreatedAt);
+    const entries = stream.entriesOf(node) ?? readEntries(reader, node, statementPath, kind);
+    return readStatement(reader, node, statementPath, kind.format, groupCreatedAt, entries);
   });
   return { format: kind.format, statements };
 }
 
-function locateMessage(reader: CamtReader): {
+/** The entries of a statement the stream did not take (read from the tree, as the stream does). */
+function readEntries(
+  reader: CamtReader,
+  node: XmlElement,
+  statementPath: string,
+  kind: MessageKind,
+): StatementEntries {
+  const entries = new StatementEntries(statementPath, kind.format);
+  for (const entry of children(node, 'Ntry')) entries.add(reader, entry);
+  return entries;
+}
+
+function locateMessage(
+  reader: CamtReader,
+  root: XmlElement,
+): {
   message: XmlElement;
   messagePath: string;
   kind: MessageKind;
 } {
-  const root = reader.doc.root;
   const found = findDocument(root, '', 0);
   if (!found) {
     const rootName = elementNames(root)[0] ?? '(none)';
@@ -127,6 +140,7 @@ function readStatement(
   statementPath: string,
   format: BankFileFormat,
   groupCreatedAt: string | null,
+  entries: StatementEntries,
 ): ParsedStatement {
   const account = child(node, 'Acct');
   if (!account) reader.fail(`${statementPath}/Acct`, 'missing', node);
@@ -139,22 +153,13 @@ function readStatement(
     reader.currency(accountCurrency, `${statementPath}/Acct/Ccy`, account);
   }
   const { opening, closing } = readBalances(reader, node, statementPath, format);
-  const entries = children(node, 'Ntry').map((entry, index) => {
-    const entryPath = `${statementPath}/Ntry[${index + 1}]`;
-    if (!isElement(entry)) reader.fail(entryPath, 'empty entry', node);
-    return readEntry(reader, entry, entryPath);
-  });
+  entries.checkEntries(reader, node);
   const currency =
-    accountCurrency ?? opening?.currency ?? closing?.currency ?? entries[0]?.currency ?? null;
+    accountCurrency ?? opening?.currency ?? closing?.currency ?? entries.firstCurrency;
   if (currency === null) {
     reader.fail(`${statementPath}/Acct/Ccy`, 'missing, and no balance or entry tells it', account);
   }
-  const lines: ParsedStatementLine[] = [];
-  for (const entry of entries) {
-    for (const line of entryLines(reader, entry, format)) {
-      lines.push({ lineNo: lines.length + 1, ...line });
-    }
-  }
+  entries.checkLines();
   const period = child(node, 'FrToDt');
   const from = text(period, 'FrDtTm');
   const to = text(period, 'ToDtTm');
@@ -171,7 +176,7 @@ function readStatement(
     openingBalance: opening,
     closingBalance: closing,
     controlProblems: summaryProblems(node, statementPath, entries, currency),
-    lines,
+    lines: entries.lines,
   };
 }
 
@@ -217,7 +222,7 @@ function readBalances(
 function summaryProblems(
   node: XmlElement,
   statementPath: string,
-  entries: readonly CamtEntry[],
+  entries: StatementEntries,
   currency: string,
 ): string[] {
   const summary = child(node, 'TxsSummry');
@@ -226,19 +231,27 @@ function summaryProblems(
   const show = (amountMinor: bigint) => `${formatAmount(amountMinor, currency)} ${currency}`;
   const summaryPath = `${statementPath}/TxsSummry`;
   const problems: string[] = [];
-  const checkGroup = (name: string, label: string, selected: readonly CamtEntry[]) => {
+  /** `side`: the entries of one sign only (credits 1n, debits -1n), or null for all. */
+  const checkGroup = (name: string, label: string, side: 1n | -1n | null) => {
     const group = child(summary, name);
     if (!group) return;
+    let count = 0;
+    let gross = 0n;
+    let net = 0n;
+    entries.amounts.forEach((amountMinor, index) => {
+      const sign = entries.signs[index] as 1n | -1n;
+      if (side !== null && sign !== side) return;
+      count += 1;
+      gross += sign * amountMinor;
+      net += amountMinor;
+    });
     const groupPath = `${summaryPath}/${name}`;
     const declaredCount = text(group, 'NbOfNtries');
-    if (declaredCount !== null && declaredCount !== String(selected.length)) {
+    if (declaredCount !== null && declaredCount !== String(count)) {
       problems.push(
-        `${groupPath}/NbOfNtries says ${declaredCount} but the statement has ` +
-          `${selected.length} ${label}`,
+        `${groupPath}/NbOfNtries says ${declaredCount} but the statement has ${count} ${label}`,
       );
     }
-    let gross = 0n;
-    for (const entry of selected) gross += entry.sign * entry.amountMinor;
     checkAmount(
       problems,
       `${groupPath}/Sum`,
@@ -250,8 +263,6 @@ function summaryProblems(
       show,
     );
     if (name === 'TtlNtries') {
-      let net = 0n;
-      for (const entry of selected) net += entry.amountMinor;
       const legacy = text(group, 'TtlNetNtryAmt');
       const netPath =
         legacy === null ? `${groupPath}/TtlNetNtry/Amt` : `${groupPath}/TtlNetNtryAmt`;
@@ -261,17 +272,9 @@ function summaryProblems(
       checkAmount(problems, netPath, netAmount, netSign, net, `${label} (net)`, exponent, show);
     }
   };
-  checkGroup('TtlNtries', 'entries', entries);
-  checkGroup(
-    'TtlCdtNtries',
-    'credit entries',
-    entries.filter((entry) => entry.sign > 0n),
-  );
-  checkGroup(
-    'TtlDbtNtries',
-    'debit entries',
-    entries.filter((entry) => entry.sign < 0n),
-  );
+  checkGroup('TtlNtries', 'entries', null);
+  checkGroup('TtlCdtNtries', 'credit entries', 1n);
+  checkGroup('TtlDbtNtries', 'debit entries', -1n);
   return problems;
 }
 
