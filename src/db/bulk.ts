@@ -39,21 +39,52 @@ function columnsOf(table: string, rows: readonly object[]): string[] {
   return columns;
 }
 
-/** Inserts the rows, `CHUNK_ROWS` per statement, in the caller's transaction. */
+/** Inserts the rows, `chunkRows` (5,000) per statement, in the caller's transaction. */
 export async function insertRows<T extends keyof DB & string>(
   db: Kysely<DB>,
   table: T,
   rows: readonly Insertable<DB[T]>[],
+  chunkRows = CHUNK_ROWS,
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = columnsOf(table, rows as readonly object[]);
   const list = sql.join(columns.map((c) => sql.ref(c)));
   const picked = sql.join(columns.map((c) => sql.ref(`r.${c}`)));
-  for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
-    const json = rowsJson(rows.slice(i, i + CHUNK_ROWS) as readonly object[]);
+  for (let i = 0; i < rows.length; i += chunkRows) {
+    const json = rowsJson(rows.slice(i, i + chunkRows) as readonly object[]);
     await sql`insert into ${sql.table(table)} (${list})
       select ${picked} from json_populate_recordset(null::${sql.table(table)}, ${json}::json) as r`.execute(
       db,
     );
   }
+}
+
+/** Lets pending I/O run (a statement just issued reaches the server's socket). */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Works through `items` chunk by chunk: `prepare` (synchronous, CPU) turns a chunk into what
+ * `write` sends to the database. The next chunk is prepared while the database executes the
+ * previous chunk's statement, so on a PostgreSQL server (another process, another core) the
+ * JavaScript and the database work side by side; at most one write is in flight, and the
+ * writes run in order. A failed write stops the run with its error.
+ */
+export async function pipelineWrites<T, W>(
+  items: readonly T[],
+  chunkSize: number,
+  prepare: (chunk: readonly T[]) => W,
+  write: (work: W) => Promise<unknown>,
+): Promise<void> {
+  let inFlight: Promise<unknown> | undefined;
+  for (let i = 0; i < items.length; i += chunkSize) {
+    const work = prepare(items.slice(i, i + chunkSize));
+    if (inFlight) await inFlight;
+    inFlight = write(work);
+    // a rejection is taken by the next await; keep it from being reported as unhandled meanwhile
+    inFlight.catch(() => undefined);
+    await yieldToIo();
+  }
+  if (inFlight) await inFlight;
 }

@@ -8,7 +8,7 @@
  */
 import crypto from 'node:crypto';
 import { sql, type Insertable } from 'kysely';
-import { insertRows } from '../../db/bulk.ts';
+import { insertRows, pipelineWrites } from '../../db/bulk.ts';
 import type { BankStatementLinesTable, StatementLineStatus } from '../../db/schema.ts';
 import { ACCESS, hasRole } from '../../shared/actor.ts';
 import {
@@ -42,9 +42,10 @@ export type ImportOptions = {
   mappingId?: string | undefined;
   /**
    * Decides what becomes of a new statement's incoming lines before they are stored (cash
-   * application ties and matches them), so each line is written once, with its outcome. It may
-   * change `status`, `suggestions`, `payment_id`, `deposit_batch_id`, `status_note` and
-   * `matched_at` of lines whose status is `unmatched`. Without it they stay unmatched.
+   * application ties and matches them), so each line is written once, with its outcome. Given
+   * all the lines, it returns the decision for a chunk of them; it may change `status`,
+   * `suggestions`, `payment_id`, `deposit_batch_id`, `status_note` and `matched_at` of lines
+   * whose status is `unmatched`. Without it they stay unmatched.
    */
   classify?: LineClassifier | undefined;
 };
@@ -59,8 +60,11 @@ export type NewStatementLine = Insertable<BankStatementLinesTable> & {
 
 export type LineClassifier = (
   statement: { bankAccountId: string; currency: string },
-  lines: NewStatementLine[],
-) => Promise<void>;
+  lines: readonly NewStatementLine[],
+) => Promise<(chunk: readonly NewStatementLine[]) => void>;
+
+/** Lines per statement when storing: small enough that matching the next overlaps the insert. */
+const STORE_CHUNK = 1000;
 
 export type ImportedStatement = { id: string; created: boolean };
 
@@ -367,10 +371,18 @@ async function storeStatement(
       matched_at: null,
     };
   });
-  if (options.classify) {
-    await options.classify({ bankAccountId, currency: statement.currency }, rows);
-  }
-  await insertRows(ctx.db, 'bank_statement_lines', rows);
+  const decide = options.classify
+    ? await options.classify({ bankAccountId, currency: statement.currency }, rows)
+    : undefined;
+  await pipelineWrites(
+    rows,
+    STORE_CHUNK,
+    (chunk) => {
+      decide?.(chunk);
+      return chunk;
+    },
+    (chunk) => insertRows(ctx.db, 'bank_statement_lines', chunk),
+  );
   await recordAudit(ctx.db, ctx.actor, ctx.now, [
     {
       entityType: 'bank_statement',

@@ -7,7 +7,7 @@
  * records an unidentified receipt or ignores it. A person's match teaches the payer.
  */
 import { sql } from 'kysely';
-import { rowsJson } from '../../db/bulk.ts';
+import { pipelineWrites, rowsJson } from '../../db/bulk.ts';
 import type { PaymentMethod, StatementLineStatus } from '../../db/schema.ts';
 import { ACCESS, hasRole } from '../../shared/actor.ts';
 import { addDays, compareDates, type IsoDate } from '../../shared/dates.ts';
@@ -23,7 +23,7 @@ import {
   type ApplicationLineInput,
 } from '../payments/payments.service.ts';
 import { loadPayerHints } from '../payments/payer-hints.ts';
-import type { LineClassifier } from './bank-statements.service.ts';
+import type { LineClassifier, NewStatementLine } from './bank-statements.service.ts';
 import { MatchIndex } from './matching/match-index.ts';
 import type { MatchLine, Suggestion } from './matching/types.ts';
 
@@ -230,8 +230,12 @@ async function updateLines(
   onlyOpen = false,
 ) {
   for (let i = 0; i < updates.length; i += 5000) {
+    const chunk = updates.slice(i, i + 5000);
+    // the lines are found by their ids (an index scan of the primary key), whatever the
+    // planner's statistics say about a table that was just filled
+    const ids = JSON.stringify(chunk.map((u) => u.id));
     const json = rowsJson(
-      updates.slice(i, i + 5000).map((u) => ({
+      chunk.map((u) => ({
         id: u.id,
         status: u.status,
         suggestions: u.suggestions ?? null,
@@ -253,6 +257,7 @@ async function updateLines(
       from json_to_recordset(${json}::json)
         as v(id uuid, status text, suggestions jsonb, set_suggestions boolean, payment_id uuid, batch_id uuid, note text)
       where l.org_id = ${ctx.actor.orgId} and l.id = v.id
+        and l.id = any(array(select json_array_elements_text(${ids}::json)::uuid))
         and (${!onlyOpen} or l.status in ('unmatched', 'suggested'))`.execute(ctx.db);
   }
 }
@@ -405,38 +410,44 @@ type MatchableLine = Pick<
 
 /**
  * What becomes of open incoming lines: tied to a receipt or deposit already recorded, else
- * suggested with the matcher's candidates, else unmatched.
+ * suggested with the matcher's candidates, else unmatched. The receipts and deposits are read
+ * once for all `lines`; the returned function decides a chunk of them (synchronously).
  */
-async function decideLines(
+async function lineDecider(
   ctx: Ctx,
   statement: { bankAccountId: string; currency: string },
   lines: readonly MatchableLine[],
   matcher: MatchIndex,
   counts: MatchCounts,
-): Promise<LineUpdate[]> {
+): Promise<(chunk: readonly MatchableLine[]) => LineUpdate[]> {
   const recorded = await reconcileRecorded(ctx, statement.bankAccountId, statement.currency, lines);
-  const updates: LineUpdate[] = [];
-  for (const line of lines) {
-    const tie = recorded.get(line.id);
-    if (tie) {
-      counts.reconciled++;
-      updates.push({
-        id: line.id,
-        status: 'reconciled',
-        suggestions: null,
-        paymentId: tie.paymentId ?? null,
-        depositBatchId: tie.batchId ?? null,
-        note: tie.note,
-      });
-      continue;
+  return (chunk) => {
+    const updates: LineUpdate[] = [];
+    for (const line of chunk) {
+      const tie = recorded.get(line.id);
+      if (tie) {
+        counts.reconciled++;
+        updates.push({
+          id: line.id,
+          status: 'reconciled',
+          suggestions: null,
+          paymentId: tie.paymentId ?? null,
+          depositBatchId: tie.batchId ?? null,
+          note: tie.note,
+        });
+        continue;
+      }
+      const suggestions = matcher.match(matchLineOf(line)).map(store);
+      const status: StatementLineStatus = suggestions.length ? 'suggested' : 'unmatched';
+      counts[status === 'suggested' ? 'suggested' : 'unmatched']++;
+      updates.push({ id: line.id, status, suggestions, note: null });
     }
-    const suggestions = matcher.match(matchLineOf(line)).map(store);
-    const status: StatementLineStatus = suggestions.length ? 'suggested' : 'unmatched';
-    counts[status === 'suggested' ? 'suggested' : 'unmatched']++;
-    updates.push({ id: line.id, status, suggestions, note: null });
-  }
-  return updates;
+    return updates;
+  };
 }
+
+/** Lines matched per statement written: the next chunk is matched while one is written. */
+const MATCH_CHUNK = 1000;
 
 /** (Re)computes the suggestions of a statement's open lines and ties recorded receipts. */
 export async function matchStatement(
@@ -449,14 +460,14 @@ export async function matchStatement(
   const lines = await openLines(ctx, statementId);
   const matcher = index ?? (await buildMatchIndex(ctx, statement.currency));
   const counts: MatchCounts = { reconciled: 0, suggested: 0, unmatched: 0 };
-  const updates = await decideLines(
+  const decide = await lineDecider(
     ctx,
     { bankAccountId: statement.bank_account_id, currency: statement.currency },
     lines,
     matcher,
     counts,
   );
-  await updateLines(ctx, updates, true);
+  await pipelineWrites(lines, MATCH_CHUNK, decide, (updates) => updateLines(ctx, updates, true));
   return counts;
 }
 
@@ -471,25 +482,35 @@ export function lineClassifier(
 ): { classify: LineClassifier; counts: MatchCounts } {
   requireWriter(ctx);
   const counts: MatchCounts = { reconciled: 0, suggested: 0, unmatched: 0 };
+  const isOpen = (l: NewStatementLine) => l.status === 'unmatched' && l.amount_minor > 0n;
   const classify: LineClassifier = async (statement, lines) => {
-    const open = lines.filter((l) => l.status === 'unmatched' && l.amount_minor > 0n);
-    if (open.length === 0) return;
     let matcher = indexes.get(statement.currency);
-    if (!matcher) {
+    if (!matcher && lines.some(isOpen)) {
       matcher = await buildMatchIndex(ctx, statement.currency);
       indexes.set(statement.currency, matcher);
     }
-    const updates = await decideLines(ctx, statement, open as MatchableLine[], matcher, counts);
-    const byId = new Map(lines.map((l) => [l.id, l]));
-    for (const u of updates) {
-      const line = byId.get(u.id)!;
-      line.status = u.status;
-      line.suggestions = u.suggestions ?? null;
-      line.payment_id = u.paymentId ?? null;
-      line.deposit_batch_id = u.depositBatchId ?? null;
-      line.status_note = u.note ?? null;
-      line.matched_at = ctx.now;
-    }
+    if (!matcher) return () => undefined;
+    // storeStatement sets every column of a new line (none is left undefined)
+    const decide = await lineDecider(
+      ctx,
+      statement,
+      lines.filter(isOpen) as MatchableLine[],
+      matcher,
+      counts,
+    );
+    return (chunk) => {
+      const open = chunk.filter(isOpen);
+      const byId = new Map(open.map((l) => [l.id, l]));
+      for (const u of decide(open as MatchableLine[])) {
+        const line = byId.get(u.id)!;
+        line.status = u.status;
+        line.suggestions = u.suggestions ?? null;
+        line.payment_id = u.paymentId ?? null;
+        line.deposit_batch_id = u.depositBatchId ?? null;
+        line.status_note = u.note ?? null;
+        line.matched_at = ctx.now;
+      }
+    };
   };
   return { classify, counts };
 }
