@@ -3,7 +3,7 @@
  * (bench/dataset/remittances.ts), times building the index and matching every line, and prints
  * the auto-match and false-match rates, overall and per kind of line.
  *
- *   node --import tsx bench/match-engine.ts
+ *   npm run bench:match-engine      (node --import ./bin/ts-register.mjs bench/match-engine.ts)
  *
  * Settings: BENCH_MATCH_LINES (100000), BENCH_MATCH_CUSTOMERS (20000), BENCH_MATCH_ITEMS
  * (200000), BENCH_SEED (42), BENCH_MATCH_THRESHOLD (0.90), BENCH_MATCH_EXAMPLES (0: how many

@@ -196,8 +196,12 @@ export type Evaluation = {
 
 export function isCorrect(suggestion: Suggestion, truth: LineTruth): boolean {
   if (!truth || suggestion.customerId !== truth.customerId) return false;
-  const ids = new Set(suggestion.allocations.map((a) => a.documentId));
-  return ids.size === truth.documentIds.length && truth.documentIds.every((id) => ids.has(id));
+  // the same set of documents; plain loops over a handful of ids (this runs inside the timed
+  // loop of the benchmark, where building a Set per line cost ~3 µs of its CPU per line)
+  const ids = suggestion.allocations.map((a) => a.documentId);
+  let distinct = 0;
+  for (let k = 0; k < ids.length; k++) if (ids.indexOf(ids[k]!) === k) distinct++;
+  return distinct === truth.documentIds.length && truth.documentIds.every((id) => ids.includes(id));
 }
 
 /**

@@ -11,14 +11,18 @@ import {
   isCorrect,
 } from '../../bench/dataset/remittances.ts';
 import { findCombinations } from '../../src/modules/banking/matching/combinations.ts';
+import { DocumentNumbers } from '../../src/modules/banking/matching/document-numbers.ts';
 import { displayAmount, displayPercent } from '../../src/modules/banking/matching/evidence.ts';
+import { ItemsByKey } from '../../src/modules/banking/matching/items-by-key.ts';
 import { MatchIndex } from '../../src/modules/banking/matching/match-index.ts';
+import { NameIndex } from '../../src/modules/banking/matching/name-index.ts';
 import {
   documentKey,
   extractReferences,
   jaroWinkler,
   maskAccount,
   nameSimilarity,
+  nameWords,
   normalizeAccount,
   normalizeName,
   normalizeText,
@@ -33,6 +37,7 @@ import type {
   Suggestion,
 } from '../../src/modules/banking/matching/types.ts';
 import type { IsoDate } from '../../src/shared/dates.ts';
+import { formatAmount } from '../../src/shared/money.ts';
 
 const d = (s: string) => s as IsoDate;
 
@@ -218,6 +223,170 @@ describe('findCombinations', () => {
     expect(findCombinations(amounts, 1800n, 2, 4)).toEqual([[0, 1, 3, 4]]);
     expect(findCombinations(amounts, 1800n, 2, 3)).toEqual([]);
     expect(findCombinations(amounts, 7n, 1, 4)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Fast paths, each against its plain definition
+// ---------------------------------------------------------------------------
+
+/** All index sets of 1..4 amounts that add up to the target, smallest first (the oracle). */
+function bruteForceCombinations(amounts: readonly bigint[], target: bigint): number[][] {
+  const found: number[][] = [];
+  const extend = (set: number[], from: number, sum: bigint, size: number) => {
+    if (set.length === size) {
+      if (sum === target) found.push([...set]);
+      return;
+    }
+    for (let i = from; i < amounts.length; i++) {
+      extend([...set, i], i + 1, sum + amounts[i]!, size);
+    }
+  };
+  for (let size = 1; size <= 4; size++) extend([], 0, 0n, size);
+  return found;
+}
+
+const byText = (sets: number[][]) => sets.map((set) => set.join(',')).sort();
+
+describe('fast paths', () => {
+  it('findCombinations finds every set a brute-force search finds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.bigInt({ min: 1n, max: 40n }), { maxLength: 9 }),
+        fc.bigInt({ min: 1n, max: 120n }),
+        (amounts, target) => {
+          const found = findCombinations(amounts, target, 1, 4, 10_000);
+          expect(byText(found)).toEqual(byText(bruteForceCombinations(amounts, target)));
+          for (let k = 1; k < found.length; k++) {
+            expect(found[k]!.length).toBeGreaterThanOrEqual(found[k - 1]!.length);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('nameWords reads a name as normalizeText does', () => {
+    const pool = "aAzZ09 .'`’-&,/\tÄöüßÆœØłÉçñİıſ½⑴ЖΣς\u0301🙂𝐀";
+    const text = fc
+      .array(fc.constantFrom(...Array.from(pool)), { maxLength: 24 })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string({ unit: 'binary', maxLength: 24 })), (name) => {
+        const normalized = normalizeText(name);
+        expect(nameWords(name)).toEqual(normalized === '' ? [] : normalized.split(' '));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('document numbers are read as documentKey reads them, and found by their digits', () => {
+    const numberText = fc
+      .array(fc.constantFrom(...Array.from('INVdmRE-/ #0012345678999ßÄİ')), { maxLength: 14 })
+      .map((chars) => chars.join(''));
+    const longNumber = fc.constantFrom('INV-1234567890123456789', 'ABCDEFGHIJKLMN-42', '0000');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(numberText, longNumber), { maxLength: 30 }), (numbers) => {
+        const table = new DocumentNumbers(numbers.length);
+        numbers.forEach((number, i) =>
+          table.add(i, item('acme', number, 1n, { poNumber: number })),
+        );
+        numbers.forEach((number, i) => {
+          const key = documentKey(number);
+          expect(table.prefixOf(i)).toBe(key.prefix);
+          expect(table.coreOf(i)).toBe(key.core);
+          expect(table.coreLengthOf(i)).toBe(Math.min(255, key.core.length));
+          expect(table.poPrefixOf(i)).toBe(number ? key.prefix : '');
+          if (key.core === '') return;
+          const same = numbers.flatMap((other, k) =>
+            documentKey(other).core === key.core ? [k] : [],
+          );
+          expect(table.itemsByCore(key.core)).toEqual(same);
+          expect(table.itemsByPoCore(key.core)).toEqual(same.filter((k) => numbers[k] !== ''));
+        });
+        expect(table.itemsByCore('987654321098')).toEqual(
+          numbers.flatMap((n, k) => (documentKey(n).core === '987654321098' ? [k] : [])),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('ItemsByKey files items as a Map of lists would', () => {
+    const key = fc.oneof(
+      fc.integer({ min: -50, max: 50 }),
+      fc.constantFrom(2 ** 32, 2 ** 32 * 3 + 5, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER),
+    );
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 200 }), (keys) => {
+        const table = new ItemsByKey(Float64Array.from(keys), keys.length);
+        const expected = new Map<number, number[]>();
+        keys.forEach((k, i) => {
+          table.add(i);
+          expected.set(k, [...(expected.get(k) ?? []), i]);
+          // asked while being filled, as well as at the end
+          expect(table.get(k)).toEqual(expected.get(k));
+        });
+        for (const [k, filed] of expected) expect(table.get(k)).toEqual(filed);
+        expect(table.get(0.5)).toEqual([]);
+        expect(table.get(51)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('displayAmount groups exactly what formatAmount writes', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+        fc.constantFrom('EUR', 'JPY', 'BHD', 'CLF'),
+        (amount, currency) => {
+          const shown = displayAmount(amount, currency);
+          expect(shown.replace(/,/g, '')).toBe(formatAmount(amount, currency));
+          expect(shown).toMatch(/^-?\d{1,3}(,\d{3})*(\.\d+)?$/);
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('name look-ups give the same answers whatever was asked before', () => {
+    const names = [
+      'ACME MECHANICAL SARL',
+      'Acme Mechanical GmbH',
+      'ACME MECH',
+      'Beta Logistcs',
+      'gamma',
+    ];
+    const warm = new NameIndex();
+    customers.forEach((c, i) => warm.add(i, c.name, false));
+    for (const name of names) warm.query(name);
+    for (const name of names) {
+      const fresh = new NameIndex();
+      customers.forEach((c, i) => fresh.add(i, c.name, false));
+      expect(warm.query(name), name).toEqual(fresh.query(name));
+    }
+  });
+
+  it('amounts beyond exact doubles are matched and summed in bigint', () => {
+    const big = 2n ** 53n + 1n;
+    const index = new MatchIndex({
+      openItems: [
+        item('acme', 'INV-900001', big),
+        item('acme', 'INV-900002', big + 2n),
+        item('beta', 'INV-900003', 5000n),
+      ],
+      customers,
+      payerHints: hints,
+    });
+    const single = top(line({ amountMinor: big + 2n, counterpartyAccount: ACME_IBAN }), index)!;
+    expect(docs(single)).toEqual(['doc-INV-900002']);
+    const all = top(line({ amountMinor: 2n * big + 2n, counterpartyAccount: ACME_IBAN }), index)!;
+    expect(docs(all).sort()).toEqual(['doc-INV-900001', 'doc-INV-900002']);
+    expect(all.unappliedMinor).toBe(0n);
+    expect(all.evidence[0]).toBe(
+      `Amount ${displayAmount(2n * big + 2n, 'EUR')} equals all 2 open items of Acme Mechanical GmbH`,
+    );
   });
 });
 
@@ -772,6 +941,8 @@ describe('remittance scenario', () => {
     expect(isCorrect(suggestion(['b', 'a']), truth)).toBe(true);
     expect(isCorrect(suggestion(['a']), truth)).toBe(false);
     expect(isCorrect(suggestion(['a', 'b', 'x']), truth)).toBe(false);
+    expect(isCorrect(suggestion(['a', 'a']), truth)).toBe(false);
+    expect(isCorrect(suggestion(['a', 'b', 'a']), truth)).toBe(true);
     expect(isCorrect(suggestion(['a', 'b'], 'other'), truth)).toBe(false);
     expect(isCorrect(suggestion(['a', 'b']), null)).toBe(false);
   });

@@ -5,12 +5,12 @@
  * payer only single items of the whole book whose open balance equals the amount, scored low.
  * Runs for many lines: no closures are created per call (see the note in match-index.ts).
  */
-import { currencyExponent, isCurrency } from '../../../shared/currencies.ts';
-import { findCombinations } from './combinations.ts';
+import { findItemCombinations } from './combinations.ts';
 import {
   discountAllowed,
   fullParts,
   hypothesis,
+  openMinorOf,
   usable,
   type Explanation,
   type Hypothesis,
@@ -23,7 +23,6 @@ import {
   AMBIGUITY_MARGIN,
   GROUP_PENALTY,
   ROUND_AMOUNT_PENALTY,
-  ROUND_AMOUNT_UNITS,
   UNKNOWN_PAYER_SHARED_AMOUNT,
   amountScore,
   sumBasis,
@@ -110,17 +109,19 @@ function add(
       customer: search.customer,
       parts,
       score: amountScore(basis, search.payer, discount) - penalty,
-      explanation: { ...explanation, group: search.upgraded, round },
+      // every field present, in one order: one object shape for the evidence code to read
+      explanation: {
+        kind: 'amount',
+        basis: explanation.basis,
+        items: explanation.items,
+        alternatives: explanation.alternatives,
+        group: search.upgraded,
+        poolSize: explanation.poolSize,
+        round,
+      },
       shortPayMinor,
     }),
   );
-}
-
-/** The amount is a multiple of {@link ROUND_AMOUNT_UNITS} whole units of its currency. */
-export function isRound(amountMinor: bigint, currency: string): boolean {
-  if (!isCurrency(currency)) return false;
-  const unit = 10n ** BigInt(currencyExponent(currency));
-  return amountMinor % (unit * ROUND_AMOUNT_UNITS) === 0n;
 }
 
 function isMine(view: IndexView, ctx: LineContext, customer: number, item: number): boolean {
@@ -187,8 +188,17 @@ function payerAnswers(
   ) {
     maxSize--;
   }
-  const amounts = pool.map((i) => view.items[i]!.openMinor);
-  const sets = maxSize < 2 ? [] : findCombinations(amounts, ctx.amount, 2, maxSize);
+  const sets =
+    maxSize < 2
+      ? []
+      : findItemCombinations(
+          pool,
+          view.openValues,
+          (item) => openMinorOf(view, item),
+          ctx.amount,
+          2,
+          maxSize,
+        );
   for (const set of sets) {
     const chosen = set.map((k) => pool[k]!);
     const explanation = {
@@ -213,8 +223,9 @@ function payerAnswers(
 
 /** Cheap test on the customer's totals before "all open items" is worked out item by item. */
 function mayBeAllOpen(view: IndexView, ctx: LineContext, customer: number): boolean {
+  const count = view.itemCountOf(customer);
+  if (count < 2 || count > MAX_ALL_ITEMS) return false;
   const summary = view.summaryOf(customer);
-  if (summary.count < 2 || summary.count > MAX_ALL_ITEMS) return false;
   if (summary.currency !== ctx.currency) return summary.currency === null;
   return ctx.amount <= summary.openMinor && ctx.amount >= summary.openMinor - summary.discountMinor;
 }
@@ -256,7 +267,7 @@ function fallback(view: IndexView, ctx: LineContext, search: Search, items: read
   let paidOpen = 0n;
   for (const item of items.slice(0, MAX_FALLBACK_ITEMS)) {
     if (left === 0n) break;
-    const open = view.items[item]!.openMinor;
+    const open = openMinorOf(view, item);
     const pay = open < left ? open : left;
     parts.push({ item, amountMinor: pay, discountMinor: 0n });
     paidOpen += open;

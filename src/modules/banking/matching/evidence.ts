@@ -2,6 +2,7 @@
  * The matcher's evidence text (English, amounts grouped with commas), written from a
  * hypothesis' {@link Explanation} only for the answers that are returned.
  */
+import { currencyExponent, isCurrency } from '../../../shared/currencies.ts';
 import { formatAmount } from '../../../shared/money.ts';
 import type {
   Explanation,
@@ -14,16 +15,41 @@ import type {
 import { maskAccount } from './normalize.ts';
 import { binomial } from './scoring.ts';
 
+/** Minor-unit exponents of the currencies seen (null: not a currency), looked up once each. */
+const EXPONENTS = new Map<string, number | null>();
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** 123450n EUR → "1,234.50" (exact; no currency symbol, the line's currency is implied). */
 export function displayAmount(amountMinor: bigint, currency: string): string {
+  let exponent = EXPONENTS.get(currency);
+  if (exponent === undefined) {
+    exponent = isCurrency(currency) ? currencyExponent(currency) : null;
+    EXPONENTS.set(currency, exponent);
+  }
+  if (exponent !== null && amountMinor <= MAX_EXACT && amountMinor >= -MAX_EXACT) {
+    // an exact double: whole units and fraction without bigint division
+    const value = Number(amountMinor);
+    const magnitude = Math.abs(value);
+    const scale = 10 ** exponent;
+    const fraction = magnitude % scale;
+    const whole = groupThousands(String((magnitude - fraction) / scale));
+    const decimals = exponent === 0 ? '' : `.${String(fraction).padStart(exponent, '0')}`;
+    return `${value < 0 ? '-' : ''}${whole}${decimals}`;
+  }
   const plain = formatAmount(amountMinor, currency);
   const sign = plain.startsWith('-') ? '-' : '';
   const unsigned = sign ? plain.slice(1) : plain;
   const point = unsigned.indexOf('.');
   const whole = point < 0 ? unsigned : unsigned.slice(0, point);
+  return `${sign}${groupThousands(whole)}${point < 0 ? '' : unsigned.slice(point)}`;
+}
+
+/** "1234567" → "1,234,567". */
+function groupThousands(whole: string): string {
+  if (whole.length <= 3) return whole;
   let grouped = whole.slice(0, ((whole.length - 1) % 3) + 1);
   for (let i = grouped.length; i < whole.length; i += 3) grouped += `,${whole.slice(i, i + 3)}`;
-  return `${sign}${grouped}${point < 0 ? '' : unsigned.slice(point)}`;
+  return grouped;
 }
 
 /** The discount as a share of the document amount: 2469n of 123450n → "2%", 1.5% → "1.5%". */
@@ -62,7 +88,7 @@ export function explain(view: IndexView, ctx: LineContext, h: Hypothesis): strin
     out.push(...namedAmountText(view, ctx, ex));
     if (ex.siblings) {
       out.push(
-        `${ex.siblings} other open item${ex.siblings === 1 ? '' : 's'} of ${view.customers[h.customer]!.name} owe the same amount: the near miss may be chance`,
+        `${ex.siblings} other open item${ex.siblings === 1 ? '' : 's'} of ${view.customerNameOf(h.customer)} owe the same amount: the near miss may be chance`,
       );
     }
     for (const source of payer) out.push(payerText(view, h.customer, source));
@@ -72,7 +98,7 @@ export function explain(view: IndexView, ctx: LineContext, h: Hypothesis): strin
     if (ex.round) out.push('A round amount: deposits and payments on account often are');
     if (ex.group) {
       out.push(
-        `Of the customers this payer points at, only ${view.customers[h.customer]!.name} has open items that make up the amount`,
+        `Of the customers this payer points at, only ${view.customerNameOf(h.customer)} has open items that make up the amount`,
       );
     }
     out.push('No document is named in the remittance text');
@@ -108,74 +134,131 @@ function namingText(view: IndexView, hit: Hit): string {
     : `Remittance names ${it.number} (written "${hit.written}")`;
 }
 
+/**
+ * What the amount says about the named documents. One small function per fit: the rare fits
+ * are reached late in a run, and in one large function each would make V8 compile it again.
+ */
 function namedAmountText(
   view: IndexView,
   ctx: LineContext,
   ex: Extract<Explanation, { kind: 'named' }>,
 ): string[] {
-  const cur = ctx.currency;
-  const shown = displayAmount(ctx.amount, cur);
   const items = ex.hits.map((h) => h.item);
-  const numbers = numbersOf(view, items);
-  const total = ex.totalMinor;
   switch (ex.fit) {
     case 'exact':
-      return [
-        items.length === 1
-          ? `Amount ${shown} equals the open balance of ${numbers}`
-          : `Amount ${shown} equals the open balances of ${numbers}`,
-      ];
-    case 'discount': {
-      if (items.length > 1) {
-        return [
-          `Amount equals the named documents net of early-payment discounts (${displayAmount(ex.discountMinor ?? 0n, cur)})`,
-        ];
-      }
-      const it = view.items[items[0]!]!;
-      return [
-        `Amount equals ${it.number} net of the ${displayPercent(it.discountMinor, it.amountMinor)} discount (${displayAmount(it.discountMinor, cur)}) taken by ${it.discountDate}`,
-      ];
-    }
-    case 'original': {
-      const original =
-        items.length === 1 ? `the original amount of ${numbers}` : 'the original amounts';
-      return [
-        `Amount ${shown} equals ${original}; ${displayAmount(total, cur)} is open after credits or payments, ${displayAmount(ctx.amount - total, cur)} stays unapplied`,
-      ];
-    }
-    case 'subset': {
-      const chosen = ex.items ?? [];
-      return [
-        `Amount ${shown} equals ${numbersOf(view, chosen)}, ${chosen.length} of the ${items.length} named documents`,
-      ];
-    }
+      return [exactText(view, ctx, items)];
+    case 'discount':
+      return [discountText(view, ctx, ex, items)];
+    case 'original':
+      return [originalText(view, ctx, ex, items)];
+    case 'subset':
+      return [subsetText(view, ctx, ex, items)];
     case 'extra':
-      return [
-        `Amount ${shown} equals ${numbers} plus ${numbersOf(view, ex.items ?? [])}, which the text does not name`,
-      ];
-    case 'short': {
-      const out = [
-        `Amount ${shown} is ${displayAmount(total - ctx.amount, cur)} less than the open ${displayAmount(total, cur)} of ${numbers}: short pay`,
-      ];
-      let discounts = 0n;
-      let ended: string | null = null;
-      for (const i of items) {
-        const it = view.items[i]!;
-        discounts += it.discountMinor;
-        if (it.discountDate !== null && (ended === null || it.discountDate < ended))
-          ended = it.discountDate;
-      }
-      if (discounts > 0n && total - discounts === ctx.amount && ended !== null) {
-        out.push(`The difference is the early-payment discount, which ended on ${ended}`);
-      }
-      return out;
-    }
+      return [extraText(view, ctx, ex, items)];
+    case 'short':
+      return shortText(view, ctx, ex, items);
     case 'over':
-      return [
-        `Amount exceeds the open ${displayAmount(total, cur)} of ${numbers} by ${displayAmount(ctx.amount - total, cur)}: left unapplied`,
-        ...(ex.large ? ['The excess is large: the payment may be for documents not named'] : []),
-      ];
+      return overText(view, ctx, ex, items);
   }
+}
+
+type NamedExplanation = Extract<Explanation, { kind: 'named' }>;
+
+function exactText(view: IndexView, ctx: LineContext, items: readonly number[]): string {
+  const shown = displayAmount(ctx.amount, ctx.currency);
+  const numbers = numbersOf(view, items);
+  return items.length === 1
+    ? `Amount ${shown} equals the open balance of ${numbers}`
+    : `Amount ${shown} equals the open balances of ${numbers}`;
+}
+
+function discountText(
+  view: IndexView,
+  ctx: LineContext,
+  ex: NamedExplanation,
+  items: readonly number[],
+): string {
+  const cur = ctx.currency;
+  if (items.length > 1) {
+    return `Amount equals the named documents net of early-payment discounts (${displayAmount(ex.discountMinor ?? 0n, cur)})`;
+  }
+  const it = view.items[items[0]!]!;
+  return `Amount equals ${it.number} net of the ${displayPercent(it.discountMinor, it.amountMinor)} discount (${displayAmount(it.discountMinor, cur)}) taken by ${it.discountDate}`;
+}
+
+function originalText(
+  view: IndexView,
+  ctx: LineContext,
+  ex: NamedExplanation,
+  items: readonly number[],
+): string {
+  const cur = ctx.currency;
+  const shown = displayAmount(ctx.amount, cur);
+  const original =
+    items.length === 1
+      ? `the original amount of ${numbersOf(view, items)}`
+      : 'the original amounts';
+  return `Amount ${shown} equals ${original}; ${displayAmount(ex.totalMinor, cur)} is open after credits or payments, ${displayAmount(ctx.amount - ex.totalMinor, cur)} stays unapplied`;
+}
+
+function subsetText(
+  view: IndexView,
+  ctx: LineContext,
+  ex: NamedExplanation,
+  items: readonly number[],
+): string {
+  const chosen = ex.items ?? [];
+  const shown = displayAmount(ctx.amount, ctx.currency);
+  return `Amount ${shown} equals ${numbersOf(view, chosen)}, ${chosen.length} of the ${items.length} named documents`;
+}
+
+function extraText(
+  view: IndexView,
+  ctx: LineContext,
+  ex: NamedExplanation,
+  items: readonly number[],
+): string {
+  const shown = displayAmount(ctx.amount, ctx.currency);
+  return `Amount ${shown} equals ${numbersOf(view, items)} plus ${numbersOf(view, ex.items ?? [])}, which the text does not name`;
+}
+
+function shortText(
+  view: IndexView,
+  ctx: LineContext,
+  ex: NamedExplanation,
+  items: readonly number[],
+): string[] {
+  const cur = ctx.currency;
+  const total = ex.totalMinor;
+  const out = [
+    `Amount ${displayAmount(ctx.amount, cur)} is ${displayAmount(total - ctx.amount, cur)} less than the open ${displayAmount(total, cur)} of ${numbersOf(view, items)}: short pay`,
+  ];
+  let discounts = 0n;
+  let ended: string | null = null;
+  for (const i of items) {
+    const it = view.items[i]!;
+    discounts += it.discountMinor;
+    if (it.discountDate !== null && (ended === null || it.discountDate < ended))
+      ended = it.discountDate;
+  }
+  if (discounts > 0n && total - discounts === ctx.amount && ended !== null) {
+    out.push(`The difference is the early-payment discount, which ended on ${ended}`);
+  }
+  return out;
+}
+
+function overText(
+  view: IndexView,
+  ctx: LineContext,
+  ex: NamedExplanation,
+  items: readonly number[],
+): string[] {
+  const cur = ctx.currency;
+  const total = ex.totalMinor;
+  return [
+    `Amount exceeds the open ${displayAmount(total, cur)} of ${numbersOf(view, items)} by ${displayAmount(ctx.amount - total, cur)}: left unapplied`,
+    ...(ex.large ? ['The excess is large: the payment may be for documents not named'] : []),
+  ];
 }
 
 function amountText(
@@ -186,7 +269,7 @@ function amountText(
 ): string {
   const cur = ctx.currency;
   const shown = displayAmount(ctx.amount, cur);
-  const name = view.customers[customer]!.name;
+  const name = view.customerNameOf(customer);
   const others =
     ex.alternatives === 0
       ? ''
@@ -214,7 +297,7 @@ function amountText(
 }
 
 function payerText(view: IndexView, customer: number, source: PayerSource): string {
-  const name = view.customers[customer]!.name;
+  const name = view.customerNameOf(customer);
   switch (source.kind) {
     case 'account': {
       const others = source.sharedBy - 1;

@@ -4,6 +4,7 @@
  */
 import { assert } from '../../../shared/assert.ts';
 import type { IsoDate } from '../../../shared/dates.ts';
+import { ItemsByKey, filled } from './items-by-key.ts';
 import type { RemittanceReference } from './normalize.ts';
 import type { PayerStrength, ReferenceQuality } from './scoring.ts';
 import type { Allocation, MatchCustomer, OpenItem } from './types.ts';
@@ -18,11 +19,46 @@ export function addPosting<K>(map: Map<K, Postings>, key: K, value: number): voi
   else current.push(value);
 }
 
-const NONE: readonly number[] = [];
+export const NO_ITEMS: readonly number[] = [];
 
 export function postings<K>(map: ReadonlyMap<K, Postings>, key: K): readonly number[] {
   const value = map.get(key);
-  return value === undefined ? NONE : typeof value === 'number' ? [value] : value;
+  return value === undefined ? NO_ITEMS : typeof value === 'number' ? [value] : value;
+}
+
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Items by an amount in minor units. Amounts that are exact doubles (all real ones) are keyed
+ * as numbers in an {@link ItemsByKey}, each item's amount kept in `amounts` (the caller's column
+ * of open balances, or the index's own); larger amounts keep their bigint in a Map.
+ */
+export class AmountIndex {
+  private readonly amounts: ArrayLike<number> & { [item: number]: number };
+  private readonly table: ItemsByKey;
+  private readonly large = new Map<bigint, Postings>();
+
+  /** `amounts`: each item's amount as a number when the caller keeps one; `items`: how many. */
+  constructor(amounts: Float64Array | null, items: number) {
+    this.amounts = amounts ?? filled(items, NaN);
+    this.table = new ItemsByKey(this.amounts, items);
+  }
+
+  add(amountMinor: bigint, item: number): void {
+    if (amountMinor > MAX_EXACT || amountMinor < -MAX_EXACT) {
+      addPosting(this.large, amountMinor, item);
+      return;
+    }
+    this.amounts[item] = Number(amountMinor);
+    this.table.add(item);
+  }
+
+  get(amountMinor: bigint): readonly number[] {
+    if (amountMinor > MAX_EXACT || amountMinor < -MAX_EXACT) {
+      return postings(this.large, amountMinor);
+    }
+    return this.table.get(Number(amountMinor));
+  }
 }
 
 export type CustomerSummary = {
@@ -38,14 +74,28 @@ export interface IndexView {
   readonly items: readonly OpenItem[];
   readonly customers: readonly MatchCustomer[];
   readonly maxCombination: number;
-  /** customer index of each item */
+  /** the customer's name (customers[c].name, kept apart so that evidence need not load it) */
+  customerNameOf(customer: number): string;
+  /** customer index of each item (-1: not indexed) */
   customerOf(item: number): number;
+  /** currency of each item as a number ({@link LineContext.currencyId}; -1: not indexed) */
+  currencyOf(item: number): number;
   /** letters of the item's number ("INV"), upper case */
   prefixOf(item: number): string;
+  /** letters of the item's PO number, upper case ('' without one) */
+  poPrefixOf(item: number): string;
   /** digits of the item's number without leading zeros */
   coreOf(item: number): string;
+  /** how many digits coreOf(item) has, without writing them */
+  coreLengthOf(item: number): number;
+  /** each item's open balance as a number (exact below 2^53; 0 for items not indexed) */
+  readonly openValues: Float64Array;
+  /** the item's id (items[item].id, kept apart so that answers need not load the item) */
+  idOf(item: number): string;
   /** the customer's open items, oldest due date first */
   itemsOf(customer: number): Int32Array;
+  /** how many open items the customer has (itemsOf(customer).length) */
+  itemCountOf(customer: number): number;
   /** totals of the customer's open items (currency null when they are in several) */
   summaryOf(customer: number): CustomerSummary;
   itemsByCore(core: string): readonly number[];
@@ -106,6 +156,8 @@ export type Explanation =
 export type LineContext = {
   amount: bigint;
   currency: string;
+  /** the currency as numbered by the index (-1: no open item is in it) */
+  currencyId: number;
   /** valueDate ?? bookingDate: decides whether an early-payment discount is still allowed */
   date: IsoDate | null;
   references: RemittanceReference[];
@@ -135,14 +187,21 @@ export type Hypothesis = {
   notes: string[];
   unappliedMinor: bigint;
   shortPayMinor: bigint;
-  /** customer and sorted document ids: two hypotheses with the same key are the same answer */
+  /**
+   * customer and sorted document ids: two hypotheses with the same key are the same answer.
+   * Written only when ranking needs it ('' until then, see {@link keyOf}).
+   */
   key: string;
+  /** Σ item indexes: answers whose sums differ allocate other items (ids are unique per item) */
+  itemSum: number;
 };
 
-/** True when the item may be paid by this line: same currency and something open. */
+/**
+ * True when the item may be paid by this line: same currency and something open (the index only
+ * holds items with an open balance, and numbers their currencies).
+ */
 export function usable(view: IndexView, item: number, ctx: LineContext): boolean {
-  const it = view.items[item]!;
-  return it.currency === ctx.currency && it.openMinor > 0n;
+  return view.currencyOf(item) === ctx.currencyId && ctx.currencyId >= 0;
 }
 
 /** The discount the item still allows on the line's date, or 0. */
@@ -173,46 +232,91 @@ export function hypothesis(
   },
 ): Hypothesis {
   let applied = 0n;
-  const ids: string[] = [];
+  let itemSum = 0;
   const allocations: Allocation[] = [];
+  const itemIndexes: number[] = [];
   for (const part of spec.parts) {
-    const it = view.items[part.item]!;
     assert(view.customerOf(part.item) === spec.customer, 'allocation to another customer');
-    assert(it.currency === ctx.currency, 'allocation in another currency');
+    assert(usable(view, part.item, ctx), 'allocation in another currency');
     assert(part.amountMinor > 0n, 'an allocation must apply a positive amount');
     assert(part.discountMinor >= 0n, 'a discount cannot be negative');
-    assert(part.amountMinor + part.discountMinor <= it.openMinor, 'allocation above open');
-    ids.push(it.id);
+    assert(
+      part.amountMinor + part.discountMinor <= openMinorOf(view, part.item),
+      'allocation above open',
+    );
+    assert(!itemIndexes.includes(part.item), 'a document is allocated twice');
     applied += part.amountMinor;
+    itemSum += part.item;
+    itemIndexes.push(part.item);
     allocations.push({
-      documentId: it.id,
+      documentId: view.idOf(part.item),
       amountMinor: part.amountMinor,
       discountMinor: part.discountMinor,
     });
   }
   assert(applied <= ctx.amount, 'allocations exceed the line amount');
-  if (ids.length > 1) ids.sort();
-  for (let i = 1; i < ids.length; i++) {
-    assert(ids[i] !== ids[i - 1], 'a document is allocated twice');
-  }
   return {
     customer: spec.customer,
     allocations,
-    itemIndexes: spec.parts.map((p) => p.item),
+    itemIndexes,
     score: spec.score,
     explanation: spec.explanation,
-    notes: [],
+    notes: NO_NOTES,
     unappliedMinor: ctx.amount - applied,
     shortPayMinor: spec.shortPayMinor ?? 0n,
-    key: `${spec.customer}:${ids.join(',')}`,
+    key: '',
+    itemSum,
   };
+}
+
+/** Notes of a hypothesis that has none (shared: {@link addNote} replaces it, never changes it). */
+const NO_NOTES: string[] = [];
+
+/** Adds a reason found while ranking. */
+export function addNote(h: Hypothesis, note: string): void {
+  if (h.notes === NO_NOTES) h.notes = [note];
+  else h.notes.push(note);
+}
+
+/** The hypothesis' key (customer and sorted document ids), written the first time it is asked. */
+export function keyOf(h: Hypothesis): string {
+  if (h.key === '') {
+    const ids = h.allocations.map((a) => a.documentId);
+    if (ids.length > 1) ids.sort();
+    for (let i = 1; i < ids.length; i++) {
+      assert(ids[i] !== ids[i - 1], 'a document is allocated twice');
+    }
+    h.key = `${h.customer}:${ids.join(',')}`;
+  }
+  return h.key;
+}
+
+/** The same customer and the same documents (the same key). */
+export function sameAnswer(a: Hypothesis, b: Hypothesis): boolean {
+  return (
+    a.customer === b.customer &&
+    a.allocations.length === b.allocations.length &&
+    a.itemSum === b.itemSum &&
+    keyOf(a) === keyOf(b)
+  );
+}
+
+/**
+ * The item's open balance, from the index's column of numbers when that is exact (which spares
+ * loading the item itself), else from the item.
+ */
+export function openMinorOf(view: IndexView, item: number): bigint {
+  const value = view.openValues[item]!;
+  return value <= Number.MAX_SAFE_INTEGER && value >= -Number.MAX_SAFE_INTEGER
+    ? BigInt(value)
+    : view.items[item]!.openMinor;
 }
 
 /** Parts paying each item in full (open balance, no discount). */
 export function fullParts(view: IndexView, items: readonly number[]): Part[] {
   return items.map((item) => ({
     item,
-    amountMinor: view.items[item]!.openMinor,
+    amountMinor: openMinorOf(view, item),
     discountMinor: 0n,
   }));
 }
@@ -220,6 +324,6 @@ export function fullParts(view: IndexView, items: readonly number[]): Part[] {
 /** Σ open balances of the items. */
 export function openSum(view: IndexView, items: readonly number[]): bigint {
   let sum = 0n;
-  for (const item of items) sum += view.items[item]!.openMinor;
+  for (const item of items) sum += openMinorOf(view, item);
   return sum;
 }

@@ -93,33 +93,43 @@
  * documents of the suggestion's customer — asserted for every answer (`internal.ts`).
  *
  * ## Speed
- * The module runs under tsx, whose esbuild transform wraps every named function expression in
- * `__name(...)` (keepNames): a closure assigned to a variable or property costs ~1.5 µs per
- * creation instead of nanoseconds. Code run per line therefore builds no such closures (inline
- * callbacks to array methods are unnamed and fine); evidence is kept as data and written only
- * for the answers returned (`evidence.ts`).
+ * Built in one pass over the items, with no string or object per item: what a line needs of an
+ * item (customer, currency, open balance as a number, id, due date) is copied into columns,
+ * numbers are read into a numeric prefix and digits (`document-numbers.ts`), and open balances
+ * and digits are filed in hash tables over those columns (`items-by-key.ts`). A line reads the
+ * columns rather than the items, which lie all over the heap; it allocates little (the name
+ * index, the subset sum and the one-off search work in scratch arrays), name look-ups are
+ * remembered per name as written, per normalized name and per word list, and evidence is kept
+ * as data and written only for the answers returned (`evidence.ts`).
  *
  * ## Cost
  * Built once: hash maps by number digits, PO digits, open balance, discounted balance, payer
  * account and customer number, a name index by word and word beginning, and each customer's
- * items sorted by
- * due date. A line costs a few look-ups per reference, the name query (cached per distinct
- * name), and for unexplained lines a bounded subset sum over ≤ 40 items of ≤ 6 customers —
- * never a scan of the book.
+ * items sorted by due date. A line costs a few look-ups per reference, the name query (cached
+ * per distinct name), and for unexplained lines a bounded subset sum over ≤ 40 items of ≤ 6
+ * customers — never a scan of the book.
  */
+import { currencyExponent, isCurrency } from '../../../shared/currencies.ts';
 import { assert } from '../../../shared/assert.ts';
-import { amountHypotheses, isRound } from './amounts.ts';
+import { amountHypotheses } from './amounts.ts';
 import { MAX_COMBINATION_SIZE } from './combinations.ts';
+import { DocumentNumbers } from './document-numbers.ts';
 import { displayScore, explain, listNumbers } from './evidence.ts';
 import {
+  AmountIndex,
+  NO_ITEMS,
+  addNote,
   addPosting,
+  keyOf,
   postings,
+  sameAnswer,
   type CustomerSummary,
   type Hypothesis,
   type IndexView,
   type LineContext,
   type Postings,
 } from './internal.ts';
+import { filled } from './items-by-key.ts';
 import { NameIndex, type NameMatch } from './name-index.ts';
 import {
   documentKey,
@@ -128,13 +138,20 @@ import {
   splitName,
   type RemittanceReference,
 } from './normalize.ts';
-import { findPayers, type CustomerNumberHit, type PayerLookups } from './payer.ts';
+import {
+  findPayers,
+  nameSources,
+  type CustomerNumberHit,
+  type NameSource,
+  type PayerLookups,
+} from './payer.ts';
 import { namedDocuments, referenceHypotheses } from './references.ts';
 import {
   AMBIGUITY_DROP,
   AMBIGUITY_MARGIN,
   AMOUNT_ONLY_MAX,
   DEFAULT_AUTO_APPLY_THRESHOLD,
+  ROUND_AMOUNT_UNITS,
   clampScore,
 } from './scoring.ts';
 import type {
@@ -152,6 +169,11 @@ const DEFAULT_MAX_COMBINATION = 4;
 const NAME_CACHE_SIZE = 50_000;
 /** Longest remittance text read (SEPA allows 140, some formats several lines of it). */
 const MAX_TEXT_LENGTH = 1_000;
+const NO_NUMBER_HITS: readonly CustomerNumberHit[] = [];
+const NO_REFERENCES: ReadonlySet<RemittanceReference> = new Set();
+/** summaryCurrency before a customer's first item, and once its items are in several */
+const NO_CURRENCY = -2;
+const MIXED_CURRENCIES = -1;
 
 export type MatchIndexInput = {
   openItems: readonly OpenItem[];
@@ -166,24 +188,39 @@ export class MatchIndex implements IndexView {
   private readonly maxSuggestions: number;
   private readonly threshold: number;
   private readonly itemCustomer: Int32Array;
-  private readonly itemPrefix: string[];
-  private readonly itemCore: string[];
+  private readonly itemCurrency: Int32Array;
+  private readonly currencyIds = new Map<string, number>();
+  private readonly numbers: DocumentNumbers;
+  readonly openValues: Float64Array;
+  private readonly customerIds: string[];
+  private readonly itemIds: string[];
+  private readonly customerNames: string[];
   private readonly customerStart: Int32Array;
   private readonly customerItems: Int32Array;
-  private readonly summaries: CustomerSummary[];
-  private readonly byCore = new Map<string, Postings>();
-  private readonly byPoCore = new Map<string, Postings>();
-  private readonly byOpen = new Map<bigint, Postings>();
-  private readonly byNet = new Map<bigint, Postings>();
+  /**
+   * per customer: the currency id of all its items (-1: several), Σ open and Σ discounts as
+   * numbers (NaN once they might not be exact: then summed again in bigint when asked for)
+   */
+  private readonly summaryCurrency: Int32Array;
+  private readonly summaryOpen: Float64Array;
+  private readonly summaryDiscount: Float64Array;
+  /** each indexed item's due date (or issue date) as yyyymmdd, -1 when it is no ISO date */
+  private readonly dueDays: number[];
+  private readonly currencyNames: string[] = [];
+  /** summaries as objects, made when first asked for (most customers never are) */
+  private readonly summaries: Array<CustomerSummary | undefined>;
+  private readonly byOpen: AmountIndex;
+  private readonly byNet: AmountIndex;
   private readonly byAccount = new Map<string, number[]>();
   private readonly byCustomerNumber = new Map<string, Postings>();
   private readonly byCustomerNumberCore = new Map<string, Postings>();
-  /** digit counts of customer numbers and PO numbers: other references skip those maps */
+  /** digit counts of customer numbers: other references skip those maps */
   private readonly customerNumberLengths = new Set<number>();
-  private readonly poLengths = new Set<number>();
+  /** per currency, the round-amount unit in minor units (null: unknown currency) */
+  private readonly roundUnits = new Map<string, bigint | null>();
   private readonly names = new NameIndex();
   private readonly nameCache = new Map<string, NameMatch[]>();
-  private readonly rawNameCache = new Map<string, NameMatch[]>();
+  private readonly rawNameCache = new Map<string, readonly NameSource[]>();
   private readonly lookups: PayerLookups;
 
   constructor(input: MatchIndexInput, options: MatchOptions = {}) {
@@ -199,8 +236,77 @@ export class MatchIndex implements IndexView {
     assert(this.threshold > 0 && this.threshold <= 1, 'autoApplyThreshold must be in (0, 1]');
     this.customers = input.customers;
     this.items = input.openItems;
+    const customerIndex = this.addCustomers(input.customers);
+    this.addHints(input.payerHints, customerIndex);
+    const n = this.items.length;
+    const customers = input.customers.length;
+    this.customerIds = input.customers.map((c) => c.id);
+    this.itemIds = new Array<string>(n).fill('');
+    this.customerNames = input.customers.map((c) => c.name);
+    this.itemCustomer = new Int32Array(n).fill(-1);
+    this.itemCurrency = new Int32Array(n).fill(-1);
+    this.openValues = new Float64Array(n);
+    this.summaryCurrency = new Int32Array(customers).fill(NO_CURRENCY);
+    this.summaryOpen = new Float64Array(customers);
+    this.summaryDiscount = new Float64Array(customers);
+    this.dueDays = filled(n, -1);
+    this.numbers = new DocumentNumbers(n);
+    this.byOpen = new AmountIndex(this.openValues, n);
+    this.byNet = new AmountIndex(null, n);
+    const counts = this.addItems(customerIndex);
+    for (let c = 0; c < customers; c++) counts[c + 1]! += counts[c]!;
+    this.customerStart = counts;
+    this.customerItems = this.sortedCustomerItems();
+    this.summaries = new Array<CustomerSummary | undefined>(customers);
+    this.lookups = {
+      customersByAccount: (account) => this.byAccount.get(normalizeAccount(account)) ?? NO_ITEMS,
+      payerNames: (name) => this.payerNames(name),
+    };
+  }
+
+  /**
+   * Fills the item columns and tables, one pass over the items; returns how many items each
+   * customer has, at [customer + 1] (the start of each customer's items once summed up).
+   */
+  private addItems(customerIndex: ReadonlyMap<string, number>): Int32Array {
+    const counts = new Int32Array(this.customers.length + 1);
+    let lastCurrency = '';
+    let lastCurrencyId = -1;
+    for (let i = 0; i < this.items.length; i++) {
+      const it = this.items[i]!;
+      const c = customerIndex.get(it.customerId);
+      if (c === undefined || it.openMinor <= 0n) continue;
+      this.itemCustomer[i] = c;
+      this.itemIds[i] = it.id;
+      if (it.currency !== lastCurrency || lastCurrencyId < 0) {
+        lastCurrency = it.currency;
+        lastCurrencyId = this.currencyId(lastCurrency);
+      }
+      this.itemCurrency[i] = lastCurrencyId;
+      this.openValues[i] = Number(it.openMinor);
+      counts[c + 1]!++;
+      this.summaryCurrency[c] =
+        this.summaryCurrency[c] === NO_CURRENCY || this.summaryCurrency[c] === lastCurrencyId
+          ? lastCurrencyId
+          : MIXED_CURRENCIES;
+      this.summaryOpen[c] = exactSum(this.summaryOpen[c]!, this.openValues[i]!);
+      if (it.discountDate !== null) {
+        this.summaryDiscount[c] = exactSum(this.summaryDiscount[c]!, Number(it.discountMinor));
+      }
+      this.dueDays[i] = isoDay(it.dueDate ?? it.issueDate);
+      this.numbers.add(i, it);
+      this.byOpen.add(it.openMinor, i);
+      if (it.discountMinor > 0n && it.discountDate !== null && it.discountMinor < it.openMinor) {
+        this.byNet.add(it.openMinor - it.discountMinor, i);
+      }
+    }
+    return counts;
+  }
+
+  private addCustomers(customers: readonly MatchCustomer[]): Map<string, number> {
     const customerIndex = new Map<string, number>();
-    input.customers.forEach((c, i) => {
+    for (let i = 0; i < customers.length; i++) {
+      const c = customers[i]!;
       assert(!customerIndex.has(c.id), `customer ${c.id} is listed twice`);
       customerIndex.set(c.id, i);
       this.names.add(i, c.name, false);
@@ -213,8 +319,12 @@ export class MatchIndex implements IndexView {
           this.customerNumberLengths.add(key.core.length);
         }
       }
-    });
-    for (const hint of input.payerHints) {
+    }
+    return customerIndex;
+  }
+
+  private addHints(hints: readonly PayerHint[], customerIndex: ReadonlyMap<string, number>): void {
+    for (const hint of hints) {
       const c = customerIndex.get(hint.customerId);
       if (c === undefined) continue;
       if (hint.account) {
@@ -225,95 +335,105 @@ export class MatchIndex implements IndexView {
       }
       this.names.add(c, hint.name, true);
     }
-    const n = this.items.length;
-    this.itemCustomer = new Int32Array(n).fill(-1);
-    this.itemPrefix = new Array<string>(n);
-    this.itemCore = new Array<string>(n);
-    const prefixes = new Map<string, string>();
-    const counts = new Int32Array(input.customers.length + 1);
-    for (let i = 0; i < n; i++) {
-      const it = this.items[i]!;
-      const c = customerIndex.get(it.customerId);
-      if (c === undefined || it.openMinor <= 0n) continue;
-      this.itemCustomer[i] = c;
-      counts[c + 1]!++;
-      const key = documentKey(it.number);
-      let prefix = prefixes.get(key.prefix);
-      if (prefix === undefined) prefixes.set(key.prefix, (prefix = key.prefix));
-      this.itemPrefix[i] = prefix;
-      this.itemCore[i] = key.core;
-      if (key.core !== '') addPosting(this.byCore, key.core, i);
-      if (it.poNumber) {
-        const po = documentKey(it.poNumber).core;
-        if (po !== '') {
-          addPosting(this.byPoCore, po, i);
-          this.poLengths.add(po.length);
-        }
-      }
-      addPosting(this.byOpen, it.openMinor, i);
-      if (it.discountMinor > 0n && it.discountDate !== null && it.discountMinor < it.openMinor) {
-        addPosting(this.byNet, it.openMinor - it.discountMinor, i);
-      }
-    }
-    for (let c = 0; c < input.customers.length; c++) counts[c + 1]! += counts[c]!;
-    this.customerStart = counts;
-    this.customerItems = this.sortedCustomerItems();
-    this.summaries = this.customers.map((_, c) => this.summarize(c));
-    this.lookups = {
-      customersByAccount: (account) => this.byAccount.get(normalizeAccount(account)) ?? [],
-      namesLike: (name) => this.namesLike(name),
-    };
   }
 
+  /** Each customer's items, oldest due date first (then by number, then by position). */
   private sortedCustomerItems(): Int32Array {
-    const next = Int32Array.from(this.customerStart.subarray(0, this.customers.length));
-    const out = new Int32Array(this.customerStart[this.customers.length]!);
+    const customers = this.customers.length;
+    const next = Int32Array.from(this.customerStart.subarray(0, customers));
+    const out = new Int32Array(this.customerStart[customers]!);
     for (let i = 0; i < this.items.length; i++) {
       const c = this.itemCustomer[i]!;
       if (c >= 0) out[next[c]!++] = i;
     }
-    const due = (i: number) => this.items[i]!.dueDate ?? this.items[i]!.issueDate;
-    for (let c = 0; c < this.customers.length; c++) {
+    const days = this.dueDays;
+    const byNumber = (a: number, b: number) => {
+      const p = this.items[a]!.number;
+      const q = this.items[b]!.number;
+      return p < q ? -1 : p > q ? 1 : a - b;
+    };
+    const byDay = (a: number, b: number) => days[a]! - days[b]! || byNumber(a, b);
+    const byDate = (a: number, b: number) => {
+      const x = this.items[a]!.dueDate ?? this.items[a]!.issueDate;
+      const y = this.items[b]!.dueDate ?? this.items[b]!.issueDate;
+      return x < y ? -1 : x > y ? 1 : byNumber(a, b);
+    };
+    for (let c = 0; c < customers; c++) {
       const slice = out.subarray(this.customerStart[c]!, this.customerStart[c + 1]!);
       if (slice.length < 2) continue;
-      const sorted = Array.from(slice).sort((a, b) => {
-        const x = due(a);
-        const y = due(b);
-        if (x !== y) return x < y ? -1 : 1;
-        const p = this.items[a]!.number;
-        const q = this.items[b]!.number;
-        return p < q ? -1 : p > q ? 1 : a - b;
-      });
-      slice.set(sorted);
+      // ISO dates sort as their numbers; anything else as text (the same order for ISO dates)
+      let iso = true;
+      for (const i of slice) if (days[i]! < 0) iso = false;
+      slice.sort(iso ? byDay : byDate);
     }
     return out;
   }
 
-  private summarize(customer: number): CustomerSummary {
-    const summary: CustomerSummary = { count: 0, currency: null, openMinor: 0n, discountMinor: 0n };
-    for (const i of this.itemsOf(customer)) {
-      const it = this.items[i]!;
-      summary.currency =
-        summary.count === 0 || summary.currency === it.currency ? it.currency : null;
-      summary.count++;
-      summary.openMinor += it.openMinor;
-      if (it.discountDate !== null) summary.discountMinor += it.discountMinor;
+  private currencyId(currency: string): number {
+    let id = this.currencyIds.get(currency);
+    if (id === undefined) {
+      id = this.currencyNames.length;
+      this.currencyIds.set(currency, id);
+      this.currencyNames.push(currency);
+    }
+    return id;
+  }
+
+  summaryOf(customer: number): CustomerSummary {
+    let summary = this.summaries[customer];
+    if (summary === undefined) {
+      const currency = this.summaryCurrency[customer]!;
+      const open = this.summaryOpen[customer]!;
+      const discount = this.summaryDiscount[customer]!;
+      let openMinor = Number.isNaN(open) ? 0n : BigInt(open);
+      let discountMinor = Number.isNaN(discount) ? 0n : BigInt(discount);
+      if (Number.isNaN(open) || Number.isNaN(discount)) {
+        // a sum beyond exact doubles: add the bigint amounts instead
+        openMinor = 0n;
+        discountMinor = 0n;
+        for (const i of this.itemsOf(customer)) {
+          const it = this.items[i]!;
+          openMinor += it.openMinor;
+          if (it.discountDate !== null) discountMinor += it.discountMinor;
+        }
+      }
+      summary = {
+        count: this.itemCountOf(customer),
+        currency: currency >= 0 ? this.currencyNames[currency]! : null,
+        openMinor,
+        discountMinor,
+      };
+      this.summaries[customer] = summary;
     }
     return summary;
   }
 
-  summaryOf(customer: number): CustomerSummary {
-    return this.summaries[customer]!;
+  idOf(item: number): string {
+    return this.itemIds[item]!;
   }
-
+  customerNameOf(customer: number): string {
+    return this.customerNames[customer]!;
+  }
   customerOf(item: number): number {
     return this.itemCustomer[item]!;
   }
+  currencyOf(item: number): number {
+    return this.itemCurrency[item]!;
+  }
   prefixOf(item: number): string {
-    return this.itemPrefix[item] ?? '';
+    return this.numbers.prefixOf(item);
+  }
+  poPrefixOf(item: number): string {
+    return this.numbers.poPrefixOf(item);
   }
   coreOf(item: number): string {
-    return this.itemCore[item] ?? '';
+    return this.numbers.coreOf(item);
+  }
+  coreLengthOf(item: number): number {
+    return this.numbers.coreLengthOf(item);
+  }
+  itemCountOf(customer: number): number {
+    return this.customerStart[customer + 1]! - this.customerStart[customer]!;
   }
   itemsOf(customer: number): Int32Array {
     return this.customerItems.subarray(
@@ -322,110 +442,139 @@ export class MatchIndex implements IndexView {
     );
   }
   itemsByCore(core: string): readonly number[] {
-    return postings(this.byCore, core);
+    return this.numbers.itemsByCore(core);
   }
   itemsByPoCore(core: string): readonly number[] {
-    return this.poLengths.has(core.length) ? postings(this.byPoCore, core) : [];
+    return this.numbers.itemsByPoCore(core);
   }
   itemsByOpen(amountMinor: bigint): readonly number[] {
-    return postings(this.byOpen, amountMinor);
+    return this.byOpen.get(amountMinor);
   }
   itemsByNet(amountMinor: bigint): readonly number[] {
-    return postings(this.byNet, amountMinor);
+    return this.byNet.get(amountMinor);
   }
 
   /**
-   * Name look-ups are cached by the name as written and by its normalized form, so "ACME GMBH"
-   * and "Acme GmbH" share one query. Both caches are dropped when full (bank files repeat the
-   * same payers, so a simple bound is enough).
+   * Name look-ups are cached by the name as written (with the evidence they give) and by its
+   * normalized form, so "ACME GMBH" and "Acme GmbH" share one query. Both caches are dropped
+   * when full (bank files repeat the same payers, so a simple bound is enough).
    */
-  private namesLike(name: string): NameMatch[] {
-    const exact = this.rawNameCache.get(name);
-    if (exact) return exact;
+  private payerNames(name: string): readonly NameSource[] {
+    const known = this.rawNameCache.get(name);
+    if (known) return known;
     const parts = splitName(name);
     const key = `${parts.tokens.join(' ')}|${parts.form}`;
-    const found = this.nameCache.get(key) ?? this.names.queryParts(parts);
-    if (this.nameCache.size >= NAME_CACHE_SIZE) this.nameCache.clear();
+    let found = this.nameCache.get(key);
+    if (found === undefined) {
+      found = this.names.queryParts(parts);
+      if (this.nameCache.size >= NAME_CACHE_SIZE) this.nameCache.clear();
+      this.nameCache.set(key, found);
+    }
+    const sources = nameSources(found, name);
     if (this.rawNameCache.size >= NAME_CACHE_SIZE) this.rawNameCache.clear();
-    this.nameCache.set(key, found);
-    this.rawNameCache.set(name, found);
-    return found;
+    this.rawNameCache.set(name, sources);
+    return sources;
   }
 
-  private customersByNumber(ref: RemittanceReference): CustomerNumberHit[] {
-    if (!this.customerNumberLengths.has(ref.core.length)) return [];
+  private customersByNumber(ref: RemittanceReference): readonly CustomerNumberHit[] {
+    if (!this.customerNumberLengths.has(ref.core.length)) return NO_NUMBER_HITS;
     const byCore = this.byCustomerNumberCore.get(ref.core);
-    if (byCore === undefined) return [];
-    const exact = postings(this.byCustomerNumber, `${ref.prefix}/${ref.core}`);
-    if (ref.prefix !== '' && exact.length > 0)
-      return exact.map((customer) => ({ customer, exact: true }));
+    if (byCore === undefined) return NO_NUMBER_HITS;
+    const exact =
+      ref.prefix === '' ? NO_ITEMS : postings(this.byCustomerNumber, `${ref.prefix}/${ref.core}`);
+    if (exact.length > 0) return exact.map((customer) => ({ customer, exact: true }));
     return postings(this.byCustomerNumberCore, ref.core).map((customer) => ({
       customer,
       exact: false,
     }));
   }
 
+  /** A round amount (a multiple of ROUND_AMOUNT_UNITS whole units of its currency). */
+  private isRound(amountMinor: bigint, currency: string): boolean {
+    let unit = this.roundUnits.get(currency);
+    if (unit === undefined) {
+      unit = isCurrency(currency)
+        ? 10n ** BigInt(currencyExponent(currency)) * ROUND_AMOUNT_UNITS
+        : null;
+      this.roundUnits.set(currency, unit);
+    }
+    return unit !== null && amountMinor % unit === 0n;
+  }
+
   /** Suggestions for one bank line, best first (at most maxSuggestions); [] for money out. */
   match(line: MatchLine): Suggestion[] {
     if (line.amountMinor <= 0n) return [];
-    const text = [line.remittanceInfo, line.endToEndId]
-      .filter((t): t is string => !!t && t !== 'NOTPROVIDED')
-      .join(' ')
-      .slice(0, MAX_TEXT_LENGTH);
-    const references = extractReferences(text);
-    const numberHits = references.map((ref) => this.customersByNumber(ref));
+    const references = extractReferences(remittanceText(line));
+    const numberHits: Array<readonly CustomerNumberHit[]> = [];
+    let customerNumbers = NO_REFERENCES;
+    for (const ref of references) {
+      const hits = this.customersByNumber(ref);
+      numberHits.push(hits);
+      if (hits.length > 0 && hits[0]!.exact) {
+        if (customerNumbers === NO_REFERENCES) customerNumbers = new Set();
+        (customerNumbers as Set<RemittanceReference>).add(ref);
+      }
+    }
     const { payers, strongPayers } = findPayers(this.lookups, line, references, numberHits);
     const ctx: LineContext = {
       amount: line.amountMinor,
       currency: line.currency,
+      currencyId: this.currencyIds.get(line.currency) ?? -1,
       date: line.valueDate ?? line.bookingDate,
       references,
-      customerNumbers: new Set(references.filter((_, r) => numberHits[r]!.some((h) => h.exact))),
+      customerNumbers,
       payers,
       strongPayers,
       byOpen: this.itemsByOpen(line.amountMinor),
       byNet: this.itemsByNet(line.amountMinor),
-      round: isRound(line.amountMinor, line.currency),
+      round: this.isRound(line.amountMinor, line.currency),
     };
     const named = namedDocuments(this, ctx);
     const hypotheses = referenceHypotheses(this, ctx, named);
-    const best = hypotheses.reduce((m, h) => Math.max(m, h.score), 0);
+    let best = 0;
+    for (const h of hypotheses) best = Math.max(best, h.score);
     if (best - AMBIGUITY_MARGIN <= AMOUNT_ONLY_MAX) {
-      const explained = new Set(
-        hypotheses
-          .filter((h) => h.shortPayMinor === 0n && h.unappliedMinor === 0n)
-          .map((h) => h.customer),
-      );
-      hypotheses.push(...amountHypotheses(this, ctx, explained, best));
+      const explained = new Set<number>();
+      for (const h of hypotheses) {
+        if (h.shortPayMinor === 0n && h.unappliedMinor === 0n) explained.add(h.customer);
+      }
+      for (const h of amountHypotheses(this, ctx, explained, best)) hypotheses.push(h);
     }
-    return this.rank(hypotheses).map((h) => ({
-      customerId: this.customers[h.customer]!.id,
-      allocations: h.allocations,
-      score: clampScore(h.score),
-      evidence: explain(this, ctx, h),
-      unappliedMinor: h.unappliedMinor,
-      shortPayMinor: h.shortPayMinor,
-    }));
+    const ranked = this.rank(hypotheses);
+    const out: Suggestion[] = [];
+    for (const h of ranked) {
+      out.push({
+        customerId: this.customerIds[h.customer]!,
+        allocations: h.allocations,
+        score: clampScore(h.score),
+        evidence: explain(this, ctx, h),
+        unappliedMinor: h.unappliedMinor,
+        shortPayMinor: h.shortPayMinor,
+      });
+    }
+    return out;
   }
 
   private describeAnswer(h: Hypothesis): string {
     const numbers = listNumbers(h.itemIndexes.map((i) => this.items[i]!.number));
-    return `${numbers} of ${this.customers[h.customer]!.name}`;
+    return `${numbers} of ${this.customerNames[h.customer]!}`;
   }
 
   /** Deduplicates, sorts and applies the ambiguity rule; returns at most maxSuggestions. */
   private rank(hypotheses: Hypothesis[]): Hypothesis[] {
     if (hypotheses.length <= 1) return hypotheses;
-    const unique = new Map<string, Hypothesis>();
+    // the same answer found twice keeps its best score (and its first place)
+    const sorted: Hypothesis[] = [];
     for (const h of hypotheses) {
-      const current = unique.get(h.key);
-      if (!current || h.score > current.score) unique.set(h.key, h);
+      const k = sorted.findIndex((u) => sameAnswer(u, h));
+      if (k < 0) sorted.push(h);
+      else if (h.score > sorted[k]!.score) sorted[k] = h;
     }
-    const sorted = [...unique.values()].sort(
+    sorted.sort(
       (a, b) =>
         b.score - a.score ||
         a.allocations.length - b.allocations.length ||
-        (a.key < b.key ? -1 : 1),
+        (keyOf(a) < keyOf(b) ? -1 : 1),
     );
     const top = sorted[0];
     const rival = sorted[1];
@@ -439,13 +588,47 @@ export class MatchIndex implements IndexView {
         for (const h of held) {
           const other = h === top ? rival : top;
           const how = h.score >= band ? 'fits nearly as well' : 'fits better but is in doubt';
-          h.notes.push(
+          addNote(
+            h,
             `Ambiguous: ${this.describeAnswer(other)} ${how} (${displayScore(other.score)}); needs review`,
           );
         }
         for (const h of held) h.score = cap;
       }
     }
-    return sorted.slice(0, this.maxSuggestions);
+    return sorted.length > this.maxSuggestions ? sorted.slice(0, this.maxSuggestions) : sorted;
   }
+}
+
+/** The remittance text and the end-to-end id ("NOTPROVIDED" is no id), as one text. */
+function remittanceText(line: MatchLine): string {
+  const info =
+    line.remittanceInfo && line.remittanceInfo !== 'NOTPROVIDED' ? line.remittanceInfo : '';
+  const id = line.endToEndId && line.endToEndId !== 'NOTPROVIDED' ? line.endToEndId : '';
+  const text = info && id ? `${info} ${id}` : info || id;
+  return text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;
+}
+
+/**
+ * a + b for amounts kept as doubles: NaN once the sum may leave the exactly representable
+ * integers (or either is NaN already), so that the caller sums in bigint instead.
+ */
+function exactSum(a: number, b: number): number {
+  const sum = a + b;
+  return Math.abs(b) <= MAX_EXACT_PART && Math.abs(sum) <= MAX_EXACT_PART ? sum : NaN;
+}
+/** Parts and partial sums up to this are exact in doubles, however many are added. */
+const MAX_EXACT_PART = 2 ** 52;
+
+/** "2026-03-10" → 20260310; -1 for anything else. */
+function isoDay(date: string): number {
+  if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return -1;
+  let day = 0;
+  for (let k = 0; k < 10; k++) {
+    if (k === 4 || k === 7) continue;
+    const digit = date.charCodeAt(k) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    day = day * 10 + digit;
+  }
+  return day;
 }

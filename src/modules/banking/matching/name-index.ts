@@ -8,18 +8,20 @@
  * different companies. Work per query: the rarest list, at most {@link MAX_COUNTED} other names
  * counted (a much longer list is not walked: the names found so far are asked whether they hold
  * its word) and {@link MAX_SCORED} scored.
+ *
+ * Words and beginnings are numbered once (keys); each known name keeps the keys of its words, so
+ * asking a name whether it holds a word is a scan of a few integers. A query allocates only its
+ * answer: counts, lists and ranks live in scratch arrays reused across queries.
  */
 import {
   legalFormsConflict,
   prepareName,
   preparedSimilarity,
+  similarityCeiling,
   splitName,
   type NameParts,
   type PreparedName,
 } from './normalize.ts';
-
-/** A known name of a customer. */
-type NameEntry = { customer: number; name: PreparedName; form: string; learned: boolean };
 
 /** The best similarity of a payer name to one customer's known names. */
 export type NameMatch = {
@@ -41,22 +43,72 @@ const MAX_COUNTED = 200;
 const PROBE_FACTOR = 32;
 const MAX_SCORED = 8;
 /** Points a name can collect: 3 per word (itself and its beginning) for up to MAX_KEYS words. */
-const MAX_POINTS = 3 * 16;
+const MAX_POINTS = 3 * MAX_KEYS;
+const WORD_POINTS = 2;
+const PREFIX_POINTS = 1;
 /** "ACME GMBH" vs "Acme SARL": same words, but another legal entity (never a strong match). */
 const FORM_CONFLICT = 0.1;
 /** Similarities below this are not reported at all. */
 export const MIN_NAME_SIMILARITY = 0.75;
+/** Float rounding allowance when a bound decides that a name cannot reach the minimum. */
+const CEILING_SLACK = 1e-9;
 
-type Key = { key: string; points: number };
+/** Word lists whose candidates are remembered (payer names recur with other legal forms). */
+const CANDIDATE_CACHE_SIZE = 50_000;
+
+/**
+ * What a query's words select before legal forms are compared: the entries to score and their
+ * word similarity to the query (NaN until it is needed).
+ */
+type Candidates = { query: PreparedName | null; ids: number[]; words: number[] };
+
+/** A growable Int32Array (names are added one by one while the index is built). */
+class IntList {
+  data = new Int32Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+}
 
 export class NameIndex {
-  private readonly entries: NameEntry[] = [];
-  private readonly postings = new Map<string, number[]>();
+  // one entry per known name, in parallel arrays
+  private readonly customerOf = new IntList();
+  private readonly names: PreparedName[] = [];
+  private readonly forms: string[] = [];
+  private readonly learned: boolean[] = [];
+  /** words per entry, kept apart so that ranking reads one dense array */
+  private readonly wordCounts = new IntList();
+  /** the keys of each entry's words: entryKeys[keyStart[e] .. keyStart[e + 1]) */
+  private readonly keyStart = new IntList();
+  private readonly entryKeys = new IntList();
+  /** key numbers of whole words and of four-letter beginnings */
+  private readonly wordKeys = new Map<string, number>();
+  private readonly prefixKeys = new Map<string, number>();
+  /** entries filed under each key (only the first MAX_KEYS words of a name are filed) */
+  private readonly postings: number[][] = [];
   /** customer, words and form of every entry, to skip duplicates */
   private readonly seen = new Set<string>();
+  private readonly candidateCache = new Map<string, Candidates>();
+
+  // scratch space of a query
   private counts = new Uint8Array(0);
-  /** words per entry, kept apart from the entries so that ranking reads one dense array */
-  private wordCounts = new Uint8Array(0);
+  private touched = new Int32Array(0);
+  private ranks = new Int32Array(0);
+  private readonly histogram = new Int32Array((MAX_POINTS + 1) * 16);
+  private readonly queryKeys = new Int32Array(2 * MAX_KEYS);
+  private readonly queryPoints = new Int32Array(2 * MAX_KEYS);
+  private readonly chosen = new Int32Array(MAX_SCORED);
+  private readonly atCut = new Int32Array(MAX_SCORED);
+
+  constructor() {
+    this.keyStart.push(0);
+  }
 
   add(customer: number, name: string | null | undefined, learned: boolean): void {
     if (!name) return;
@@ -65,19 +117,40 @@ export class NameIndex {
     const dedupe = `${customer}\u0000${tokens.join(' ')}\u0000${form}`;
     if (this.seen.has(dedupe)) return;
     this.seen.add(dedupe);
-    const id = this.entries.length;
-    this.entries.push({ customer, name: prepareName(tokens), form, learned });
-    if (this.wordCounts.length <= id) {
-      const grown = new Uint8Array(Math.max(1024, this.wordCounts.length * 2));
-      grown.set(this.wordCounts);
-      this.wordCounts = grown;
+    if (this.candidateCache.size > 0) this.candidateCache.clear();
+    const id = this.names.length;
+    this.customerOf.push(customer);
+    this.names.push(prepareName(tokens));
+    this.forms.push(form);
+    this.learned.push(learned);
+    this.wordCounts.push(Math.min(255, tokens.length));
+    for (let t = 0; t < tokens.length; t++) {
+      const token = tokens[t]!;
+      if (token.length < MIN_KEY_LENGTH) continue;
+      const filed = t < MAX_KEYS;
+      this.addKey(id, this.keyOf(this.wordKeys, token), filed);
+      if (token.length > PREFIX_LENGTH) {
+        this.addKey(id, this.keyOf(this.prefixKeys, token.slice(0, PREFIX_LENGTH)), filed);
+      }
     }
-    this.wordCounts[id] = Math.min(255, tokens.length);
-    for (const { key } of keysOf(tokens)) {
-      const list = this.postings.get(key);
-      if (list) list.push(id);
-      else this.postings.set(key, [id]);
+    this.keyStart.push(this.entryKeys.length);
+  }
+
+  private keyOf(keys: Map<string, number>, text: string): number {
+    let key = keys.get(text);
+    if (key === undefined) {
+      key = this.postings.length;
+      keys.set(text, key);
+      this.postings.push([]);
     }
+    return key;
+  }
+
+  /** Files the entry under the key once (a name may repeat a word or a beginning). */
+  private addKey(id: number, key: number, filed: boolean): void {
+    if (this.holds(id, key)) return;
+    this.entryKeys.push(key);
+    if (filed) this.postings[key]!.push(id);
   }
 
   /** Customers whose known names resemble `name`, best first, one entry per customer. */
@@ -88,115 +161,176 @@ export class NameIndex {
   /** {@link query} for a name already split by {@link splitName}. */
   queryParts({ tokens, form }: NameParts): NameMatch[] {
     if (tokens.length === 0) return [];
-    const lists: Array<{ key: string; list: number[]; points: number }> = [];
-    for (const { key, points } of keysOf(tokens)) {
-      const list = this.postings.get(key);
-      if (list) lists.push({ key, list, points });
+    const words = tokens.join(' ');
+    let candidates = this.candidateCache.get(words);
+    if (candidates === undefined) {
+      candidates = this.candidates(tokens);
+      if (this.candidateCache.size >= CANDIDATE_CACHE_SIZE) this.candidateCache.clear();
+      this.candidateCache.set(words, candidates);
     }
-    if (lists.length === 0) return [];
-    lists.sort((a, b) => a.list.length - b.list.length);
+    return this.similar(candidates, form);
+  }
+
+  /** The best-counted entries for these words (the same for every legal form). */
+  private candidates(tokens: readonly string[]): Candidates {
+    const lists = this.queryLists(tokens);
+    if (lists === 0) return { query: null, ids: [], words: [] };
+    const touched = this.count(lists);
+    const scored = this.best(touched, tokens.length);
+    const counts = this.counts;
+    for (let k = 0; k < touched; k++) counts[this.touched[k]!] = 0;
+    const ids: number[] = [];
+    for (let k = 0; k < scored; k++) ids.push(this.chosen[k]!);
+    return { query: prepareName(tokens), ids, words: ids.map(() => NaN) };
+  }
+
+  /** The keys of the query's words that some known name has, rarest first; returns how many. */
+  private queryLists(tokens: readonly string[]): number {
+    const keys = this.queryKeys;
+    const points = this.queryPoints;
+    let n = 0;
+    const words = Math.min(tokens.length, MAX_KEYS);
+    for (let t = 0; t < words; t++) {
+      const token = tokens[t]!;
+      if (token.length < MIN_KEY_LENGTH) continue;
+      n = this.addQueryKey(n, this.wordKeys.get(token), WORD_POINTS);
+      if (token.length > PREFIX_LENGTH) {
+        n = this.addQueryKey(n, this.prefixKeys.get(token.slice(0, PREFIX_LENGTH)), PREFIX_POINTS);
+      }
+    }
+    // insertion sort by list length (a handful of keys); equal lengths keep the words' order
+    for (let i = 1; i < n; i++) {
+      const key = keys[i]!;
+      const p = points[i]!;
+      const length = this.postings[key]!.length;
+      let j = i - 1;
+      while (j >= 0 && this.postings[keys[j]!]!.length > length) {
+        keys[j + 1] = keys[j]!;
+        points[j + 1] = points[j]!;
+        j--;
+      }
+      keys[j + 1] = key;
+      points[j + 1] = p;
+    }
+    return n;
+  }
+
+  private addQueryKey(n: number, key: number | undefined, points: number): number {
+    if (key === undefined || this.postings[key]!.length === 0) return n;
+    for (let k = 0; k < n; k++) if (this.queryKeys[k] === key) return n;
+    this.queryKeys[n] = key;
+    this.queryPoints[n] = points;
+    return n + 1;
+  }
+
+  /** Counts the points of the names the query's lists reach; returns how many were touched. */
+  private count(lists: number): number {
     const counts = this.counter();
-    const touched: number[] = [];
-    lists.forEach(({ key, list, points }, i) => {
+    const touched = this.touched;
+    let found = 0;
+    for (let i = 0; i < lists; i++) {
+      const key = this.queryKeys[i]!;
+      const points = this.queryPoints[i]!;
+      const list = this.postings[key]!;
       // a long list of a common word: ask the names found so far instead of walking it
-      if (i > 0 && list.length > PROBE_FACTOR * touched.length) {
-        for (const id of touched) if (this.holds(id, key)) counts[id] = counts[id]! + points;
-        return;
+      if (i > 0 && list.length > PROBE_FACTOR * found) {
+        for (let k = 0; k < found; k++) {
+          const id = touched[k]!;
+          if (this.holds(id, key)) counts[id] = counts[id]! + points;
+        }
+        continue;
       }
       // every name holding the rarest key is counted; others' names while there is room
-      const mayAdd = i === 0 || (list.length <= MAX_POSTING_TO_ADD && touched.length < MAX_COUNTED);
-      for (const id of list) {
+      const mayAdd = i === 0 || (list.length <= MAX_POSTING_TO_ADD && found < MAX_COUNTED);
+      for (let k = 0; k < list.length; k++) {
+        const id = list[k]!;
         const count = counts[id]!;
         if (count === 0) {
           if (!mayAdd) continue;
-          touched.push(id);
+          touched[found++] = id;
         }
         counts[id] = count + points;
       }
-    });
-    const scored = this.best(touched, tokens.length);
-    for (const id of touched) counts[id] = 0;
-    const query = prepareName(tokens);
-    const best = new Map<number, NameMatch>();
-    for (const id of scored) {
-      const entry = this.entries[id]!;
-      const words = preparedSimilarity(query, entry.name);
-      const similarity = legalFormsConflict(form, entry.form) ? words - FORM_CONFLICT : words;
-      if (similarity < MIN_NAME_SIMILARITY) continue;
-      const current = best.get(entry.customer);
-      if (!current || similarity > current.similarity) {
-        best.set(entry.customer, { customer: entry.customer, similarity, learned: entry.learned });
-      }
     }
-    return [...best.values()].sort(
-      (a, b) => b.similarity - a.similarity || a.customer - b.customer,
-    );
+    return found;
   }
 
   /**
    * The MAX_SCORED touched entries with the most points; among equals, those whose number of
    * words is closest to the query's ("ACME" prefers "Acme GmbH" to "Acme Steel Holding").
+   * Returns how many were chosen (in this.chosen).
    */
-  private best(touched: readonly number[], words: number): number[] {
+  private best(touched: number, words: number): number {
     // counting sort on rank = points × 16 + (15 − word gap); only the top MAX_SCORED are kept
-    const histogram = this.histogram.fill(0);
-    const ranks = touched.map((id) => this.rankOf(id, words));
+    const histogram = this.histogram;
+    const ranks = this.ranks;
+    const counts = this.counts;
+    const wordCounts = this.wordCounts.data;
     let highest = 0;
-    for (const r of ranks) {
+    for (let k = 0; k < touched; k++) {
+      const id = this.touched[k]!;
+      const gap = Math.min(15, Math.abs(wordCounts[id]! - words));
+      const r = Math.min(counts[id]!, MAX_POINTS) * 16 + 15 - gap;
+      ranks[k] = r;
       histogram[r]!++;
       if (r > highest) highest = r;
     }
     let cut = highest;
     let above = histogram[cut]!;
     while (cut > 0 && above < MAX_SCORED) above += histogram[--cut]!;
-    const chosen: number[] = [];
-    const atCut: number[] = [];
-    touched.forEach((id, k) => {
-      if (ranks[k]! > cut) chosen.push(id);
-      else if (ranks[k] === cut && atCut.length < MAX_SCORED) atCut.push(id);
-    });
-    for (const id of atCut) if (chosen.length < MAX_SCORED) chosen.push(id);
+    let chosen = 0;
+    let atCut = 0;
+    for (let k = 0; k < touched; k++) {
+      const r = ranks[k]!;
+      histogram[r] = 0;
+      if (r > cut) this.chosen[chosen++] = this.touched[k]!;
+      else if (r === cut && atCut < MAX_SCORED) this.atCut[atCut++] = this.touched[k]!;
+    }
+    for (let k = 0; k < atCut && chosen < MAX_SCORED; k++) this.chosen[chosen++] = this.atCut[k]!;
     return chosen;
   }
 
-  /** The entry has the word ("=WORD" keys) or a word beginning so (prefix keys). */
-  private holds(id: number, key: string): boolean {
-    const tokens = this.entries[id]!.name.tokens;
-    if (key.charCodeAt(0) === 61) {
-      for (const token of tokens) {
-        if (token.length === key.length - 1 && key.endsWith(token)) return true;
+  /** The candidates as close as MIN_NAME_SIMILARITY, best per customer, best first. */
+  private similar({ query, ids, words }: Candidates, form: string): NameMatch[] {
+    const out: NameMatch[] = [];
+    if (query === null) return out;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      const name = this.names[id]!;
+      const penalty = legalFormsConflict(form, this.forms[id]!) ? FORM_CONFLICT : 0;
+      // names too unlike in weight to reach the minimum are not compared word by word
+      if (similarityCeiling(query, name) - penalty < MIN_NAME_SIMILARITY - CEILING_SLACK) continue;
+      if (Number.isNaN(words[k]!)) words[k] = preparedSimilarity(query, name);
+      const similarity = words[k]! - penalty;
+      if (similarity < MIN_NAME_SIMILARITY) continue;
+      const customer = this.customerOf.data[id]!;
+      const current = out.find((m) => m.customer === customer);
+      if (!current) out.push({ customer, similarity, learned: this.learned[id]! });
+      else if (similarity > current.similarity) {
+        current.similarity = similarity;
+        current.learned = this.learned[id]!;
       }
-      return false;
     }
-    for (const token of tokens) {
-      if (token.length > PREFIX_LENGTH && token.startsWith(key)) return true;
-    }
+    return out.sort((a, b) => b.similarity - a.similarity || a.customer - b.customer);
+  }
+
+  /** The entry has a word, or a word beginning so, that is this key. */
+  private holds(id: number, key: number): boolean {
+    const keys = this.entryKeys.data;
+    const end = id + 1 < this.keyStart.length ? this.keyStart.data[id + 1]! : this.entryKeys.length;
+    for (let k = this.keyStart.data[id]!; k < end; k++) if (keys[k] === key) return true;
     return false;
   }
 
-  private rankOf(id: number, words: number): number {
-    const gap = Math.min(15, Math.abs(this.wordCounts[id]! - words));
-    return Math.min(this.counts[id]!, MAX_POINTS) * 16 + 15 - gap;
-  }
-
-  private readonly histogram = new Int32Array((MAX_POINTS + 1) * 16);
-
   /** A zeroed count per entry, reused across queries (each query resets what it touched). */
   private counter(): Uint8Array {
-    if (this.counts.length < this.entries.length) {
-      this.counts = new Uint8Array(Math.max(this.entries.length, this.counts.length * 2));
+    const entries = this.names.length;
+    if (this.counts.length < entries) {
+      const size = Math.max(entries, this.counts.length * 2);
+      this.counts = new Uint8Array(size);
+      this.touched = new Int32Array(size);
+      this.ranks = new Int32Array(size);
     }
     return this.counts;
   }
-}
-
-/** Each word as itself (2 points), and its first letters when longer (1 point). */
-function keysOf(tokens: readonly string[]): Key[] {
-  const keys = new Map<string, number>();
-  for (const token of tokens.slice(0, MAX_KEYS)) {
-    if (token.length < MIN_KEY_LENGTH) continue;
-    keys.set(`=${token}`, 2);
-    if (token.length > PREFIX_LENGTH) keys.set(token.slice(0, PREFIX_LENGTH), 1);
-  }
-  return [...keys].map(([key, points]) => ({ key, points }));
 }

@@ -96,8 +96,8 @@ export type NameParts = { tokens: string[]; form: string };
  * form comes out canonical: "Gesellschaft mbH" → "GMBH", "GMBH U. CO KG" → "GMBH CO KG".
  */
 export function splitName(name: string): NameParts {
-  const tokens = normalizeText(name).split(' ');
-  if (tokens[0] === '') return { tokens: [], form: '' };
+  const tokens = nameWords(name);
+  if (tokens.length === 0) return { tokens: [], form: '' };
   if (tokens.length > 1 && tokens[0] === 'THE') tokens.shift();
   while (
     tokens.length > 2 &&
@@ -112,10 +112,110 @@ export function splitName(name: string): NameParts {
     const canonical = LEGAL_FORM_WORDS.get(tokens.pop()!)!;
     if (canonical !== '' && form[0] !== canonical) form.unshift(canonical);
   }
-  return {
-    tokens: tokens.map((token) => token.replace(UMLAUT_SPELLING, '$1')),
-    form: form.join(' '),
-  };
+  for (let i = 0; i < tokens.length; i++) tokens[i] = withoutUmlautSpelling(tokens[i]!);
+  return { tokens, form: form.length === 1 ? form[0]! : form.join(' ') };
+}
+
+/** "MUELLER" → "MULLER": AE, OE and UE read as A, O and U (see {@link splitName}). */
+function withoutUmlautSpelling(token: string): string {
+  let k = token.indexOf('E', 1);
+  while (k > 0) {
+    const before = token.charCodeAt(k - 1);
+    if (before === 65 || before === 79 || before === 85)
+      return token.replace(UMLAUT_SPELLING, '$1');
+    k = token.indexOf('E', k + 1);
+  }
+  return token;
+}
+
+/**
+ * The words of {@link normalizeText}: `normalizeText(text).split(' ')`, without empty words, but
+ * read in one pass over the text (characters outside ASCII are folded one by one, see
+ * {@link foldLetters}), which is several times faster.
+ */
+export function nameWords(text: string): string[] {
+  const words = asciiWords(text) ?? asciiWords(foldLetters(text));
+  if (words !== null) return words;
+  const normalized = normalizeText(text);
+  return normalized === '' ? [] : normalized.split(' ');
+}
+
+/**
+ * The words of {@link normalizeText} for a name in ASCII, read in one pass (names are split for
+ * every customer when the index is built and for every new payer name): letters and digits, upper
+ * case, dots and apostrophes dropped, anything else a separator. Null for other text, which
+ * takes normalizeText (accents, special letters).
+ */
+function asciiWords(text: string): string[] | null {
+  const words: string[] = [];
+  let start = -1;
+  /** the word so far has lower case letters or dropped characters */
+  let rewrite = false;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 32;
+    if (code >= 128) return null;
+    if (isWordCode(code)) {
+      if (start < 0) start = i;
+      if (code >= 97) rewrite = true;
+    } else if (code === 46 || code === 39 || code === 96) {
+      // . ' ` are dropped: "S.A." is one word
+      if (start >= 0) rewrite = true;
+    } else if (start >= 0) {
+      const word = text.slice(start, i);
+      words.push(rewrite ? word.toUpperCase().replace(DROPPED, '') : word);
+      start = -1;
+      rewrite = false;
+    }
+  }
+  return words;
+}
+const DROPPED = /[.'`]/g;
+
+/** Non-ASCII characters as {@link normalizeText} reads them, worked out once per character. */
+const FOLDED = new Map<number, string>();
+const SURROGATES = /[\uD800-\uDFFF]/;
+
+/**
+ * One character as normalizeText reads it, before runs of separators are joined: "Ö" → "O",
+ * "Æ" → "AE", "’" and combining marks → "" (dropped), "½" → "1 2", other signs → " ".
+ */
+function foldCharacter(character: string): string {
+  return character
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toUpperCase()
+    .replace(SPECIAL_PATTERN, (letter) => SPECIAL_LETTERS[letter] ?? letter)
+    .replace(/[.'’`]/g, '')
+    .replace(/[^A-Z0-9]/g, ' ');
+}
+
+/**
+ * The text with every character outside ASCII replaced by what normalizeText makes of it (its
+ * letters without accents, upper case; a space for anything that is no letter or digit), so
+ * that {@link asciiWords} can read it. Decomposing character by character gives what the whole
+ * text gives once the combining marks are dropped; characters outside the Basic Multilingual
+ * Plane are left to normalizeText.
+ */
+function foldLetters(text: string): string {
+  if (SURROGATES.test(text)) return text;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 128) continue;
+    let folded = FOLDED.get(code);
+    if (folded === undefined) {
+      folded = foldCharacter(text[i]!);
+      FOLDED.set(code, folded);
+    }
+    out += text.slice(from, i) + folded;
+    from = i + 1;
+  }
+  return out + text.slice(from);
+}
+
+function isWordCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 /** The words of a company name without its legal form (see {@link splitName}). */
@@ -143,7 +243,14 @@ export function normalizeName(name: string): string {
 
 /** IBAN or account number without spaces, dashes, dots or slashes, upper case. */
 export function normalizeAccount(account: string): string {
-  return account.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  // most accounts arrive normalized already: check before making a new string
+  for (let i = 0; i < account.length; i++) {
+    const code = account.charCodeAt(i);
+    if (!((code >= 48 && code <= 57) || (code >= 65 && code <= 90))) {
+      return account.toUpperCase().replace(/[^A-Z0-9]/g, '');
+    }
+  }
+  return account;
 }
 
 /** Shortened for evidence text: "DE89370400440532013000" → "DE89…3000". */
@@ -444,7 +551,15 @@ export function jaroWinkler(a: string, b: string): number {
 /** How alike two words of a name are: equal 1; truncated (prefix of 3+) 0.95; typo by JW. */
 function tokenSimilarity(a: string, b: string): number {
   if (a === b) return 1;
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  // different first letters: no prefix of the other; a typo then needs the second letter
+  if (a.charCodeAt(0) !== b.charCodeAt(0)) {
+    if (a.length < 4 || b.length < 4 || Math.abs(a.length - b.length) > 2) return 0;
+    if (a.charCodeAt(1) !== b.charCodeAt(1)) return 0;
+    const jw = jaroWinkler(a, b);
+    return jw >= 0.88 ? jw : 0;
+  }
+  const short = a.length <= b.length ? a : b;
+  const long = a.length <= b.length ? b : a;
   if (short.length >= 3 && long.startsWith(short)) return 0.95;
   if (short.length < 4 || long.length - short.length > 2) return 0;
   // a typo keeps the first or the second letter; skipping other pairs saves most of the work
@@ -502,32 +617,62 @@ export function tokenSetSimilarity(a: readonly string[], b: readonly string[]): 
 /** {@link tokenSetSimilarity} on prepared names (the bank's first). */
 export function preparedSimilarity(a: PreparedName, b: PreparedName): number {
   if (a.tokens.length === 0 || b.tokens.length === 0) return 0;
-  const full = softJaccard(a, b);
+  const full = softJaccard(a, b.tokens, b.weights, b.tokens.length, b.totalWeight);
   if (full === 1) return 1;
   if (a.length >= MIN_TRUNCATED_LENGTH && b.length > a.length) {
-    const cut = prepareName(truncateTokens(b.tokens, a.length));
-    return Math.max(full, Math.min(TRUNCATED_MAX, softJaccard(a, cut)));
+    return Math.max(full, Math.min(TRUNCATED_MAX, truncatedSimilarity(a, b.tokens, a.length)));
   }
   return full;
 }
 
-function truncateTokens(tokens: readonly string[], length: number): string[] {
-  const out: string[] = [];
+/**
+ * A bound that {@link preparedSimilarity} never exceeds, from the names' weights alone: the
+ * shared weight is at most the lighter name's, so the soft Jaccard is at most lighter / heavier.
+ * (1 when the second name may be compared cut to the first's length.)
+ */
+export function similarityCeiling(a: PreparedName, b: PreparedName): number {
+  if (a.length >= MIN_TRUNCATED_LENGTH && b.length > a.length) return 1;
+  const lighter = Math.min(a.totalWeight, b.totalWeight);
+  const heavier = Math.max(a.totalWeight, b.totalWeight);
+  return heavier > 0 ? lighter / heavier : 1;
+}
+
+/** Scratch words and weights of a name cut to a length (see {@link truncatedSimilarity}). */
+const cutTokens: string[] = [];
+const cutWeights = new Float64Array(MAX_JW_LENGTH);
+
+/** {@link softJaccard} of `a` against the words of `tokens` cut to `length` characters. */
+function truncatedSimilarity(a: PreparedName, tokens: readonly string[], length: number): number {
+  let count = 0;
   let used = 0;
+  let totalWeight = 0;
   for (const token of tokens) {
     if (used >= length) break;
     const room = length - used;
-    out.push(token.length <= room ? token : token.slice(0, room));
+    const cut = token.length <= room ? token : token.slice(0, room);
+    const weight = tokenWeight(cut);
+    totalWeight += weight;
+    if (count < MAX_JW_LENGTH) {
+      cutTokens[count] = cut;
+      cutWeights[count] = weight;
+    }
+    count++;
     used += token.length + 1;
   }
-  return out;
+  return softJaccard(a, cutTokens, cutWeights, count, totalWeight);
 }
 
 /** Scratch flags for {@link softJaccard}: which words of the second name are taken. */
 const usedWords = new Uint8Array(MAX_JW_LENGTH);
 
-function softJaccard(a: PreparedName, b: PreparedName): number {
-  const bCount = Math.min(b.tokens.length, MAX_JW_LENGTH);
+function softJaccard(
+  a: PreparedName,
+  bTokens: readonly string[],
+  bWeights: Float64Array,
+  bLength: number,
+  bTotalWeight: number,
+): number {
+  const bCount = Math.min(bLength, MAX_JW_LENGTH);
   usedWords.fill(0, 0, bCount);
   let shared = 0;
   for (let i = 0; i < a.tokens.length; i++) {
@@ -536,7 +681,7 @@ function softJaccard(a: PreparedName, b: PreparedName): number {
     let bestIndex = -1;
     for (let j = 0; j < bCount; j++) {
       if (usedWords[j]) continue;
-      const s = tokenSimilarity(token, b.tokens[j]!);
+      const s = tokenSimilarity(token, bTokens[j]!);
       if (s > best) {
         best = s;
         bestIndex = j;
@@ -545,8 +690,8 @@ function softJaccard(a: PreparedName, b: PreparedName): number {
     }
     if (bestIndex >= 0) {
       usedWords[bestIndex] = 1;
-      shared += best * Math.min(a.weights[i]!, b.weights[bestIndex]!);
+      shared += best * Math.min(a.weights[i]!, bWeights[bestIndex]!);
     }
   }
-  return shared / (a.totalWeight + b.totalWeight - shared);
+  return shared / (a.totalWeight + bTotalWeight - shared);
 }

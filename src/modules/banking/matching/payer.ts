@@ -28,11 +28,42 @@ const RANK: Record<PayerStrength, number> = { strong: 3, medium: 2, weak: 1, non
 
 export type PayerLookups = {
   customersByAccount(account: string): readonly number[];
-  namesLike(name: string): readonly NameMatch[];
+  /** {@link nameSources} of the payer name as written (the index remembers them per name) */
+  payerNames(name: string): readonly NameSource[];
 };
 
 /** Customers whose account number a reference quotes (exact: with its letters too). */
 export type CustomerNumberHit = { customer: number; exact: boolean };
+
+/** A customer the payer name resembles, and that evidence. */
+export type NameSource = { customer: number; source: PayerSource };
+
+/**
+ * The evidence a payer name gives (`matches`: its look-up, best first): strong from
+ * STRONG_NAME with a lead of NAME_LEAD over every other customer, medium from MEDIUM_NAME,
+ * weak below. The same for every line with this name, so it is worked out once per name.
+ */
+export function nameSources(matches: readonly NameMatch[], name: string): NameSource[] {
+  const out: NameSource[] = [];
+  const written = name.trim();
+  const count = Math.min(matches.length, MAX_NAME_MATCHES);
+  for (let i = 0; i < count; i++) {
+    const m = matches[i]!;
+    const rival = i === 0 ? (matches[1]?.similarity ?? 0) : matches[0]!.similarity;
+    const strength: PayerStrength =
+      m.similarity >= STRONG_NAME && rival < m.similarity - NAME_LEAD
+        ? 'strong'
+        : m.similarity >= MEDIUM_NAME
+          ? 'medium'
+          : 'weak';
+    const { similarity, learned } = m;
+    out.push({
+      customer: m.customer,
+      source: { kind: 'name', strength, name: written, similarity, learned },
+    });
+  }
+  return out;
+}
 
 export function findPayers(
   lookups: PayerLookups,
@@ -40,37 +71,27 @@ export function findPayers(
   references: readonly RemittanceReference[],
   numberHits: ReadonlyArray<readonly CustomerNumberHit[]>,
 ): { payers: Map<number, PayerEvidence>; strongPayers: number[] } {
-  const sources = new Map<number, PayerSource[]>();
+  // each customer's sources in the order found; strength and grouping are settled below
+  const payers = new Map<number, PayerEvidence>();
   if (line.counterpartyAccount) {
     const customers = lookups.customersByAccount(line.counterpartyAccount);
     const strength: PayerStrength =
       customers.length === 1 ? 'strong' : customers.length <= 3 ? 'medium' : 'weak';
     for (const c of customers) {
       const account = line.counterpartyAccount;
-      addSource(sources, c, { kind: 'account', strength, account, sharedBy: customers.length });
+      addSource(payers, c, { kind: 'account', strength, account, sharedBy: customers.length });
     }
   }
   if (line.counterpartyName) {
-    const matches = lookups.namesLike(line.counterpartyName).slice(0, MAX_NAME_MATCHES);
-    const name = line.counterpartyName.trim();
-    for (let i = 0; i < matches.length; i++) {
-      const m = matches[i]!;
-      const rival = i === 0 ? (matches[1]?.similarity ?? 0) : matches[0]!.similarity;
-      const strength: PayerStrength =
-        m.similarity >= STRONG_NAME && rival < m.similarity - NAME_LEAD
-          ? 'strong'
-          : m.similarity >= MEDIUM_NAME
-            ? 'medium'
-            : 'weak';
-      const { similarity, learned } = m;
-      addSource(sources, m.customer, { kind: 'name', strength, name, similarity, learned });
+    for (const { customer, source } of lookups.payerNames(line.counterpartyName)) {
+      addSource(payers, customer, source);
     }
   }
   for (let r = 0; r < references.length; r++) {
     const reference = references[r]!;
     for (const hit of numberHits[r] ?? []) {
       if (!hit.exact && reference.core.length < MIN_CUSTOMER_NUMBER_DIGITS) continue;
-      addSource(sources, hit.customer, {
+      addSource(payers, hit.customer, {
         kind: 'number',
         strength: hit.exact ? 'strong' : 'medium',
         written: reference.written,
@@ -78,18 +99,31 @@ export function findPayers(
       });
     }
   }
-  const payers = new Map<number, PayerEvidence>();
   const strongPayers: number[] = [];
-  for (const [customer, list] of sources) {
-    list.sort((a, b) => RANK[b.strength] - RANK[a.strength]);
+  payers.forEach((evidence, customer) => {
+    const list = evidence.sources;
+    if (list.length > 1) sortByStrength(list);
     let solid = 0;
     for (const source of list) if (RANK[source.strength] >= RANK.medium) solid++;
     const strength = solid >= 2 ? 'strong' : list[0]!.strength;
-    const grouped = strength === 'medium' && list.some(isGroupSource);
-    payers.set(customer, { strength, sources: list, grouped });
+    evidence.strength = strength;
+    evidence.grouped = strength === 'medium' && list.some(isGroupSource);
     if (strength === 'strong') strongPayers.push(customer);
-  }
+  });
   return { payers, strongPayers };
+}
+
+/** Strongest first, equals in the order found (a stable insertion sort: a few sources). */
+function sortByStrength(list: PayerSource[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const source = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && RANK[list[j]!.strength] < RANK[source.strength]) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = source;
+  }
 }
 
 /** A shared learned account, or a name as close as a strong one but not alone in being so. */
@@ -98,10 +132,10 @@ function isGroupSource(source: PayerSource): boolean {
   return source.kind === 'name' && source.similarity >= STRONG_NAME;
 }
 
-function addSource(sources: Map<number, PayerSource[]>, customer: number, source: PayerSource) {
-  const list = sources.get(customer);
-  if (list) list.push(source);
-  else sources.set(customer, [source]);
+function addSource(payers: Map<number, PayerEvidence>, customer: number, source: PayerSource) {
+  const evidence = payers.get(customer);
+  if (evidence) evidence.sources.push(source);
+  else payers.set(customer, { strength: source.strength, sources: [source], grouped: false });
 }
 
 /** The payer strength of `customer` for scoring: contra when someone else is the strong payer. */

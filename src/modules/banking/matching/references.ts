@@ -3,11 +3,12 @@
  * zeros, or one character off), or by PO number. See the score table in `match-index.ts`.
  * Runs for every line: no closures are created per call (see the note in match-index.ts).
  */
-import { findCombinations } from './combinations.ts';
+import { findCombinations, findItemCombinations } from './combinations.ts';
 import {
   discountAllowed,
   fullParts,
   hypothesis,
+  openMinorOf,
   openSum,
   usable,
   type Explanation,
@@ -17,7 +18,7 @@ import {
   type LineContext,
   type Part,
 } from './internal.ts';
-import { documentKey, withinOneEdit, type RemittanceReference } from './normalize.ts';
+import { withinOneEdit, type RemittanceReference } from './normalize.ts';
 import { payerStrengthOf } from './payer.ts';
 import {
   FUZZY_SIBLINGS_PENALTY,
@@ -72,8 +73,7 @@ export function namedDocuments(view: IndexView, ctx: LineContext): Map<number, H
     if (byPo.length <= MAX_ITEMS_PER_REFERENCE) {
       for (const item of byPo) {
         if (!usable(view, item, ctx)) continue;
-        const po = documentKey(view.items[item]!.poNumber ?? '');
-        const full = ref.prefix !== '' && ref.prefix === po.prefix;
+        const full = ref.prefix !== '' && ref.prefix === view.poPrefixOf(item);
         keepBest(best, { item, quality: full ? 'full' : 'core', written: ref.written, byPo: true });
       }
     }
@@ -105,14 +105,20 @@ function keepBest(best: Map<number, Hit>, hit: Hit): void {
  * one customer's): a near-miss reading could then only add a competitor to a settled answer.
  */
 function amountExplained(view: IndexView, ctx: LineContext, named: Map<number, Hit>): boolean {
-  const sums = new Map<number, bigint>();
+  // running sums per customer, in the order the documents were named (a handful of them)
+  const customers: number[] = [];
+  const sums: bigint[] = [];
   for (const hit of named.values()) {
-    const open = view.items[hit.item]!.openMinor;
+    const open = openMinorOf(view, hit.item);
     if (open === ctx.amount) return true;
     const c = view.customerOf(hit.item);
-    const sum = (sums.get(c) ?? 0n) + open;
+    const k = customers.indexOf(c);
+    const sum = (k < 0 ? 0n : sums[k]!) + open;
     if (sum === ctx.amount) return true;
-    sums.set(c, sum);
+    if (k < 0) {
+      customers.push(c);
+      sums.push(sum);
+    } else sums[k] = sum;
   }
   return false;
 }
@@ -158,29 +164,50 @@ function nearlyNamed(
     longest = Math.max(longest, r.core.length);
   }
   if (refs.length === 0) return [];
-  const lists: ArrayLike<number>[] = [];
-  if (ctx.byOpen.length <= MAX_FUZZY_CANDIDATES) lists.push(ctx.byOpen);
-  if (ctx.byNet.length <= MAX_FUZZY_CANDIDATES) lists.push(ctx.byNet);
-  for (const customer of ctx.strongPayers) {
-    lists.push(view.itemsOf(customer).subarray(0, MAX_FUZZY_PAYER_ITEMS));
-  }
   const hits: Hit[] = [];
-  const seen = new Set<number>();
-  for (const list of lists) {
-    for (let k = 0; k < list.length; k++) {
-      const item = list[k]!;
-      const core = view.coreOf(item);
-      if (core.length < shortest - 1 || core.length > longest + 1) continue;
-      if (named.has(item) || seen.has(item) || !usable(view, item, ctx)) continue;
-      for (const ref of refs) {
-        if (ref.core === core || !withinOneEdit(ref.core, core)) continue;
-        seen.add(item);
-        hits.push({ item, quality: 'fuzzy', written: ref.written, byPo: false });
-        break;
-      }
-    }
+  if (ctx.byOpen.length <= MAX_FUZZY_CANDIDATES) {
+    nearMisses(view, ctx, ctx.byOpen, ctx.byOpen.length, named, refs, shortest, longest, hits);
+  }
+  if (ctx.byNet.length <= MAX_FUZZY_CANDIDATES) {
+    nearMisses(view, ctx, ctx.byNet, ctx.byNet.length, named, refs, shortest, longest, hits);
+  }
+  for (const customer of ctx.strongPayers) {
+    const own = view.itemsOf(customer);
+    const count = Math.min(own.length, MAX_FUZZY_PAYER_ITEMS);
+    nearMisses(view, ctx, own, count, named, refs, shortest, longest, hits);
   }
   return hits;
+}
+
+/** The first `count` items of `list` one character off a reference (each item once). */
+function nearMisses(
+  view: IndexView,
+  ctx: LineContext,
+  list: ArrayLike<number>,
+  count: number,
+  named: Map<number, Hit>,
+  refs: readonly RemittanceReference[],
+  shortest: number,
+  longest: number,
+  hits: Hit[],
+): void {
+  for (let k = 0; k < count; k++) {
+    const item = list[k]!;
+    const length = view.coreLengthOf(item);
+    if (length < shortest - 1 || length > longest + 1) continue;
+    if (named.has(item) || !usable(view, item, ctx) || isHit(hits, item)) continue;
+    const core = view.coreOf(item);
+    for (const ref of refs) {
+      if (ref.core === core || !withinOneEdit(ref.core, core)) continue;
+      hits.push({ item, quality: 'fuzzy', written: ref.written, byPo: false });
+      break;
+    }
+  }
+}
+
+function isHit(hits: readonly Hit[], item: number): boolean {
+  for (const hit of hits) if (hit.item === item) return true;
+  return false;
 }
 
 /** All answers from named documents, per customer that has any. */
@@ -315,7 +342,17 @@ function answer(
     customer: named.customer,
     parts,
     score: referenceScore(named.quality, fit, payer) - penalty,
-    explanation: { kind: 'named', hits: named.hits, totalMinor: named.totalMinor, ...explanation },
+    // every field present, in one order: one object shape for the evidence code to read
+    explanation: {
+      kind: 'named',
+      hits: named.hits,
+      fit: explanation.fit,
+      totalMinor: named.totalMinor,
+      items: explanation.items,
+      discountMinor: explanation.discountMinor,
+      large: explanation.large,
+      siblings: explanation.siblings,
+    },
     shortPayMinor,
   });
 }
@@ -374,7 +411,7 @@ function shortPay(view: IndexView, ctx: LineContext, named: Named): Hypothesis {
   let openOfPaid = 0n;
   for (const item of named.items) {
     if (left === 0n) break;
-    const open = view.items[item]!.openMinor;
+    const open = openMinorOf(view, item);
     const pay = open < left ? open : left;
     parts.push({ item, amountMinor: pay, discountMinor: 0n });
     openOfPaid += open;
@@ -412,11 +449,6 @@ function extend(
   rest: bigint,
   out: Hypothesis[],
 ): boolean {
-  const pool: number[] = [];
-  for (const item of view.itemsOf(named.customer)) {
-    if (pool.length >= MAX_EXTRA_POOL) break;
-    if (!named.items.includes(item) && usable(view, item, ctx)) pool.push(item);
-  }
   // one unnamed document anywhere in the customer's book (amount index), or two of its oldest
   const extras: number[][] = [];
   for (const item of view.itemsByOpen(rest)) {
@@ -424,10 +456,23 @@ function extend(
     if (usable(view, item, ctx) && extras.length < 2) extras.push([item]);
   }
   if (extras.length === 0) {
-    const amounts = pool.map((i) => view.items[i]!.openMinor);
-    for (const pair of findCombinations(amounts, rest, 2, MAX_EXTRA_ITEMS)) {
-      extras.push(pair.map((k) => pool[k]!));
+    const pool: number[] = [];
+    for (const item of view.itemsOf(named.customer)) {
+      if (pool.length >= MAX_EXTRA_POOL) break;
+      if (!named.items.includes(item) && usable(view, item, ctx)) pool.push(item);
     }
+    const pairs =
+      pool.length < MAX_EXTRA_ITEMS
+        ? []
+        : findItemCombinations(
+            pool,
+            view.openValues,
+            (item) => openMinorOf(view, item),
+            rest,
+            2,
+            MAX_EXTRA_ITEMS,
+          );
+    for (const pair of pairs) extras.push(pair.map((k) => pool[k]!));
   }
   for (const added of extras) {
     out.push(
