@@ -78,13 +78,19 @@ export async function pipelineWrites<T, W>(
   write: (work: W) => Promise<unknown>,
 ): Promise<void> {
   let inFlight: Promise<unknown> | undefined;
-  for (let i = 0; i < items.length; i += chunkSize) {
-    const work = prepare(items.slice(i, i + chunkSize));
-    if (inFlight) await inFlight;
-    inFlight = write(work);
-    // a rejection is taken by the next await; keep it from being reported as unhandled meanwhile
-    inFlight.catch(() => undefined);
-    await yieldToIo();
+  try {
+    for (let i = 0; i < items.length; i += chunkSize) {
+      const work = prepare(items.slice(i, i + chunkSize));
+      if (inFlight) await inFlight;
+      inFlight = write(work);
+      // a rejection is taken by the next await; keep it from being reported as unhandled meanwhile
+      inFlight.catch(() => undefined);
+      await yieldToIo();
+    }
+  } catch (error) {
+    // a chunk that failed to prepare: the write still running finishes (or fails) first
+    await inFlight?.catch(() => undefined);
+    throw error;
   }
   if (inFlight) await inFlight;
 }

@@ -508,7 +508,8 @@ export interface BankStatementLinesTable {
   status: StatementLineStatus;
   entry_key: string | null;
   duplicate_of: string | null;
-  suggestions: ColumnType<unknown, unknown, unknown>;
+  /** JSON text through Kysely; the bulk writes (src/db/bulk.ts) send the value itself */
+  suggestions: ColumnType<unknown, string | null | undefined, string | null>;
   matched_at: Timestamp | null;
   payment_id: string | null;
   deposit_batch_id: string | null;

@@ -457,6 +457,14 @@ describe.skipIf(!canRun)('cash settings, deductions and statement paging in a br
       await expect.poll(() => panel.getByTestId('line-amount').textContent()).toBe('106.49 USD');
       expect(await range()).toBe(`Lines 601–650 of ${LINE_COUNT} · page 7 of 7`);
 
+      // A link to that line without its page (as a payment or the reconciliation links it)
+      // opens page 1 with the line selected.
+      const lineId = new URL(page.url()).searchParams.get('line');
+      await page.goto(`${server.url}/cash/statements/${statementId}?line=${lineId}`);
+      await expect.poll(range).toBe(`Lines 1–100 of ${LINE_COUNT} · page 1 of 7`);
+      await expect.poll(() => panel.getByTestId('line-amount').textContent()).toBe('106.49 USD');
+      await page.goto(`${server.url}/cash/statements/${statementId}?page=7&line=${lineId}`);
+
       await page.getByRole('button', { name: '« First' }).click();
       await page.waitForURL((u) => !u.searchParams.has('page'));
       await expect.poll(async () => (await lineNumbers())[0]).toBe(1);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { insertRows, rowsJson } from '../../src/db/bulk.ts';
+import { insertRows, pipelineWrites, rowsJson } from '../../src/db/bulk.ts';
 import { newId, isUuid } from '../../src/shared/ids.ts';
 import { createTestDatabase, databaseKinds } from '../support/db.ts';
 
@@ -28,6 +28,78 @@ describe('rowsJson', () => {
     expect(JSON.parse(json)).toEqual([
       { a: '12345678901234567890', d: '2026-01-02T03:04:05.000Z', j: { n: '-5' } },
     ]);
+  });
+});
+
+describe('pipelineWrites', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('prepares the next chunk while one write runs, and writes in order, one at a time', async () => {
+    const events: string[] = [];
+    let running = 0;
+    await pipelineWrites(
+      [1, 2, 3, 4, 5, 6, 7],
+      3,
+      (chunk) => {
+        events.push(`prepare ${chunk.join(',')}`);
+        return chunk;
+      },
+      async (chunk) => {
+        running++;
+        expect(running).toBe(1);
+        events.push(`write ${chunk.join(',')}`);
+        await sleep(5);
+        events.push(`done ${chunk.join(',')}`);
+        running--;
+      },
+    );
+    expect(events).toEqual([
+      'prepare 1,2,3',
+      'write 1,2,3',
+      'prepare 4,5,6',
+      'done 1,2,3',
+      'write 4,5,6',
+      'prepare 7',
+      'done 4,5,6',
+      'write 7',
+      'done 7',
+    ]);
+  });
+
+  it('stops at a failed write with its error and writes nothing after it', async () => {
+    const written: number[] = [];
+    await expect(
+      pipelineWrites(
+        [1, 2, 3, 4],
+        1,
+        (chunk) => chunk[0]!,
+        async (n) => {
+          await sleep(2);
+          if (n === 2) throw new Error('write 2 failed');
+          written.push(n);
+        },
+      ),
+    ).rejects.toThrow('write 2 failed');
+    expect(written).toEqual([1]);
+  });
+
+  it('waits for the running write before reporting a chunk that failed to prepare', async () => {
+    let finished = false;
+    await expect(
+      pipelineWrites(
+        [1, 2],
+        1,
+        (chunk) => {
+          if (chunk[0] === 2) throw new Error('prepare 2 failed');
+          return chunk[0]!;
+        },
+        async () => {
+          await sleep(20);
+          finished = true;
+        },
+      ),
+    ).rejects.toThrow('prepare 2 failed');
+    expect(finished).toBe(true);
   });
 });
 

@@ -546,7 +546,9 @@ export const STATEMENT_LINES_PAGE = 100;
 /** One page of a statement's lines in line order; `offset` counts lines of that status. */
 export async function listStatementLines(
   statementId: string,
-  params: { status?: LineStatus | undefined; limit: number; offset: number },
+  params:
+    | { status?: LineStatus | undefined; limit: number; offset: number }
+    | { lineId: string; limit?: undefined; offset?: undefined },
   signal?: AbortSignal,
 ): Promise<StatementLine[]> {
   return (

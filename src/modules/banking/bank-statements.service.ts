@@ -51,7 +51,9 @@ export type ImportOptions = {
 };
 
 /** A new statement line as it will be stored. */
-export type NewStatementLine = Insertable<BankStatementLinesTable> & {
+export type NewStatementLine = Omit<Insertable<BankStatementLinesTable>, 'suggestions'> & {
+  /** stored as jsonb by insertRows (not JSON text) */
+  suggestions: unknown;
   id: string;
   status: StatementLineStatus;
   amount_minor: bigint;
@@ -369,6 +371,7 @@ async function storeStatement(
       payment_id: null,
       deposit_batch_id: null,
       matched_at: null,
+      updated_by_name: null,
     };
   });
   const decide = options.classify
@@ -381,7 +384,8 @@ async function storeStatement(
       decide?.(chunk);
       return chunk;
     },
-    (chunk) => insertRows(ctx.db, 'bank_statement_lines', chunk),
+    (chunk) =>
+      insertRows(ctx.db, 'bank_statement_lines', chunk as Insertable<BankStatementLinesTable>[]),
   );
   await recordAudit(ctx.db, ctx.actor, ctx.now, [
     {

@@ -217,6 +217,8 @@ export function bankingRoutes(app: App, deps: AppDeps) {
           status: lineStatus.optional(),
           limit: z.coerce.number().int().min(1).max(5000).optional(),
           offset: z.coerce.number().int().min(0).optional(),
+          /** one line by its id (a link to a line on another page) */
+          lineId: z.uuid().optional(),
         }),
         response: { 200: z.object({ items: z.array(lineSchema) }) },
       },

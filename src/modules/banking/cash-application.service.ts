@@ -509,6 +509,7 @@ export function lineClassifier(
         line.deposit_batch_id = u.depositBatchId ?? null;
         line.status_note = u.note ?? null;
         line.matched_at = ctx.now;
+        line.updated_by_name = ctx.actor.name;
       }
     };
   };

@@ -112,6 +112,13 @@ export function CashStatementPage({ id, search, setSearch }: Props) {
       ),
     placeholderData: keepPreviousData,
   });
+  // a line linked from elsewhere (a payment, the reconciliation) may be on another page
+  const onPage = lines.data?.some((l) => l.id === search.line) ?? false;
+  const linked = useQuery({
+    queryKey: ['bank-statements', 'lines', id, 'line', search.line],
+    queryFn: ({ signal }) => pay.listStatementLines(id, { lineId: search.line! }, signal),
+    enabled: Boolean(search.line) && lines.isSuccess && !onPage,
+  });
   if (isMissingRoute(statement.error)) {
     return (
       <div className="page">
@@ -132,7 +139,10 @@ export function CashStatementPage({ id, search, setSearch }: Props) {
   }
   const s = statement.data;
   const items = lines.data ?? [];
-  const selected = items.find((l) => l.id === search.line) ?? null;
+  const selected =
+    items.find((l) => l.id === search.line) ??
+    linked.data?.find((l) => l.id === search.line) ??
+    null;
   return (
     <div className="page">
       <nav className="breadcrumb" aria-label="Breadcrumb">
