@@ -16,13 +16,24 @@ import type { DB } from './schema.ts';
 /** Rows per statement: keeps one JSON parameter to a few MiB. */
 const CHUNK_ROWS = 5000;
 
-function jsonValue(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? value.toString() : value;
+function bigintJson(this: bigint): string {
+  return this.toString();
 }
 
-/** The rows as one JSON array (bigint as decimal strings). */
+/**
+ * The rows as one JSON array, bigint as decimal strings. `BigInt.prototype.toJSON` is set only
+ * for the duration of this synchronous call (no other code runs meanwhile, and everywhere else
+ * a bigint in JSON still throws): a third faster than a replacer, which JSON.stringify calls
+ * for every value.
+ */
 export function rowsJson(rows: readonly object[]): string {
-  return JSON.stringify(rows, jsonValue);
+  const proto = BigInt.prototype as { toJSON?: (this: bigint) => string };
+  proto.toJSON = bigintJson;
+  try {
+    return JSON.stringify(rows);
+  } finally {
+    delete proto.toJSON;
+  }
 }
 
 /** Column names of the rows: those of the first row, which every other row must share. */
