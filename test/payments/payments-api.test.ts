@@ -283,6 +283,45 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     );
     expect(list.body.items.find((d) => d.documentId === inv.id)?.amount).toBe('30.00');
 
+    // paged newest first with a cursor; a forged cursor is a 400 naming it
+    const second = await invoice('50.00');
+    const more = await collector.post<Payment>('/api/v1/payments', {
+      customerId,
+      method: 'check',
+      amount: '40.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+      applications: [
+        {
+          invoiceId: second.id,
+          amount: '40.00',
+          shortPay: { action: 'deduction', reasonCode: 'pricing' },
+        },
+      ],
+    });
+    expect(more.status, JSON.stringify(more.body)).toBe(201);
+    type DeductionPage = {
+      items: Array<{ id: string; documentId: string }>;
+      nextCursor: string | null;
+    };
+    const all = await collector.get<DeductionPage>('/api/v1/deductions?status=open&limit=500');
+    expect(all.body.nextCursor).toBeNull();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: DeductionPage } = await collector.get<DeductionPage>(
+        `/api/v1/deductions?status=open&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.body.items.length).toBeLessThanOrEqual(1);
+      seen.push(...page.body.items.map((d) => d.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.body.items.map((d) => d.id));
+    expect(seen[0]).toBe(all.body.items.find((d) => d.documentId === second.id)?.id);
+    const forged = await collector.get('/api/v1/deductions?cursor=bm90LWEtY3Vyc29y');
+    expect(forged.status).toBe(400);
+    expect(JSON.stringify(forged.body)).toMatch(/cursor/);
+
     const small = await invoice('100.00');
     const writeOff = await collector.post<Payment>('/api/v1/payments', {
       customerId,

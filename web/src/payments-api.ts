@@ -262,20 +262,16 @@ export interface Deduction {
 export const DEDUCTION_STATUSES = ['open', 'resolved'] as const;
 export type DeductionStatus = (typeof DEDUCTION_STATUSES)[number];
 
-/** The most deductions the API answers at once (newest first); it has no cursor. */
-export const DEDUCTIONS_LIMIT = 500;
-
-export async function listDeductions(
-  params: { status?: DeductionStatus | undefined; customerId?: string | undefined },
+export function listDeductions(
+  params: {
+    status?: DeductionStatus | undefined;
+    customerId?: string | undefined;
+    limit?: number | undefined;
+    cursor?: string | undefined;
+  },
   signal?: AbortSignal,
-): Promise<Deduction[]> {
-  return (
-    await call<{ items: Deduction[] }>(
-      'GET',
-      `${V1}/deductions${query({ ...params })}`,
-      signal ? { signal } : {},
-    )
-  ).items;
+): Promise<Page<Deduction>> {
+  return call('GET', `${V1}/deductions${query({ ...params })}`, signal ? { signal } : {});
 }
 
 export interface CashSettings {

@@ -7,6 +7,7 @@ import { runWrite } from '../../http/write.ts';
 import { ACCESS, type Actor } from '../../shared/actor.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { formatAmount } from '../../shared/money.ts';
+import { decodeTimeCursor, encodeTimeCursor } from '../../shared/paging.ts';
 import { recordAudit } from '../audit/index.ts';
 import { requireManager } from '../billing/documents.service.ts';
 import * as deposits from './deposits.service.ts';
@@ -144,7 +145,9 @@ export function paymentsRoutes(app: App, deps: AppDeps) {
         tags,
         summary: 'Short pays kept as deductions, for the dispute workflow',
         querystring: s.deductionsQuery,
-        response: { 200: z.object({ items: z.array(s.deductionSchema) }) },
+        response: {
+          200: z.object({ items: z.array(s.deductionSchema), nextCursor: z.string().nullable() }),
+        },
       },
     },
     async (request) => {
@@ -178,8 +181,26 @@ export function paymentsRoutes(app: App, deps: AppDeps) {
         .where('x.org_id', '=', actor.orgId);
       if (request.query.status) q = q.where('x.status', '=', request.query.status);
       if (request.query.customerId) q = q.where('x.customer_id', '=', request.query.customerId);
-      const rows = await q.orderBy('x.created_at', 'desc').limit(500).execute();
+      if (request.query.cursor) {
+        const [at, id] = decodeTimeCursor(request.query.cursor);
+        q = q.where((eb) =>
+          eb.or([
+            eb('x.created_at', '<', at),
+            eb.and([eb('x.created_at', '=', at), eb('x.id', '<', id)]),
+          ]),
+        );
+      }
+      const limit = request.query.limit ?? 100;
+      const found = await q
+        .orderBy('x.created_at', 'desc')
+        .orderBy('x.id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const rows = found.slice(0, limit);
+      const last = rows.at(-1);
       return {
+        nextCursor:
+          found.length > limit && last ? encodeTimeCursor(last.created_at, last.id) : null,
         items: rows.map((r) => ({
           id: r.id,
           customerId: r.customer_id,

@@ -216,6 +216,10 @@ export const settingsInput = z.object({
 export const deductionsQuery = z.object({
   status: z.enum(['open', 'resolved']).optional(),
   customerId: z.uuid().optional(),
+  /** page size, newest first (default 100) */
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  /** `nextCursor` of the previous page */
+  cursor: z.string().max(200).optional(),
 });
 export const deductionSchema = z.object({
   id: z.uuid(),

@@ -1,7 +1,6 @@
 // Deductions: short pays kept open on an invoice with a reason (pricing, shortage, …), waiting for
 // the dispute workflow to resolve them. Filtered by status and customer.
-import { useState } from 'react';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { DEDUCTION_REASON_LABELS, formatDate, label } from '../format.ts';
 import * as pay from '../payments-api.ts';
@@ -78,17 +77,15 @@ interface Props {
 export function DeductionsPage({ search, setSearch }: Props) {
   const [customerValue, setChosen] = usePickedCustomer(search.customer);
   const params = { status: search.status, customerId: search.customer };
-  const list = useQuery({
+  const list = useInfiniteQuery({
     queryKey: ['payments', 'deductions', params],
-    queryFn: ({ signal }) => pay.listDeductions(params, signal),
+    queryFn: ({ pageParam, signal }) =>
+      pay.listDeductions({ ...params, limit: PAGE_SIZE, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
   });
-  // The API answers the newest 500 at once; they are shown a page at a time, like other lists.
-  const filterKey = JSON.stringify(params);
-  const [shown, setShown] = useState({ filterKey, count: PAGE_SIZE });
-  const count = shown.filterKey === filterKey ? shown.count : PAGE_SIZE;
-  const all = list.data ?? [];
-  const items = all.slice(0, count);
+  const items = (list.data?.pages ?? []).flatMap((p) => p.items);
   const filter = (patch: Partial<DeductionsSearch>) => setSearch((s) => ({ ...s, ...patch }));
   const filtersActive = Object.values(search).some((v) => v !== undefined);
 
@@ -169,21 +166,7 @@ export function DeductionsPage({ search, setSearch }: Props) {
           ) : null
         }
       />
-      <MorePages
-        shown={items.length}
-        paging={{
-          hasNextPage: items.length < all.length,
-          isFetchingNextPage: false,
-          isPlaceholderData: list.isPlaceholderData,
-          fetchNextPage: async () => setShown({ filterKey, count: count + PAGE_SIZE }),
-        }}
-      />
-      {all.length >= pay.DEDUCTIONS_LIMIT && items.length === all.length ? (
-        <p className="muted small" data-testid="deductions-capped">
-          These are the newest {pay.DEDUCTIONS_LIMIT} deductions; choose a customer or a status to
-          see older ones.
-        </p>
-      ) : null}
+      <MorePages shown={items.length} paging={list} />
     </div>
   );
 }
