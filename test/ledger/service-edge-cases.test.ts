@@ -157,4 +157,53 @@ describe.each(databaseKinds())('ledger service edge cases on %s', (kind) => {
     expect(account.closingBalance, 'the customer neither owes nor is owed anything').toBe('0.00');
     await expectLedgerTies(org);
   });
+  it('a void is dated no earlier than the latest application on the other side of what it unapplies', async () => {
+    // found by the property test: a write-off dated before a later credit on its invoice
+    const org = await createLedgerOrg(db, ['USD']);
+    const customerId = org.customers[0]!;
+    const invoiceId = (
+      await attempt(org, (ctx) =>
+        svc.createInvoice(ctx, {
+          customerId,
+          issueDate: START,
+          currency: 'USD',
+          lines: [{ description: 'Widgets', quantity: '1', unitPrice: '1' }],
+        }),
+      )
+    ).value!;
+    const memoId = (
+      await attempt(org, (ctx) =>
+        svc.createMemo(ctx, 'credit_memo', {
+          customerId,
+          reason: 'Goodwill',
+          issueDate: START,
+          amount: '0.01',
+        }),
+      )
+    ).value!;
+    const applied = await attempt(org, (ctx) =>
+      svc.applyCredit(ctx, {
+        creditDocumentId: memoId,
+        debitDocumentId: invoiceId,
+        amount: '0.01',
+        date: addDays(START, 1),
+      }),
+    );
+    expect(applied.error).toBeUndefined();
+    const writeOffId = (
+      await attempt(org, (ctx) =>
+        svc.writeOff(ctx, invoiceId, { reason: 'Small balance', date: START }),
+      )
+    ).value!;
+    const early = await attempt(org, (ctx) =>
+      svc.voidDocument(ctx, writeOffId, { reason: 'Wrong customer', date: START }),
+    );
+    expect(early.error).toBeInstanceOf(AppError);
+    expect(early.error?.message).toMatch(/void cannot be dated before/);
+    const onTime = await attempt(org, (ctx) =>
+      svc.voidDocument(ctx, writeOffId, { reason: 'Wrong customer', date: addDays(START, 1) }),
+    );
+    expect(onTime.error).toBeUndefined();
+    await expectLedgerTies(org);
+  });
 });

@@ -1029,17 +1029,15 @@ export async function latestMovement(
   return row?.latest ? maxIso(floor, row.latest as IsoDate) : floor;
 }
 
-/** Applications of a document not yet taken back. */
-export async function activeApplications(ctx: Ctx, documentId: string) {
+/** Applications of a document (or of any of several) not yet taken back. */
+export async function activeApplications(ctx: Ctx, documentIds: string | readonly string[]) {
+  const ids = typeof documentIds === 'string' ? [documentIds] : [...documentIds];
   return ctx.db
     .selectFrom('ar_applications as a')
-    .select(['a.id', 'a.effective_date'])
+    .select(['a.id', 'a.effective_date', 'a.debit_document_id', 'a.credit_document_id'])
     .where('a.org_id', '=', ctx.actor.orgId)
     .where((eb) =>
-      eb.or([
-        eb('a.debit_document_id', '=', documentId),
-        eb('a.credit_document_id', '=', documentId),
-      ]),
+      eb.or([eb('a.debit_document_id', 'in', ids), eb('a.credit_document_id', 'in', ids)]),
     )
     .where('a.amount_minor', '>', 0n)
     .where(({ not, exists, selectFrom }) =>
@@ -1095,9 +1093,17 @@ export async function voidDocument(
     .where('related_document_id', '=', id)
     .where('kind', 'in', ['write_off', 'adjustment', 'discount'])
     .execute();
+  // the void unapplies what is applied to them, and an unapplication is dated no earlier than
+  // the latest application of either of its documents: the other side's count too
+  const own = [id, ...related.map((r) => r.id)];
+  const ids = new Set(own);
+  for (const a of await activeApplications(ctx, own)) {
+    ids.add(a.debit_document_id);
+    ids.add(a.credit_document_id);
+  }
   const latest = await latestMovement(
     ctx,
-    [id, ...related.map((r) => r.id)],
+    [...ids],
     related.reduce((d, r) => maxIso(d, r.issue_date as IsoDate), doc.issue_date as IsoDate),
   );
   const date = dateOf(input.date, 'date', maxIso(await orgToday(ctx), latest));

@@ -319,8 +319,16 @@ export class LedgerModel {
         const related = [...this.docs.values()].filter(
           (d) => d.relatedId === doc.id && (d.kind === 'write_off' || d.kind === 'adjustment'),
         );
+        // each unapplication is dated no earlier than the latest application of both its
+        // documents, so the other sides of what the void unapplies count as well
+        const own = [doc.id, ...related.map((r) => r.id)];
+        const ids = new Set(own);
+        for (const a of own.flatMap((o) => this.activeApplicationsOf(o))) {
+          ids.add(a.debitId);
+          ids.add(a.creditId);
+        }
         const latest = this.latestMovement(
-          [doc.id, ...related.map((r) => r.id)],
+          [...ids],
           related.reduce((d, r) => maxDate(d, r.date), doc.date),
         );
         if (compareDates(operation.date, latest) < 0) refuse(`dated before ${latest}`);
