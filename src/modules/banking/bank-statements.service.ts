@@ -44,8 +44,8 @@ export type ImportOptions = {
    * Decides what becomes of a new statement's incoming lines before they are stored (cash
    * application ties and matches them), so each line is written once, with its outcome. Given
    * all the lines, it returns the decision for a chunk of them; it may change `status`,
-   * `suggestions`, `payment_id`, `deposit_batch_id`, `status_note` and `matched_at` of lines
-   * whose status is `unmatched`. Without it they stay unmatched.
+   * `suggestions`, `payment_id`, `deposit_batch_id`, `status_note`, `matched_at` and
+   * `updated_by_name` of lines whose status is `unmatched`. Without it they stay unmatched.
    */
   classify?: LineClassifier | undefined;
 };
