@@ -145,6 +145,24 @@ export function dateOf(text: string | undefined, field: string, fallback: IsoDat
   }
 }
 
+/**
+ * The `date` of a movement that cannot precede `earliest` (its documents, their latest
+ * application): as given, or today (`earliest` if that is later); refused with `refusal` when
+ * given before `earliest`.
+ */
+export async function dateNotBefore(
+  ctx: Ctx,
+  text: string | undefined,
+  earliest: IsoDate,
+  refusal: string,
+): Promise<IsoDate> {
+  const date = dateOf(text, 'date', maxIso(await orgToday(ctx), earliest));
+  if (compareDates(date, earliest) < 0) {
+    throw new ValidationError(refusal, [{ path: 'date', message: `is before ${earliest}` }]);
+  }
+  return date;
+}
+
 export function amountOf(text: string, currency: string, field: string): bigint {
   try {
     return parseAmount(text, currency);
@@ -920,13 +938,7 @@ export async function applyCredit(ctx: Ctx, input: ApplicationInput): Promise<st
     [credit.id, debit.id],
     maxIso(credit.issue_date as IsoDate, debit.issue_date as IsoDate),
   );
-  const date = dateOf(input.date, 'date', maxIso(await orgToday(ctx), latest));
-  if (compareDates(date, latest) < 0) {
-    throw new ValidationError(
-      'An application cannot be dated before its documents or their latest application',
-      [{ path: 'date', message: `is before ${latest}` }],
-    );
-  }
+  const date = await dateNotBefore(ctx, input.date, latest, 'An application cannot be dated before its documents or their latest application');
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
   return insertApplication(ctx, accounts, { debit, credit, amountMinor: amount, date });
 }
@@ -968,13 +980,7 @@ export async function unapply(
     [debit.id, credit.id],
     application.effective_date as IsoDate,
   );
-  const date = dateOf(input.date, 'date', maxIso(await orgToday(ctx), latest));
-  if (compareDates(date, latest) < 0) {
-    throw new ValidationError(
-      'An unapplication cannot be dated before the latest application of its documents',
-      [{ path: 'date', message: `is before ${latest}` }],
-    );
-  }
+  const date = await dateNotBefore(ctx, input.date, latest, 'An unapplication cannot be dated before the latest application of its documents');
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
   const id = await insertApplication(ctx, accounts, {
     debit,
@@ -1106,12 +1112,12 @@ export async function voidDocument(
     [...ids],
     related.reduce((d, r) => maxIso(d, r.issue_date as IsoDate), doc.issue_date as IsoDate),
   );
-  const date = dateOf(input.date, 'date', maxIso(await orgToday(ctx), latest));
-  if (compareDates(date, latest) < 0) {
-    throw new ValidationError('A void cannot be dated before the document or its applications', [
-      { path: 'date', message: `is before ${latest}` },
-    ]);
-  }
+  const date = await dateNotBefore(
+    ctx,
+    input.date,
+    latest,
+    'A void cannot be dated before the document or its applications',
+  );
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
   // write-offs and adjustments of this document exist only because of it: they go with it
   // (voiding an invoice must not leave its write-off behind as a credit the customer never had)

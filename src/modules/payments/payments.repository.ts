@@ -7,7 +7,13 @@ import type { DB, PaymentKind, PaymentMethod, ReversalKind } from '../../db/sche
 import type { Actor } from '../../shared/actor.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { formatAmount } from '../../shared/money.ts';
-import { decodeCursor, encodeCursor, likeTerm } from '../../shared/paging.ts';
+import {
+  decodeCursor,
+  decodeTimeCursor,
+  encodeCursor,
+  encodeTimeCursor,
+  likeTerm,
+} from '../../shared/paging.ts';
 
 export const PAYMENT_STATUSES = [
   'unidentified',
@@ -393,5 +399,82 @@ export async function getPaymentDetail(
           remittanceInfo: line.remittance_info,
         }
       : null,
+  };
+}
+
+/** Short pays kept as deductions, newest first, a page at a time (cursor: created time, id). */
+export async function listDeductions(
+  db: Kysely<DB>,
+  actor: Actor,
+  query: {
+    status?: 'open' | 'resolved' | undefined;
+    customerId?: string | undefined;
+    limit?: number | undefined;
+    cursor?: string | undefined;
+  },
+) {
+  let q = db
+    .selectFrom('deductions as x')
+    .innerJoin('customers as c', (j) =>
+      j.onRef('c.org_id', '=', 'x.org_id').onRef('c.id', '=', 'x.customer_id'),
+    )
+    .innerJoin('ar_documents as d', (j) =>
+      j.onRef('d.org_id', '=', 'x.org_id').onRef('d.id', '=', 'x.document_id'),
+    )
+    .leftJoin('payments as p', (j) =>
+      j.onRef('p.org_id', '=', 'x.org_id').onRef('p.id', '=', 'x.payment_id'),
+    )
+    .select([
+      'x.id',
+      'x.customer_id',
+      'c.name as customer_name',
+      'x.document_id',
+      'd.number as document_number',
+      'x.payment_id',
+      'p.number as payment_number',
+      'x.currency',
+      'x.amount_minor',
+      'x.reason_code',
+      'x.note',
+      'x.status',
+      'x.created_at',
+    ])
+    .where('x.org_id', '=', actor.orgId);
+  if (query.status) q = q.where('x.status', '=', query.status);
+  if (query.customerId) q = q.where('x.customer_id', '=', query.customerId);
+  if (query.cursor) {
+    const [at, id] = decodeTimeCursor(query.cursor);
+    q = q.where((eb) =>
+      eb.or([
+        eb('x.created_at', '<', at),
+        eb.and([eb('x.created_at', '=', at), eb('x.id', '<', id)]),
+      ]),
+    );
+  }
+  const limit = query.limit ?? 100;
+  const found = await q
+    .orderBy('x.created_at', 'desc')
+    .orderBy('x.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const rows = found.slice(0, limit);
+  const last = rows.at(-1);
+  return {
+    nextCursor: found.length > limit && last ? encodeTimeCursor(last.created_at, last.id) : null,
+    items: rows.map((r) => ({
+      id: r.id,
+      customerId: r.customer_id,
+      customerName: r.customer_name,
+      documentId: r.document_id,
+      documentNumber: r.document_number,
+      paymentId: r.payment_id,
+      paymentNumber: r.payment_number,
+      currency: r.currency,
+      amount: formatAmount(r.amount_minor, r.currency),
+      reasonCode: r.reason_code,
+      note: r.note,
+      status: r.status,
+      createdAt: r.created_at.toISOString(),
+    })),
   };
 }

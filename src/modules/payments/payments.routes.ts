@@ -6,12 +6,10 @@ import type { App, AppDeps } from '../../http/types.ts';
 import { runWrite } from '../../http/write.ts';
 import { ACCESS, type Actor } from '../../shared/actor.ts';
 import { NotFoundError, ValidationError } from '../../shared/errors.ts';
-import { formatAmount } from '../../shared/money.ts';
-import { decodeTimeCursor, encodeTimeCursor } from '../../shared/paging.ts';
 import { recordAudit } from '../audit/index.ts';
 import { requireManager } from '../billing/documents.service.ts';
 import * as deposits from './deposits.service.ts';
-import { getPaymentDetail, listPayments } from './payments.repository.ts';
+import { getPaymentDetail, listDeductions, listPayments } from './payments.repository.ts';
 import * as s from './payments.schemas.ts';
 import * as svc from './payments.service.ts';
 
@@ -150,74 +148,7 @@ export function paymentsRoutes(app: App, deps: AppDeps) {
         },
       },
     },
-    async (request) => {
-      const actor = actorOf(request);
-      let q = deps.db
-        .selectFrom('deductions as x')
-        .innerJoin('customers as c', (j) =>
-          j.onRef('c.org_id', '=', 'x.org_id').onRef('c.id', '=', 'x.customer_id'),
-        )
-        .innerJoin('ar_documents as d', (j) =>
-          j.onRef('d.org_id', '=', 'x.org_id').onRef('d.id', '=', 'x.document_id'),
-        )
-        .leftJoin('payments as p', (j) =>
-          j.onRef('p.org_id', '=', 'x.org_id').onRef('p.id', '=', 'x.payment_id'),
-        )
-        .select([
-          'x.id',
-          'x.customer_id',
-          'c.name as customer_name',
-          'x.document_id',
-          'd.number as document_number',
-          'x.payment_id',
-          'p.number as payment_number',
-          'x.currency',
-          'x.amount_minor',
-          'x.reason_code',
-          'x.note',
-          'x.status',
-          'x.created_at',
-        ])
-        .where('x.org_id', '=', actor.orgId);
-      if (request.query.status) q = q.where('x.status', '=', request.query.status);
-      if (request.query.customerId) q = q.where('x.customer_id', '=', request.query.customerId);
-      if (request.query.cursor) {
-        const [at, id] = decodeTimeCursor(request.query.cursor);
-        q = q.where((eb) =>
-          eb.or([
-            eb('x.created_at', '<', at),
-            eb.and([eb('x.created_at', '=', at), eb('x.id', '<', id)]),
-          ]),
-        );
-      }
-      const limit = request.query.limit ?? 100;
-      const found = await q
-        .orderBy('x.created_at', 'desc')
-        .orderBy('x.id', 'desc')
-        .limit(limit + 1)
-        .execute();
-      const rows = found.slice(0, limit);
-      const last = rows.at(-1);
-      return {
-        nextCursor:
-          found.length > limit && last ? encodeTimeCursor(last.created_at, last.id) : null,
-        items: rows.map((r) => ({
-          id: r.id,
-          customerId: r.customer_id,
-          customerName: r.customer_name,
-          documentId: r.document_id,
-          documentNumber: r.document_number,
-          paymentId: r.payment_id,
-          paymentNumber: r.payment_number,
-          currency: r.currency,
-          amount: formatAmount(r.amount_minor, r.currency),
-          reasonCode: r.reason_code,
-          note: r.note,
-          status: r.status,
-          createdAt: r.created_at.toISOString(),
-        })),
-      };
-    },
+    async (request) => listDeductions(deps.db, actorOf(request), request.query),
   );
 
   // ---- cash settings

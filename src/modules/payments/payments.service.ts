@@ -36,6 +36,7 @@ import {
   amountOf,
   createMemo,
   createRefund,
+  dateNotBefore,
   dateOf,
   DEBIT_KINDS,
   insertApplication,
@@ -616,13 +617,7 @@ export async function applyPayment(
     [...invoiceIds, ...docs.map((d) => d.id)],
     maxDate(payment.received_date as IsoDate, ...invoices.map((d) => d.issue_date as IsoDate)),
   );
-  const date = dateOf(input.date, 'date', maxDate(await orgToday(ctx), latest));
-  if (compareDates(date, latest) < 0) {
-    throw new ValidationError(
-      'An application cannot be dated before the payment, its invoices or their latest application',
-      [{ path: 'date', message: `is before ${latest}` }],
-    );
-  }
+  const date = await dateNotBefore(ctx, input.date, latest, 'An application cannot be dated before the payment, its invoices or their latest application');
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
 
   const errors: FieldError[] = [];
@@ -900,12 +895,12 @@ export async function reversePayment(
       payment.received_date as IsoDate,
     ),
   );
-  const date = dateOf(input.date, 'date', maxDate(await orgToday(ctx), latest));
-  if (compareDates(date, latest) < 0) {
-    throw new ValidationError('A reversal cannot be dated before the payment or its applications', [
-      { path: 'date', message: `is before ${latest}` },
-    ]);
-  }
+  const date = await dateNotBefore(
+    ctx,
+    input.date,
+    latest,
+    'A reversal cannot be dated before the payment or its applications',
+  );
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
   const label = `${kindLabel(kind)} of payment ${payment.number}: ${reason}`;
   for (const doc of docs) {
@@ -1070,13 +1065,7 @@ export async function refundPayment(
     docs.map((d) => d.id),
     payment.received_date as IsoDate,
   );
-  const date = dateOf(input.date, 'date', maxDate(await orgToday(ctx), latest));
-  if (compareDates(date, latest) < 0) {
-    throw new ValidationError(
-      'A refund cannot be dated before the payment or its latest application',
-      [{ path: 'date', message: `is before ${latest}` }],
-    );
-  }
+  const date = await dateNotBefore(ctx, input.date, latest, 'A refund cannot be dated before the payment or its latest application');
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
   const sources = docs.filter(
