@@ -938,7 +938,12 @@ export async function applyCredit(ctx: Ctx, input: ApplicationInput): Promise<st
     [credit.id, debit.id],
     maxIso(credit.issue_date as IsoDate, debit.issue_date as IsoDate),
   );
-  const date = await dateNotBefore(ctx, input.date, latest, 'An application cannot be dated before its documents or their latest application');
+  const date = await dateNotBefore(
+    ctx,
+    input.date,
+    latest,
+    'An application cannot be dated before its documents or their latest application',
+  );
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
   return insertApplication(ctx, accounts, { debit, credit, amountMinor: amount, date });
 }
@@ -980,7 +985,12 @@ export async function unapply(
     [debit.id, credit.id],
     application.effective_date as IsoDate,
   );
-  const date = await dateNotBefore(ctx, input.date, latest, 'An unapplication cannot be dated before the latest application of its documents');
+  const date = await dateNotBefore(
+    ctx,
+    input.date,
+    latest,
+    'An unapplication cannot be dated before the latest application of its documents',
+  );
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
   const id = await insertApplication(ctx, accounts, {
     debit,

@@ -617,7 +617,12 @@ export async function applyPayment(
     [...invoiceIds, ...docs.map((d) => d.id)],
     maxDate(payment.received_date as IsoDate, ...invoices.map((d) => d.issue_date as IsoDate)),
   );
-  const date = await dateNotBefore(ctx, input.date, latest, 'An application cannot be dated before the payment, its invoices or their latest application');
+  const date = await dateNotBefore(
+    ctx,
+    input.date,
+    latest,
+    'An application cannot be dated before the payment, its invoices or their latest application',
+  );
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
 
   const errors: FieldError[] = [];
@@ -1065,7 +1070,12 @@ export async function refundPayment(
     docs.map((d) => d.id),
     payment.received_date as IsoDate,
   );
-  const date = await dateNotBefore(ctx, input.date, latest, 'A refund cannot be dated before the payment or its latest application');
+  const date = await dateNotBefore(
+    ctx,
+    input.date,
+    latest,
+    'A refund cannot be dated before the payment or its latest application',
+  );
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
   const sources = docs.filter(
