@@ -10,7 +10,7 @@
  * decimal string, Date as ISO 8601, objects and arrays as JSON (jsonb and array columns), and
  * `undefined` as NULL (not as the column default: omit the column from every row for that).
  */
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from './schema.ts';
 
 /** Rows per statement: keeps one JSON parameter to a few MiB. */
@@ -50,6 +50,38 @@ function columnsOf(table: string, rows: readonly object[]): string[] {
   return columns;
 }
 
+/**
+ * Insert statements built ahead of time and run later, in order: the rows are serialized when
+ * they are added, so that a pipeline ({@link pipelineWrites}) can do that work for the next
+ * chunk while the database runs this one's statements.
+ */
+export class PreparedWrites {
+  private readonly statements: RawBuilder<unknown>[] = [];
+
+  /** Adds the inserts of `rows`, `chunkRows` (5,000) per statement. */
+  insert<T extends keyof DB & string>(
+    table: T,
+    rows: readonly Insertable<DB[T]>[],
+    chunkRows = CHUNK_ROWS,
+  ): this {
+    if (rows.length === 0) return this;
+    const columns = columnsOf(table, rows as readonly object[]);
+    const list = sql.join(columns.map((c) => sql.ref(c)));
+    const picked = sql.join(columns.map((c) => sql.ref(`r.${c}`)));
+    for (let i = 0; i < rows.length; i += chunkRows) {
+      const json = rowsJson(rows.slice(i, i + chunkRows) as readonly object[]);
+      this.statements.push(sql`insert into ${sql.table(table)} (${list})
+        select ${picked} from json_populate_recordset(null::${sql.table(table)}, ${json}::json) as r`);
+    }
+    return this;
+  }
+
+  /** Runs the statements in the order they were added, in the caller's transaction. */
+  async execute(db: Kysely<DB>): Promise<void> {
+    for (const statement of this.statements) await statement.execute(db);
+  }
+}
+
 /** Inserts the rows, `chunkRows` (5,000) per statement, in the caller's transaction. */
 export async function insertRows<T extends keyof DB & string>(
   db: Kysely<DB>,
@@ -57,17 +89,7 @@ export async function insertRows<T extends keyof DB & string>(
   rows: readonly Insertable<DB[T]>[],
   chunkRows = CHUNK_ROWS,
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = columnsOf(table, rows as readonly object[]);
-  const list = sql.join(columns.map((c) => sql.ref(c)));
-  const picked = sql.join(columns.map((c) => sql.ref(`r.${c}`)));
-  for (let i = 0; i < rows.length; i += chunkRows) {
-    const json = rowsJson(rows.slice(i, i + chunkRows) as readonly object[]);
-    await sql`insert into ${sql.table(table)} (${list})
-      select ${picked} from json_populate_recordset(null::${sql.table(table)}, ${json}::json) as r`.execute(
-      db,
-    );
-  }
+  await new PreparedWrites().insert(table, rows, chunkRows).execute(db);
 }
 
 /** Lets pending I/O run (a statement just issued reaches the server's socket). */

@@ -330,6 +330,239 @@ describe.each(databaseKinds())('ledger integrity in the database on %s', (kind) 
     });
   });
 
+  describe('references, checked once per statement (0006)', () => {
+    type LineOverrides = Partial<{
+      account_id: string;
+      customer_id: string | null;
+      document_id: string | null;
+      effective_date: string;
+      currency: string;
+    }>;
+    /** A balanced cash/AR entry on the untouched invoice's customer, with parts replaced. */
+    const insertEntry = (
+      entry: Partial<{ document_id: string | null; payment_id: string | null }> = {},
+      line: LineOverrides = {},
+    ) =>
+      db.transaction().execute(async (trx) => {
+        const id = newId();
+        await trx
+          .insertInto('journal_entries')
+          .values({
+            id,
+            org_id: orgId(),
+            effective_date: '2026-02-10',
+            recorded_at: LEDGER_NOW,
+            currency: 'USD',
+            kind: 'manual',
+            description: 'Inserted by the integrity test',
+            document_id: null,
+            application_id: null,
+            reverses_entry_id: null,
+            payment_id: null,
+            actor_name: 'integrity test',
+            ...entry,
+          })
+          .execute();
+        await trx
+          .insertInto('journal_lines')
+          .values([
+            {
+              org_id: orgId(),
+              entry_id: id,
+              line_no: 1,
+              effective_date: '2026-02-10',
+              currency: 'USD',
+              account_id: accounts.cash.id,
+              debit_minor: 100n,
+              credit_minor: 0n,
+            },
+            {
+              org_id: orgId(),
+              entry_id: id,
+              line_no: 2,
+              effective_date: '2026-02-10',
+              currency: 'USD',
+              account_id: accounts.revenue.id,
+              debit_minor: 0n,
+              credit_minor: 100n,
+              ...line,
+            },
+          ])
+          .execute();
+      });
+
+    it('accepts a line on a posted document of its customer (the control case)', async () => {
+      await insertEntry({}, { customer_id: org.customers[0]!, document_id: untouchedId });
+      before = await ledgerFingerprint(db, orgId());
+    });
+
+    it('refuses a journal line whose account, customer, document or entry is not there', async () => {
+      expect(await refusal(() => insertEntry({}, { account_id: newId() }))).toMatch(
+        /journal line 2 of entry .* refers to its account/,
+      );
+      expect(await refusal(() => insertEntry({}, { customer_id: newId() }))).toMatch(
+        /refers to its customer/,
+      );
+      expect(await refusal(() => insertEntry({}, { document_id: newId() }))).toMatch(
+        /refers to its document/,
+      );
+      // the line's date or currency is not its entry's
+      expect(await refusal(() => insertEntry({}, { effective_date: '2026-02-11' }))).toMatch(
+        /refers to its entry/,
+      );
+      expect(await refusal(() => insertEntry({}, { currency: 'EUR' }))).toMatch(
+        /refers to its entry/,
+      );
+    });
+
+    it("refuses a journal line on another customer's document, or on a draft", async () => {
+      expect(
+        await refusal(() =>
+          insertEntry({}, { customer_id: org.customers[1]!, document_id: untouchedId }),
+        ),
+      ).toMatch(/refers to its document/);
+      const draftId = await org.run((ctx) =>
+        svc.createInvoice(ctx, {
+          customerId: org.customers[0]!,
+          issueDate: '2026-02-06',
+          currency: 'USD',
+          draft: true,
+          lines: [{ description: 'Draft', quantity: '1', unitPrice: '10' }],
+        }),
+      );
+      before = await ledgerFingerprint(db, orgId());
+      expect(
+        await refusal(() =>
+          insertEntry({}, { customer_id: org.customers[0]!, document_id: draftId }),
+        ),
+      ).toMatch(/refers to its document/);
+      expect(await refusal(() => insertEntry({ document_id: draftId }))).toMatch(
+        /refers to a document/,
+      );
+    });
+
+    it('refuses a journal entry whose document or receipt is not there', async () => {
+      expect(await refusal(() => insertEntry({ document_id: newId() }))).toMatch(
+        /journal entry .* refers to a document/,
+      );
+      expect(await refusal(() => insertEntry({ payment_id: newId() }))).toMatch(
+        /refers to a payment/,
+      );
+    });
+
+    it('refuses an application to a document that does not exist', async () => {
+      const message = await refusal(() =>
+        db
+          .insertInto('ar_applications')
+          .values({
+            id: newId(),
+            org_id: orgId(),
+            debit_document_id: newId(),
+            credit_document_id: creditId,
+            amount_minor: 100n,
+            effective_date: '2026-02-20',
+            reverses_application_id: null,
+            reason: 'integrity test',
+            actor_name: 'integrity test',
+            created_at: LEDGER_NOW,
+          })
+          .execute(),
+      );
+      expect(message).toMatch(/refers to document .*, which does not exist/);
+    });
+
+    it('refuses deleting an account, or a customer the journal refers to', async () => {
+      expect(
+        await refusal(() =>
+          sql`delete from accounts where org_id = ${orgId()} and id = ${accounts.revenue.id}`.execute(
+            db,
+          ),
+        ),
+      ).toMatch(APPEND_ONLY);
+      expect(
+        await refusal(() =>
+          sql`delete from customers where org_id = ${orgId()} and id = ${org.customers[0]!}`.execute(
+            db,
+          ),
+        ),
+      ).toMatch(/has documents, receipts or journal lines and cannot be deleted/);
+    });
+
+    it('refuses a document or a receipt whose customer or account is not there, inserted or changed', async () => {
+      const document = {
+        org_id: orgId(),
+        customer_id: org.customers[0]!,
+        kind: 'invoice',
+        state: 'draft',
+        number: null,
+        currency: 'USD',
+        issue_date: '2026-02-06',
+        amount_minor: 0n,
+        open_minor: 0n,
+        created_by_name: 'integrity test',
+        created_at: LEDGER_NOW,
+        updated_at: LEDGER_NOW,
+      } as const;
+      expect(
+        await refusal(() =>
+          db
+            .insertInto('ar_documents')
+            .values({ ...document, id: newId(), customer_id: newId() })
+            .execute(),
+        ),
+      ).toMatch(/ar_documents refers in customer_id to .*, which does not exist/);
+      expect(
+        await refusal(() =>
+          db
+            .insertInto('ar_documents')
+            .values({ ...document, id: newId(), offset_account_id: newId() })
+            .execute(),
+        ),
+      ).toMatch(/refers in offset_account_id/);
+      // a draft may change customer, but only to one of its organization
+      const draftId = newId();
+      await db
+        .insertInto('ar_documents')
+        .values({ ...document, id: draftId })
+        .execute();
+      expect(
+        await refusal(() =>
+          db
+            .updateTable('ar_documents')
+            .set({ customer_id: newId() })
+            .where('id', '=', draftId)
+            .execute(),
+        ),
+      ).toMatch(/ar_documents refers in customer_id/);
+      await db.deleteFrom('ar_documents').where('id', '=', draftId).execute();
+      expect(
+        await refusal(() =>
+          db
+            .insertInto('payments')
+            .values({
+              id: newId(),
+              org_id: orgId(),
+              number: 'INTEGRITY-1',
+              kind: 'receipt',
+              method: 'check',
+              customer_id: org.customers[0]!,
+              currency: 'USD',
+              amount_minor: 100n,
+              held_minor: 0n,
+              received_date: '2026-02-06',
+              bank_account_id: newId(),
+              cash_account_id: accounts.cash.id,
+              status: 'posted',
+              created_by_name: 'integrity test',
+              created_at: LEDGER_NOW,
+              updated_at: LEDGER_NOW,
+            })
+            .execute(),
+        ),
+      ).toMatch(/payments refers in bank_account_id/);
+    });
+  });
+
   describe('applications', () => {
     const insertApplication = (
       debitId: string,

@@ -27,24 +27,25 @@ const MAX_PAGE = 500;
 
 /** Appends to the audit trail, in the caller's transaction so it commits with the change. */
 export async function recordAudit(db: Kysely<DB>, actor: Actor, at: Date, entries: AuditEntry[]) {
+  await insertRows(db, 'audit_log', auditRows(actor, at, entries));
+}
+
+/** The audit_log rows of `entries` (for callers that write them with other rows). */
+export function auditRows(actor: Actor, at: Date, entries: readonly AuditEntry[]) {
   // before/after go in as JSON (bigint as decimal strings, dates as ISO 8601)
-  await insertRows(
-    db,
-    'audit_log',
-    entries.map((e) => ({
-      org_id: actor.orgId,
-      at,
-      actor_type: actor.type,
-      actor_id: actor.id,
-      actor_name: actor.name,
-      entity_type: e.entityType,
-      entity_id: e.entityId,
-      action: e.action,
-      before: (e.before ?? null) as never,
-      after: (e.after ?? null) as never,
-      request_id: actor.requestId,
-    })),
-  );
+  return entries.map((e) => ({
+    org_id: actor.orgId,
+    at,
+    actor_type: actor.type,
+    actor_id: actor.id,
+    actor_name: actor.name,
+    entity_type: e.entityType,
+    entity_id: e.entityId,
+    action: e.action,
+    before: (e.before ?? null) as never,
+    after: (e.after ?? null) as never,
+    request_id: actor.requestId,
+  }));
 }
 
 export async function listAudit(

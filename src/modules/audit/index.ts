@@ -1,2 +1,8 @@
-export { recordAudit, listAudit, type AuditEntry, type AuditRecord } from './audit.repository.ts';
+export {
+  recordAudit,
+  auditRows,
+  listAudit,
+  type AuditEntry,
+  type AuditRecord,
+} from './audit.repository.ts';
 export { auditRoutes } from './audit.routes.ts';

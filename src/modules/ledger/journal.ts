@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Insertable } from 'kysely';
-import { insertRows } from '../../db/bulk.ts';
+import { PreparedWrites } from '../../db/bulk.ts';
 import type { DB, JournalEntriesTable, JournalLinesTable } from '../../db/schema.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { assert } from '../../shared/assert.ts';
@@ -111,7 +111,22 @@ export async function postEntries(
   now: Date,
   postings: readonly Posting[],
 ): Promise<string[]> {
-  if (postings.length === 0) return [];
+  const writes = new PreparedWrites();
+  const ids = prepareEntries(writes, actor, now, postings);
+  await writes.execute(db);
+  return ids;
+}
+
+/**
+ * Adds the inserts of the entries and their lines to `writes` (checked and serialized now,
+ * written when `writes` runs) and returns the entries' ids.
+ */
+export function prepareEntries(
+  writes: PreparedWrites,
+  actor: Actor,
+  now: Date,
+  postings: readonly Posting[],
+): string[] {
   const ids: string[] = [];
   const entryRows: Insertable<JournalEntriesTable>[] = [];
   const lineRows: Insertable<JournalLinesTable>[] = [];
@@ -150,8 +165,7 @@ export async function postEntries(
       }),
     );
   }
-  await insertRows(db, 'journal_entries', entryRows);
-  await insertRows(db, 'journal_lines', lineRows);
+  writes.insert('journal_entries', entryRows).insert('journal_lines', lineRows);
   return ids;
 }
 

@@ -1,13 +1,13 @@
 /**
- * Many receipts with their applications in a few set-based statements: the path auto-apply
- * takes for a bank statement. The rules are those of createPayment + applyPayment (the
+ * Many receipts with their applications in set-based statements, 1,000 receipts at a time:
+ * the path auto-apply takes for a bank statement. The rules are those of createPayment + applyPayment (the
  * documents locked in id order, each allocation within what is open, a discount only inside
  * its window, nothing dated before an earlier application or in a closed period, the database
  * refusing any over-application), checked in memory against the locked rows; a receipt that no
  * longer fits is returned as skipped instead of failing the batch.
  */
 import { sql, type Insertable } from 'kysely';
-import { insertRows } from '../../db/bulk.ts';
+import { pipelineWrites, PreparedWrites } from '../../db/bulk.ts';
 import type {
   ArApplicationsTable,
   ArDocument,
@@ -18,12 +18,15 @@ import type {
 import { compareDates, maxDate, type IsoDate } from '../../shared/dates.ts';
 import { newId } from '../../shared/ids.ts';
 import { formatAmount } from '../../shared/money.ts';
-import { recordAudit, type AuditEntry } from '../audit/index.ts';
+import { auditRows, type AuditEntry } from '../audit/index.ts';
 import type { Ctx } from '../billing/documents.service.ts';
 import { applicationPosting, documentLabel, documentPosting } from '../billing/posting.ts';
 import { accountsByRole } from '../ledger/accounts.ts';
-import { postEntries, type Posting } from '../ledger/journal.ts';
+import { prepareEntries, type Posting } from '../ledger/journal.ts';
 import { nextNumbers } from '../ledger/numbering.ts';
+
+/** Receipts per chunk of writes (a chunk's rows are built while the previous chunk is written). */
+const RECEIPT_CHUNK = 1000;
 
 export type BatchReceipt = {
   /** the caller's key, returned with the outcome (e.g. the bank line id) */
@@ -141,12 +144,6 @@ export async function postReceiptsBatch(
   const discountNumbers = discountCount
     ? await nextNumbers(ctx.db, orgId, 'discount', discountCount)
     : [];
-  const paymentRows: Insertable<PaymentsTable>[] = [];
-  const documentRows: Insertable<ArDocumentsTable>[] = [];
-  const applicationRows: Insertable<ArApplicationsTable>[] = [];
-  const documentPostings: Posting[] = [];
-  const applicationPostings: Posting[] = [];
-  const audits: AuditEntry[] = [];
   let discountIndex = 0;
   const docRow = (input: {
     id: string;
@@ -182,178 +179,196 @@ export async function postReceiptsBatch(
     created_at: ctx.now,
     updated_at: ctx.now,
   });
-  accepted.forEach((r, i) => {
-    const paymentId = newId();
-    const number = numbers[i]!;
-    const paymentDocId = newId();
-    let cash = 0n;
-    for (const a of r.allocations) cash += a.amountMinor;
-    paymentRows.push({
-      id: paymentId,
-      org_id: orgId,
-      number,
-      kind: 'receipt' as const,
-      method: r.method,
-      customer_id: r.customerId,
-      currency: r.currency,
-      amount_minor: r.amountMinor,
-      held_minor: 0n,
-      received_date: r.receivedDate,
-      reference: r.reference,
-      payer_name: r.payerName,
-      payer_account: r.payerAccount,
-      memo: null,
-      external_id: null,
-      bank_account_id: r.bankAccountId,
-      deposit_batch_id: null,
-      cash_account_id: accounts.cash.id,
-      status: 'posted' as const,
-      reversed_date: null,
-      reversal_kind: null,
-      reversal_reason: null,
-      fee_document_id: null,
-      created_by_name: ctx.actor.name,
-      created_at: ctx.now,
-      updated_at: ctx.now,
-    });
-    // inserted with what stays open after the applications below (their trigger moves it)
-    documentRows.push(
-      docRow({
-        id: paymentDocId,
-        kind: 'payment',
-        number,
-        customerId: r.customerId,
-        currency: r.currency,
-        date: r.receivedDate,
-        amount: -r.amountMinor,
-        open: -r.amountMinor,
-        offset: accounts.cash.id,
-        paymentId,
-        related: null,
-        reason: null,
-      }),
-    );
-    documentPostings.push({
-      ...documentPosting(
-        {
-          id: paymentDocId,
-          kind: 'payment',
+  // 1,000 receipts per chunk: the next chunk's rows are built and serialized while the
+  // database writes this one's (the discount numbers are taken in order: chunks are prepared
+  // one after the other)
+  const numbered = accepted.map((r, i) => [r, numbers[i]!] as const);
+  await pipelineWrites(
+    numbered,
+    RECEIPT_CHUNK,
+    (chunk) => {
+      const paymentRows: Insertable<PaymentsTable>[] = [];
+      const documentRows: Insertable<ArDocumentsTable>[] = [];
+      const applicationRows: Insertable<ArApplicationsTable>[] = [];
+      const documentPostings: Posting[] = [];
+      const applicationPostings: Posting[] = [];
+      const audits: AuditEntry[] = [];
+      for (const [r, number] of chunk) {
+        const paymentId = newId();
+        const paymentDocId = newId();
+        let cash = 0n;
+        for (const a of r.allocations) cash += a.amountMinor;
+        paymentRows.push({
+          id: paymentId,
+          org_id: orgId,
           number,
-          customerId: r.customerId,
+          kind: 'receipt' as const,
+          method: r.method,
+          customer_id: r.customerId,
           currency: r.currency,
-          issueDate: r.receivedDate,
-          amountMinor: -r.amountMinor,
-          taxMinor: 0n,
-          offsetAccountId: accounts.cash.id,
-        },
-        [],
-        accounts,
-      ),
-      paymentId,
-    });
-    const label = (docId: string) => {
-      const d = docs.get(docId)!;
-      return documentLabel(d.kind, d.number);
-    };
-    const apply = (creditId: string, creditLabel: string, debitId: string, amount: bigint) => {
-      const applicationId = newId();
-      applicationRows.push({
-        id: applicationId,
-        org_id: orgId,
-        debit_document_id: debitId,
-        credit_document_id: creditId,
-        amount_minor: amount,
-        effective_date: r.date,
-        reverses_application_id: null,
-        reason: null,
-        actor_name: ctx.actor.name,
-        created_at: ctx.now,
-      });
-      applicationPostings.push(
-        applicationPosting({
-          applicationId,
-          effectiveDate: r.date,
-          currency: r.currency,
-          customerId: r.customerId,
-          debitDocumentId: debitId,
-          creditDocumentId: creditId,
-          amountMinor: amount,
-          description: `${creditLabel} applied to ${label(debitId)}`,
-          accounts,
-        }),
-      );
-    };
-    for (const a of r.allocations) {
-      if (a.amountMinor > 0n) apply(paymentDocId, `Payment ${number}`, a.documentId, a.amountMinor);
-      if (a.discountMinor > 0n) {
-        const discountId = newId();
-        const discountNumber = discountNumbers[discountIndex++]!;
-        const reason = `Early-payment discount with payment ${number}`;
+          amount_minor: r.amountMinor,
+          held_minor: 0n,
+          received_date: r.receivedDate,
+          reference: r.reference,
+          payer_name: r.payerName,
+          payer_account: r.payerAccount,
+          memo: null,
+          external_id: null,
+          bank_account_id: r.bankAccountId,
+          deposit_batch_id: null,
+          cash_account_id: accounts.cash.id,
+          status: 'posted' as const,
+          reversed_date: null,
+          reversal_kind: null,
+          reversal_reason: null,
+          fee_document_id: null,
+          created_by_name: ctx.actor.name,
+          created_at: ctx.now,
+          updated_at: ctx.now,
+        });
+        // inserted with what stays open after the applications below (their trigger moves it)
         documentRows.push(
           docRow({
-            id: discountId,
-            kind: 'discount',
-            number: discountNumber,
+            id: paymentDocId,
+            kind: 'payment',
+            number,
             customerId: r.customerId,
             currency: r.currency,
-            date: r.date,
-            amount: -a.discountMinor,
-            open: -a.discountMinor,
-            offset: accounts.discounts_allowed.id,
+            date: r.receivedDate,
+            amount: -r.amountMinor,
+            open: -r.amountMinor,
+            offset: accounts.cash.id,
             paymentId,
-            related: a.documentId,
-            reason,
+            related: null,
+            reason: null,
           }),
         );
         documentPostings.push({
           ...documentPosting(
             {
-              id: discountId,
-              kind: 'discount',
-              number: discountNumber,
+              id: paymentDocId,
+              kind: 'payment',
+              number,
               customerId: r.customerId,
               currency: r.currency,
-              issueDate: r.date,
-              amountMinor: -a.discountMinor,
+              issueDate: r.receivedDate,
+              amountMinor: -r.amountMinor,
               taxMinor: 0n,
-              offsetAccountId: accounts.discounts_allowed.id,
+              offsetAccountId: accounts.cash.id,
             },
             [],
             accounts,
           ),
           paymentId,
         });
-        apply(discountId, `Discount ${discountNumber}`, a.documentId, a.discountMinor);
+        const label = (docId: string) => {
+          const d = docs.get(docId)!;
+          return documentLabel(d.kind, d.number);
+        };
+        const apply = (creditId: string, creditLabel: string, debitId: string, amount: bigint) => {
+          const applicationId = newId();
+          applicationRows.push({
+            id: applicationId,
+            org_id: orgId,
+            debit_document_id: debitId,
+            credit_document_id: creditId,
+            amount_minor: amount,
+            effective_date: r.date,
+            reverses_application_id: null,
+            reason: null,
+            actor_name: ctx.actor.name,
+            created_at: ctx.now,
+          });
+          applicationPostings.push(
+            applicationPosting({
+              applicationId,
+              effectiveDate: r.date,
+              currency: r.currency,
+              customerId: r.customerId,
+              debitDocumentId: debitId,
+              creditDocumentId: creditId,
+              amountMinor: amount,
+              description: `${creditLabel} applied to ${label(debitId)}`,
+              accounts,
+            }),
+          );
+        };
+        for (const a of r.allocations) {
+          if (a.amountMinor > 0n)
+            apply(paymentDocId, `Payment ${number}`, a.documentId, a.amountMinor);
+          if (a.discountMinor > 0n) {
+            const discountId = newId();
+            const discountNumber = discountNumbers[discountIndex++]!;
+            const reason = `Early-payment discount with payment ${number}`;
+            documentRows.push(
+              docRow({
+                id: discountId,
+                kind: 'discount',
+                number: discountNumber,
+                customerId: r.customerId,
+                currency: r.currency,
+                date: r.date,
+                amount: -a.discountMinor,
+                open: -a.discountMinor,
+                offset: accounts.discounts_allowed.id,
+                paymentId,
+                related: a.documentId,
+                reason,
+              }),
+            );
+            documentPostings.push({
+              ...documentPosting(
+                {
+                  id: discountId,
+                  kind: 'discount',
+                  number: discountNumber,
+                  customerId: r.customerId,
+                  currency: r.currency,
+                  issueDate: r.date,
+                  amountMinor: -a.discountMinor,
+                  taxMinor: 0n,
+                  offsetAccountId: accounts.discounts_allowed.id,
+                },
+                [],
+                accounts,
+              ),
+              paymentId,
+            });
+            apply(discountId, `Discount ${discountNumber}`, a.documentId, a.discountMinor);
+          }
+        }
+        audits.push({
+          entityType: 'payment',
+          entityId: paymentId,
+          action: 'create',
+          after: {
+            number,
+            method: r.method,
+            customerId: r.customerId,
+            amount: formatAmount(r.amountMinor, r.currency),
+            currency: r.currency,
+            receivedDate: r.receivedDate,
+            applied: formatAmount(cash, r.currency),
+            source: 'auto-apply',
+          },
+        });
+        outcomes.set(r.key, {
+          key: r.key,
+          paymentId,
+          paymentNumber: number,
+          applications: r.allocations.length,
+        });
       }
-    }
-    audits.push({
-      entityType: 'payment',
-      entityId: paymentId,
-      action: 'create',
-      after: {
-        number,
-        method: r.method,
-        customerId: r.customerId,
-        amount: formatAmount(r.amountMinor, r.currency),
-        currency: r.currency,
-        receivedDate: r.receivedDate,
-        applied: formatAmount(cash, r.currency),
-        source: 'auto-apply',
-      },
-    });
-    outcomes.set(r.key, {
-      key: r.key,
-      paymentId,
-      paymentNumber: number,
-      applications: r.allocations.length,
-    });
-  });
-  await insertRows(ctx.db, 'payments', paymentRows);
-  await insertRows(ctx.db, 'ar_documents', documentRows);
-  await postEntries(ctx.db, ctx.actor, ctx.now, documentPostings);
-  await insertRows(ctx.db, 'ar_applications', applicationRows);
-  await postEntries(ctx.db, ctx.actor, ctx.now, applicationPostings);
-  await recordAudit(ctx.db, ctx.actor, ctx.now, audits);
+      const writes = new PreparedWrites()
+        .insert('payments', paymentRows)
+        .insert('ar_documents', documentRows);
+      prepareEntries(writes, ctx.actor, ctx.now, documentPostings);
+      writes.insert('ar_applications', applicationRows);
+      prepareEntries(writes, ctx.actor, ctx.now, applicationPostings);
+      return writes.insert('audit_log', auditRows(ctx.actor, ctx.now, audits));
+    },
+    (writes) => writes.execute(ctx.db),
+  );
   return receipts.map((r) => outcomes.get(r.key)!);
 }
 
