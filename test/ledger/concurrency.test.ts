@@ -3,10 +3,12 @@
  * races can only happen on a server: the suite runs on PostgreSQL only, and under CI=true a
  * missing TEST_DATABASE_URL fails the run (databaseKinds() throws) instead of skipping.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { glReconciliation } from '../../src/modules/ledger/reports.ts';
 import type { Actor } from '../../src/shared/actor.ts';
 import { parseIsoDate } from '../../src/shared/dates.ts';
+import { newId } from '../../src/shared/ids.ts';
 import { formatAmount, parseAmount } from '../../src/shared/money.ts';
 import { ApiClient, type ApiResponse } from '../support/api.ts';
 import { databaseKinds } from '../support/db.ts';
@@ -267,5 +269,58 @@ describe.skipIf(!onPostgres)('concurrent ledger writes on postgres', () => {
         ]);
     }
     await expectLedgerTies();
+  });
+  it('a customer deleted while a document for it is inserted waits for it, then is refused', async () => {
+    // the document's reference is checked per statement (0006) and locks the customer as a
+    // foreign key did: the DELETE cannot slip between the check and the commit
+    const created = await manager.post<{ id: string }>('/api/v1/customers', {
+      accountNumber: 'RACE-DELETE',
+      name: 'Deleted While Billed Ltd',
+      currency: 'USD',
+      paymentTerms: 'NET30',
+    });
+    expect(created.status).toBe(201);
+    const victim = created.body.id;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
+    const draftId = newId();
+    const insert = db()
+      .transaction()
+      .execute(async (trx) => {
+        await trx
+          .insertInto('ar_documents')
+          .values({
+            id: draftId,
+            org_id: actor.orgId,
+            customer_id: victim,
+            kind: 'invoice',
+            state: 'draft',
+            number: null,
+            currency: 'USD',
+            issue_date: '2026-03-01',
+            amount_minor: 0n,
+            open_minor: 0n,
+            created_by_name: 'race test',
+            created_at: new Date(),
+            updated_at: new Date(),
+          })
+          .execute();
+        inserted();
+        await gate;
+      });
+    await insertedYet;
+    let settled = false;
+    const deletion = sql`delete from customers where id = ${victim}`
+      .execute(db())
+      .finally(() => (settled = true));
+    deletion.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(settled, 'the DELETE waits for the inserting transaction').toBe(false);
+    release();
+    await insert;
+    await expect(deletion).rejects.toThrow(/has documents, receipts or journal lines/);
+    await db().deleteFrom('ar_documents').where('id', '=', draftId).execute();
   });
 });

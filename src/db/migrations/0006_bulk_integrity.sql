@@ -171,21 +171,30 @@ alter table journal_lines drop constraint journal_lines_org_id_document_id_fkey;
 -- ---------------------------------------------------------------------------------------------
 create function check_inserted_references() returns trigger
 language plpgsql
--- each row finds its referenced row through the primary key (a hash join would read the
--- whole referenced table for every statement)
+-- each distinct key finds its row through the primary key (a hash join would read the whole
+-- referenced table for every statement)
 set enable_hashjoin = off
 set enable_mergejoin = off
 as $$
 declare
   i integer := 0;
+  wanted bigint;
+  locked bigint;
   missing text;
 begin
   while i < tg_nargs loop
+    -- the referenced rows are locked as a foreign key locks them (FOR KEY SHARE), once per
+    -- distinct key, so that a concurrent DELETE waits for this transaction and then sees its rows
     execute format(
-      'select r.%1$I::text from new_rows r where r.%1$I is not null and not exists ('
-      || 'select 1 from %2$I t where t.org_id = r.org_id and t.id = r.%1$I) limit 1',
-      tg_argv[i], tg_argv[i + 1]) into missing;
-    if missing is not null then
+      'select (select count(*) from (select distinct org_id, %1$I from new_rows where %1$I is not null) k),'
+      || ' (select count(*) from (select 1 from %2$I t where (t.org_id, t.id) in ('
+      || 'select org_id, %1$I from new_rows where %1$I is not null) for key share of t) l)',
+      tg_argv[i], tg_argv[i + 1]) into wanted, locked;
+    if locked < wanted then
+      execute format(
+        'select r.%1$I::text from new_rows r where r.%1$I is not null and not exists ('
+        || 'select 1 from %2$I t where t.org_id = r.org_id and t.id = r.%1$I) limit 1',
+        tg_argv[i], tg_argv[i + 1]) into missing;
       raise exception '% refers in % to %, which does not exist in its organization', tg_table_name, tg_argv[i], missing
         using errcode = '23503';
     end if;
@@ -204,9 +213,10 @@ begin
   while i < tg_nargs loop
     value := to_jsonb(new) ->> tg_argv[i];
     if value is not null then
-      execute format('select exists (select 1 from %I t where t.org_id = $1 and t.id = $2::uuid)', tg_argv[i + 1])
+      -- locked as a foreign key locks it (see above)
+      execute format('select true from %I t where t.org_id = $1 and t.id = $2::uuid for key share of t', tg_argv[i + 1])
         into found_it using new.org_id, value;
-      if not found_it then
+      if found_it is null then
         raise exception '% refers in % to %, which does not exist in its organization', tg_table_name, tg_argv[i], value
           using errcode = '23503';
       end if;
