@@ -80,21 +80,18 @@ create function journal_entries_check_references() returns trigger language plpg
 declare
   bad record;
 begin
-  select e.id,
-      case
-        when not exists (select 1 from organizations o where o.id = e.org_id) then 'organization'
-        when e.payment_id is not null and not exists (
-          select 1 from payments p where p.org_id = e.org_id and p.id = e.payment_id) then 'payment'
-        else 'document'
-      end as what
-    into bad
+  -- each row's first broken reference, looked up through the primary keys
+  select e.id, x.what into bad
     from new_rows e
-    where not exists (select 1 from organizations o where o.id = e.org_id)
-      or (e.document_id is not null and not exists (
+    cross join lateral (select case
+      when not exists (select 1 from organizations o where o.id = e.org_id) then 'organization'
+      when e.document_id is not null and not exists (
         select 1 from ar_documents d
-        where d.org_id = e.org_id and d.id = e.document_id and d.state <> 'draft'))
-      or (e.payment_id is not null and not exists (
-        select 1 from payments p where p.org_id = e.org_id and p.id = e.payment_id))
+        where d.org_id = e.org_id and d.id = e.document_id and d.state <> 'draft') then 'document'
+      when e.payment_id is not null and not exists (
+        select 1 from payments p where p.org_id = e.org_id and p.id = e.payment_id) then 'payment'
+    end as what) x
+    where x.what is not null
     limit 1;
   if found then
     raise exception 'journal entry % refers to a % that does not exist in its organization (or a draft)', bad.id, bad.what
@@ -118,33 +115,27 @@ create function journal_lines_check_references() returns trigger language plpgsq
 declare
   bad record;
 begin
-  select l.entry_id, l.line_no,
-      case
-        when not exists (
-          select 1 from journal_entries e
-          where e.org_id = l.org_id and e.id = l.entry_id
-            and e.effective_date = l.effective_date and e.currency = l.currency)
-          then 'its entry (with the same date and currency)'
-        when not exists (select 1 from accounts a where a.org_id = l.org_id and a.id = l.account_id)
-          then 'its account'
-        when l.customer_id is not null and not exists (
-          select 1 from customers c where c.org_id = l.org_id and c.id = l.customer_id)
-          then 'its customer'
-        else 'its document (posted, of the line''s customer)'
-      end as what
-    into bad
+  -- each row's first broken reference, looked up through the primary keys
+  select l.entry_id, l.line_no, x.what into bad
     from new_rows l
-    where not exists (
+    cross join lateral (select case
+      when not exists (
         select 1 from journal_entries e
         where e.org_id = l.org_id and e.id = l.entry_id
           and e.effective_date = l.effective_date and e.currency = l.currency)
-      or not exists (select 1 from accounts a where a.org_id = l.org_id and a.id = l.account_id)
-      or (l.customer_id is not null and not exists (
-        select 1 from customers c where c.org_id = l.org_id and c.id = l.customer_id))
-      or (l.document_id is not null and not exists (
+        then 'its entry (with the same date and currency)'
+      when not exists (select 1 from accounts a where a.org_id = l.org_id and a.id = l.account_id)
+        then 'its account'
+      when l.customer_id is not null and not exists (
+        select 1 from customers c where c.org_id = l.org_id and c.id = l.customer_id)
+        then 'its customer'
+      when l.document_id is not null and not exists (
         select 1 from ar_documents d
         where d.org_id = l.org_id and d.id = l.document_id and d.state <> 'draft'
-          and (l.customer_id is null or d.customer_id = l.customer_id)))
+          and (l.customer_id is null or d.customer_id = l.customer_id))
+        then 'its document (posted, of the line''s customer)'
+    end as what) x
+    where x.what is not null
     limit 1;
   if found then
     raise exception 'journal line % of entry % refers to % that does not exist in its organization', bad.line_no, bad.entry_id, bad.what
