@@ -11,7 +11,9 @@
  * Settings: BENCH_MATCH_LINES (100000), BENCH_MATCH_CUSTOMERS (20000), BENCH_MATCH_ITEMS
  * (200000), BENCH_SEED (42), BENCH_DATABASE_URL / TEST_DATABASE_URL (the PostgreSQL server;
  * the database `dunwell_bench_match` on it is dropped and created), BENCH_MATCH_TARGET
- * (postgres | pglite; PGlite lives in a temporary directory).
+ * (postgres | pglite; PGlite lives in a temporary directory), BENCH_MATCH_STOP=apply (stop
+ * before the auto-apply and leave the database imported and matched, to profile the posting
+ * alone on copies of it).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -290,6 +292,10 @@ async function main() {
     const rematchMs = ms(t0);
     tallies.rematch = counter.take();
 
+    if (process.env.BENCH_MATCH_STOP === 'apply') {
+      console.log('stopped before the auto-apply (BENCH_MATCH_STOP=apply)');
+      return;
+    }
     // auto-apply of the lines as matched: the batched posting of payments and applications
     t0 = performance.now();
     let applyCommitMs = 0;

@@ -50,6 +50,20 @@ function columnsOf(table: string, rows: readonly object[]): string[] {
   return columns;
 }
 
+/** Rows for one table of {@link PreparedWrites.insertTogether}. */
+export type InsertPart = {
+  [T in keyof DB & string]: { table: T; rows: readonly Insertable<DB[T]>[] };
+}[keyof DB & string];
+
+/** One INSERT of all `rows` (at least one), serialized now. */
+function insertStatement(table: string, rows: readonly object[]): RawBuilder<unknown> {
+  const columns = columnsOf(table, rows);
+  const list = sql.join(columns.map((c) => sql.ref(c)));
+  const picked = sql.join(columns.map((c) => sql.ref(`r.${c}`)));
+  return sql`insert into ${sql.table(table)} (${list})
+    select ${picked} from json_populate_recordset(null::${sql.table(table)}, ${rowsJson(rows)}::json) as r`;
+}
+
 /**
  * Insert statements built ahead of time and run later, in order: the rows are serialized when
  * they are added, so that a pipeline ({@link pipelineWrites}) can do that work for the next
@@ -64,15 +78,28 @@ export class PreparedWrites {
     rows: readonly Insertable<DB[T]>[],
     chunkRows = CHUNK_ROWS,
   ): this {
-    if (rows.length === 0) return this;
-    const columns = columnsOf(table, rows as readonly object[]);
-    const list = sql.join(columns.map((c) => sql.ref(c)));
-    const picked = sql.join(columns.map((c) => sql.ref(`r.${c}`)));
     for (let i = 0; i < rows.length; i += chunkRows) {
-      const json = rowsJson(rows.slice(i, i + chunkRows) as readonly object[]);
-      this.statements.push(sql`insert into ${sql.table(table)} (${list})
-        select ${picked} from json_populate_recordset(null::${sql.table(table)}, ${json}::json) as r`);
+      this.statements.push(insertStatement(table, rows.slice(i, i + chunkRows)));
     }
+    return this;
+  }
+
+  /**
+   * Adds one statement that inserts the rows of every part, in order (writable CTEs): the
+   * tables' AFTER STATEMENT triggers run once all of them are in, so that a check can see rows
+   * that belong together (a journal entry and its lines). Parts without rows are left out.
+   */
+  insertTogether(parts: readonly InsertPart[]): this {
+    const inserts = parts
+      .filter((p) => p.rows.length > 0)
+      .map((p) => insertStatement(p.table, p.rows));
+    if (inserts.length === 0) return this;
+    const last = inserts.pop()!;
+    this.statements.push(
+      inserts.length === 0
+        ? last
+        : sql`with ${sql.join(inserts.map((s, i) => sql`${sql.raw(`part${i}`)} as (${s})`))} ${last}`,
+    );
     return this;
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCamt053, type CamtEntryInput } from '../../src/modules/banking/camt-writer.ts';
 import type { Actor } from '../../src/shared/actor.ts';
 import { parseIsoDate } from '../../src/shared/dates.ts';
+import { newId } from '../../src/shared/ids.ts';
 import type { ApiClient } from '../support/api.ts';
 import { databaseKinds } from '../support/db.ts';
 import { createTestOrg } from '../support/orgs.ts';
@@ -224,6 +225,57 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     await expectDocumentsConsistent(db, actor.orgId);
     await expectApplicationsWellFormed(db, actor.orgId);
     await expectReconciled(db, actor, [parseIsoDate('2026-11-30')]);
+  });
+
+  it('the database refuses a line whose statement or bank account is not there, and deleting a statement', async () => {
+    const db = server.runtime.database.db;
+    const line = await db
+      .selectFrom('bank_statement_lines')
+      .selectAll()
+      .where('org_id', '=', actor.orgId)
+      .orderBy('line_no')
+      .executeTakeFirstOrThrow();
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('bank_statement_lines')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('org_id', '=', actor.orgId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    const copy = (changes: Record<string, unknown>) =>
+      db
+        .insertInto('bank_statement_lines')
+        .values({
+          ...line,
+          id: newId(),
+          line_no: 9000,
+          payment_id: null,
+          suggestions: null,
+          ...changes,
+        })
+        .execute();
+    await expect(copy({ statement_id: newId() })).rejects.toThrow(
+      /bank_statement_lines refers in statement_id to .*, which does not exist/,
+    );
+    await expect(copy({ bank_account_id: newId() })).rejects.toThrow(
+      /refers in bank_account_id to/,
+    );
+    await expect(
+      db
+        .updateTable('bank_statement_lines')
+        .set({ statement_id: newId() })
+        .where('org_id', '=', actor.orgId)
+        .where('id', '=', line.id)
+        .execute(),
+    ).rejects.toThrow(/refers in statement_id to/);
+    await expect(
+      db.deleteFrom('bank_statements').where('id', '=', line.statement_id).execute(),
+    ).rejects.toThrow(/DELETE on bank_statements is not allowed/);
+    expect(await count()).toBe(before);
   });
 
   it('records the unknown payer line in suspense, then a manual match teaches the payer', async () => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import { insertRows, pipelineWrites, rowsJson } from '../../src/db/bulk.ts';
+import { insertRows, pipelineWrites, PreparedWrites, rowsJson } from '../../src/db/bulk.ts';
 import { newId, isUuid } from '../../src/shared/ids.ts';
 import { createTestDatabase, databaseKinds } from '../support/db.ts';
 
@@ -186,6 +186,54 @@ describe.each(databaseKinds())('insertRows on %s', (kind) => {
     ).rejects.toThrow(/amount/);
     const after = await sql<{ n: string }>`select count(*) as n from bulk_probe`.execute(db);
     expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+  });
+
+  it('inserts parts together in one statement, so that a statement trigger sees them all', async () => {
+    const db = database.db;
+    // a parent refused unless its children are there when its statement ends (as a journal
+    // entry without its lines is)
+    await sql`create table bulk_parent (id uuid primary key);
+      create table bulk_child (parent_id uuid not null, amount bigint not null);
+      create function bulk_parent_has_children() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from new_rows p
+          where not exists (select 1 from bulk_child c where c.parent_id = p.id)) then
+          raise exception 'a parent without children';
+        end if;
+        return null;
+      end $$;
+      create trigger bulk_parent_children after insert on bulk_parent
+        referencing new table as new_rows
+        for each statement execute function bulk_parent_has_children();`.execute(db);
+    const parents = [{ id: newId() }, { id: newId() }];
+    const children = parents.flatMap((p, i) => [
+      { parent_id: p.id, amount: BigInt(i) },
+      { parent_id: p.id, amount: 7n },
+    ]);
+    // one table after the other: the parents' statement ends before their children exist
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await insertRows(trx as never, 'bulk_parent' as never, parents);
+        await insertRows(trx as never, 'bulk_child' as never, children);
+      }),
+    ).rejects.toThrow(/a parent without children/);
+    const writes = new PreparedWrites()
+      .insertTogether([
+        { table: 'bulk_parent' as never, rows: parents as never[] },
+        { table: 'bulk_child' as never, rows: children as never[] },
+        // parts without rows are left out
+        { table: 'bulk_probe' as never, rows: [] },
+      ])
+      .insertTogether([]);
+    await db.transaction().execute((trx) => writes.execute(trx as never));
+    const stored = await sql<{
+      parents: string;
+      total: string;
+    }>`select (select count(*) from bulk_parent) as parents, (select sum(amount) from bulk_child)::text as total`.execute(
+      db,
+    );
+    expect(stored.rows[0]).toEqual({ parents: expect.anything(), total: '15' });
+    expect(Number(stored.rows[0]!.parents)).toBe(2);
   });
 
   it('refuses rows whose columns differ from the first row', async () => {

@@ -2,10 +2,10 @@
  * The database itself guards the ledger: these statements bypass the service with raw SQL and
  * must be refused by triggers and constraints, leaving every row as it was.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
-import type { DB } from '../../src/db/schema.ts';
+import type { DB, JournalEntriesTable, JournalLinesTable } from '../../src/db/schema.ts';
 import * as svc from '../../src/modules/billing/documents.service.ts';
 import { accountsByRole } from '../../src/modules/ledger/accounts.ts';
 import { newId } from '../../src/shared/ids.ts';
@@ -27,6 +27,20 @@ async function refusal(statement: () => Promise<unknown>): Promise<string> {
     return (error as Error).message;
   }
   return expect.fail('the database accepted the statement');
+}
+
+/** Inserts a journal entry with its lines in one statement, as prepareEntries does. */
+function insertJournal(
+  db: Kysely<DB>,
+  entry: Insertable<JournalEntriesTable>,
+  lines: Insertable<JournalLinesTable>[],
+): Promise<unknown> {
+  if (lines.length === 0) return db.insertInto('journal_entries').values(entry).execute();
+  return db
+    .with('entry', (q) => q.insertInto('journal_entries').values(entry))
+    .insertInto('journal_lines')
+    .values(lines)
+    .execute();
 }
 
 const APPEND_ONLY = /is not allowed: the table is append-only/;
@@ -229,9 +243,9 @@ describe.each(databaseKinds())('ledger integrity in the database on %s', (kind) 
     ) =>
       db.transaction().execute(async (trx) => {
         const id = newId();
-        await trx
-          .insertInto('journal_entries')
-          .values({
+        await insertJournal(
+          trx,
+          {
             id,
             org_id: orgId(),
             effective_date: date,
@@ -243,25 +257,18 @@ describe.each(databaseKinds())('ledger integrity in the database on %s', (kind) 
             application_id: null,
             reverses_entry_id: null,
             actor_name: 'integrity test',
-          })
-          .execute();
-        if (lines.length > 0) {
-          await trx
-            .insertInto('journal_lines')
-            .values(
-              lines.map(([role, debit, credit], i) => ({
-                org_id: orgId(),
-                entry_id: id,
-                line_no: i + 1,
-                effective_date: date,
-                currency: 'USD',
-                account_id: accounts[role].id,
-                debit_minor: debit,
-                credit_minor: credit,
-              })),
-            )
-            .execute();
-        }
+          },
+          lines.map(([role, debit, credit], i) => ({
+            org_id: orgId(),
+            entry_id: id,
+            line_no: i + 1,
+            effective_date: date,
+            currency: 'USD',
+            account_id: accounts[role].id,
+            debit_minor: debit,
+            credit_minor: credit,
+          })),
+        );
         return id;
       });
 
@@ -274,11 +281,13 @@ describe.each(databaseKinds())('ledger integrity in the database on %s', (kind) 
       before = await ledgerFingerprint(db, orgId());
     });
 
-    it('refuses an unbalanced entry when the transaction commits', async () => {
+    it('refuses an unbalanced entry, or an entry without lines, when its statement ends', async () => {
       expect(await refusal(() => insertEntry('2026-02-10', [['cash', 100n, 0n]]))).toMatch(
-        /does not balance/,
+        /does not balance: 1 lines/,
       );
-      expect(await refusal(() => insertEntry('2026-02-10', []))).toMatch(/does not balance/);
+      expect(await refusal(() => insertEntry('2026-02-10', []))).toMatch(
+        /does not balance: it has no lines/,
+      );
       expect(
         await refusal(() =>
           insertEntry('2026-02-10', [
@@ -287,6 +296,33 @@ describe.each(databaseKinds())('ledger integrity in the database on %s', (kind) 
           ]),
         ),
       ).toMatch(/does not balance/);
+    });
+
+    it('refuses a line added later that unbalances an entry', async () => {
+      const id = await insertEntry('2026-02-11', [
+        ['cash', 40n, 0n],
+        ['revenue', 0n, 40n],
+      ]);
+      const fingerprint = await ledgerFingerprint(db, orgId());
+      expect(
+        await refusal(() =>
+          db
+            .insertInto('journal_lines')
+            .values({
+              org_id: orgId(),
+              entry_id: id,
+              line_no: 3,
+              effective_date: '2026-02-11',
+              currency: 'USD',
+              account_id: accounts.cash.id,
+              debit_minor: 1n,
+              credit_minor: 0n,
+            })
+            .execute(),
+        ),
+      ).toMatch(/journal entry .* does not balance: 3 lines, debits 41, credits 40/);
+      expect(await ledgerFingerprint(db, orgId())).toEqual(fingerprint);
+      before = fingerprint;
     });
 
     it('refuses a journal line that is both a debit and a credit, or neither', async () => {
@@ -345,9 +381,9 @@ describe.each(databaseKinds())('ledger integrity in the database on %s', (kind) 
     ) =>
       db.transaction().execute(async (trx) => {
         const id = newId();
-        await trx
-          .insertInto('journal_entries')
-          .values({
+        await insertJournal(
+          trx,
+          {
             id,
             org_id: orgId(),
             effective_date: '2026-02-10',
@@ -361,11 +397,8 @@ describe.each(databaseKinds())('ledger integrity in the database on %s', (kind) 
             payment_id: null,
             actor_name: 'integrity test',
             ...entry,
-          })
-          .execute();
-        await trx
-          .insertInto('journal_lines')
-          .values([
+          },
+          [
             {
               org_id: orgId(),
               entry_id: id,
@@ -387,8 +420,8 @@ describe.each(databaseKinds())('ledger integrity in the database on %s', (kind) 
               credit_minor: 100n,
               ...line,
             },
-          ])
-          .execute();
+          ],
+        );
       });
 
     it('accepts a line on a posted document of its customer (the control case)', async () => {

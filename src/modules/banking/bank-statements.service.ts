@@ -8,7 +8,7 @@
  */
 import crypto from 'node:crypto';
 import { sql, type Insertable } from 'kysely';
-import { insertRows, pipelineWrites } from '../../db/bulk.ts';
+import { pipelineWrites, PreparedWrites } from '../../db/bulk.ts';
 import type { BankStatementLinesTable, StatementLineStatus } from '../../db/schema.ts';
 import { ACCESS, hasRole } from '../../shared/actor.ts';
 import {
@@ -52,7 +52,7 @@ export type ImportOptions = {
 
 /** A new statement line as it will be stored. */
 export type NewStatementLine = Omit<Insertable<BankStatementLinesTable>, 'suggestions'> & {
-  /** stored as jsonb by insertRows (not JSON text) */
+  /** stored as jsonb by the bulk insert (not JSON text) */
   suggestions: unknown;
   id: string;
   status: StatementLineStatus;
@@ -380,12 +380,15 @@ async function storeStatement(
   await pipelineWrites(
     rows,
     STORE_CHUNK,
+    // the next chunk is matched and serialized while the database stores this one
     (chunk) => {
       decide?.(chunk);
-      return chunk;
+      return new PreparedWrites().insert(
+        'bank_statement_lines',
+        chunk as Insertable<BankStatementLinesTable>[],
+      );
     },
-    (chunk) =>
-      insertRows(ctx.db, 'bank_statement_lines', chunk as Insertable<BankStatementLinesTable>[]),
+    (writes) => writes.execute(ctx.db),
   );
   await recordAudit(ctx.db, ctx.actor, ctx.now, [
     {

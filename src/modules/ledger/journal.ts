@@ -117,9 +117,14 @@ export async function postEntries(
   return ids;
 }
 
+/** Journal lines per statement: an entry goes in with all its lines, so a chunk ends after an entry. */
+const LINES_PER_STATEMENT = 5000;
+
 /**
  * Adds the inserts of the entries and their lines to `writes` (checked and serialized now,
- * written when `writes` runs) and returns the entries' ids.
+ * written when `writes` runs) and returns the entries' ids. Each entry is inserted in the same
+ * statement as its lines: the database checks that every entry balances when the statement
+ * ends (0008).
  */
 export function prepareEntries(
   writes: PreparedWrites,
@@ -128,8 +133,16 @@ export function prepareEntries(
   postings: readonly Posting[],
 ): string[] {
   const ids: string[] = [];
-  const entryRows: Insertable<JournalEntriesTable>[] = [];
-  const lineRows: Insertable<JournalLinesTable>[] = [];
+  let entryRows: Insertable<JournalEntriesTable>[] = [];
+  let lineRows: Insertable<JournalLinesTable>[] = [];
+  const flush = () => {
+    writes.insertTogether([
+      { table: 'journal_entries', rows: entryRows },
+      { table: 'journal_lines', rows: lineRows },
+    ]);
+    entryRows = [];
+    lineRows = [];
+  };
   for (const posting of postings) {
     const id = newId();
     ids.push(id);
@@ -164,8 +177,9 @@ export function prepareEntries(
         memo: l.memo,
       }),
     );
+    if (lineRows.length >= LINES_PER_STATEMENT) flush();
   }
-  writes.insert('journal_entries', entryRows).insert('journal_lines', lineRows);
+  if (entryRows.length > 0) flush();
   return ids;
 }
 
