@@ -255,7 +255,7 @@ async function updateLines(
         matched_at = ${ctx.now},
         updated_by_name = ${ctx.actor.name}
       from json_to_recordset(${json}::json)
-        as v(id uuid, status text, suggestions jsonb, set_suggestions boolean, payment_id uuid, batch_id uuid, note text)
+        as v(id uuid, status text, suggestions json, set_suggestions boolean, payment_id uuid, batch_id uuid, note text)
       where l.org_id = ${ctx.actor.orgId} and l.id = v.id
         and l.id = any(array(select json_array_elements_text(${ids}::json)::uuid))
         and (${!onlyOpen} or l.status in ('unmatched', 'suggested'))`.execute(ctx.db);
