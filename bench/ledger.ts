@@ -583,7 +583,7 @@ function printSummary(r: TargetResult) {
             `${((s.ms / total) * 100).toFixed(1)}%`,
           ]),
           [
-            'BEGIN + COMMIT (deferred balance trigger)',
+            'BEGIN + COMMIT (deferred checks)',
             '',
             '',
             p.commitSeconds.toFixed(1),
