@@ -269,8 +269,11 @@ async function main() {
     // import: parse, check, de-duplicate, tie and match every line, store it once
     t0 = performance.now();
     let commitMs = 0;
-    const classifier = lineClassifier(ctx, new Map([[CURRENCY, index]]));
+    // in the import's transaction, as the route does (PGlite has one connection: a query
+    // outside the transaction would wait for it)
+    let classifier: ReturnType<typeof lineClassifier> | undefined;
     const imported = await counted.transaction().execute(async (trx) => {
+      classifier = lineClassifier({ ...ctx, db: trx }, new Map([[CURRENCY, index]]));
       const result = await importBankFile({ ...ctx, db: trx }, file, {
         fileName: 'bench.xml',
         classify: classifier.classify,
@@ -281,7 +284,7 @@ async function main() {
     commitMs = performance.now() - commitMs;
     const importMs = ms(t0);
     tallies.import = counter.take();
-    const { suggested, reconciled, unmatched } = classifier.counts;
+    const { suggested, reconciled, unmatched } = classifier!.counts;
     const statementId = imported.statements[0]!.id;
 
     // the workbench's "match again" over every open line (suggestions rewritten in place)
