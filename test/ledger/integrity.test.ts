@@ -125,6 +125,25 @@ describe.each(databaseKinds())('ledger integrity in the database on %s', (kind) 
   });
 
   const orgId = () => org.orgId;
+  /** A manual USD journal entry of the test organization, as the integrity tests insert it. */
+  const manualEntry = (
+    id: string,
+    date: string,
+    parts: Partial<Insertable<JournalEntriesTable>> = {},
+  ): Insertable<JournalEntriesTable> => ({
+    id,
+    org_id: orgId(),
+    effective_date: date,
+    recorded_at: LEDGER_NOW,
+    currency: 'USD',
+    kind: 'manual',
+    description: 'Inserted by the integrity test',
+    document_id: null,
+    application_id: null,
+    reverses_entry_id: null,
+    actor_name: 'integrity test',
+    ...parts,
+  });
 
   describe('append-only tables', () => {
     it.each(['journal_entries', 'journal_lines', 'ar_applications'] as const)(
@@ -245,19 +264,7 @@ describe.each(databaseKinds())('ledger integrity in the database on %s', (kind) 
         const id = newId();
         await insertJournal(
           trx,
-          {
-            id,
-            org_id: orgId(),
-            effective_date: date,
-            recorded_at: LEDGER_NOW,
-            currency: 'USD',
-            kind: 'manual',
-            description: 'Inserted by the integrity test',
-            document_id: null,
-            application_id: null,
-            reverses_entry_id: null,
-            actor_name: 'integrity test',
-          },
+          manualEntry(id, date),
           lines.map(([role, debit, credit], i) => ({
             org_id: orgId(),
             entry_id: id,
@@ -381,47 +388,29 @@ describe.each(databaseKinds())('ledger integrity in the database on %s', (kind) 
     ) =>
       db.transaction().execute(async (trx) => {
         const id = newId();
-        await insertJournal(
-          trx,
+        await insertJournal(trx, manualEntry(id, '2026-02-10', { payment_id: null, ...entry }), [
           {
-            id,
             org_id: orgId(),
+            entry_id: id,
+            line_no: 1,
             effective_date: '2026-02-10',
-            recorded_at: LEDGER_NOW,
             currency: 'USD',
-            kind: 'manual',
-            description: 'Inserted by the integrity test',
-            document_id: null,
-            application_id: null,
-            reverses_entry_id: null,
-            payment_id: null,
-            actor_name: 'integrity test',
-            ...entry,
+            account_id: accounts.cash.id,
+            debit_minor: 100n,
+            credit_minor: 0n,
           },
-          [
-            {
-              org_id: orgId(),
-              entry_id: id,
-              line_no: 1,
-              effective_date: '2026-02-10',
-              currency: 'USD',
-              account_id: accounts.cash.id,
-              debit_minor: 100n,
-              credit_minor: 0n,
-            },
-            {
-              org_id: orgId(),
-              entry_id: id,
-              line_no: 2,
-              effective_date: '2026-02-10',
-              currency: 'USD',
-              account_id: accounts.revenue.id,
-              debit_minor: 0n,
-              credit_minor: 100n,
-              ...line,
-            },
-          ],
-        );
+          {
+            org_id: orgId(),
+            entry_id: id,
+            line_no: 2,
+            effective_date: '2026-02-10',
+            currency: 'USD',
+            account_id: accounts.revenue.id,
+            debit_minor: 0n,
+            credit_minor: 100n,
+            ...line,
+          },
+        ]);
       });
 
     it('accepts a line on a posted document of its customer (the control case)', async () => {
