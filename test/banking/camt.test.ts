@@ -6,10 +6,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { currencyExponent } from '../../src/shared/currencies.ts';
 import { balanceProblem } from '../../src/modules/banking/parsers/balance-check.ts';
+import { unpackBankFile } from '../../src/modules/banking/parsers/archive.ts';
 import { parseCamt } from '../../src/modules/banking/parsers/camt.ts';
 import {
   BankFileError,
@@ -47,38 +47,17 @@ function listFiles(root: string, under = root): string[] {
 /** A sample input; a ZIP counts as one sample per file inside (`….zip#inner.xml`). */
 type Sample = { name: string; path: string; read: () => string };
 
-/** The files of a ZIP archive (stored or deflated), read from its central directory. */
-function unzip(zip: Buffer): { name: string; text: string }[] {
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0) throw new Error('not a ZIP archive');
-  const count = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
-  const files: { name: string; text: string }[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const method = zip.readUInt16LE(at + 10);
-    const size = zip.readUInt32LE(at + 20);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const skip = nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
-    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
-    const local = zip.readUInt32LE(at + 42);
-    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const data = zip.subarray(start, start + size);
-    files.push({ name, text: (method === 8 ? inflateRawSync(data) : data).toString('utf8') });
-    at += 46 + skip;
-  }
-  return files;
-}
-
 function samplesIn(root: string, under: string): Sample[] {
   return listFiles(root, under)
     .filter(isInput)
     .flatMap((name): Sample[] => {
       const path = join(root, name);
       if (!name.endsWith('.zip')) return [{ name, path, read: () => readFileSync(path, 'utf8') }];
-      return unzip(readFileSync(path)).map((inner) => ({
+      // unpacked as an upload is (the product's own unpacking)
+      return unpackBankFile(readFileSync(path), name).map((inner) => ({
         name: `${name}#${inner.name}`,
         path,
-        read: () => inner.text,
+        read: () => inner.bytes.toString('utf8'),
       }));
     });
 }

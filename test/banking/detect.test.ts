@@ -125,7 +125,7 @@ describe('detection rules', () => {
     }
     expect(caught).toBeInstanceOf(BankFileError);
     expect((caught as BankFileError).message).toBe(
-      'the file is not a bank statement Dunwell knows: camt.052/053/054, MT940/MT942, BAI2; CSV files need a saved column mapping',
+      'the file is not a bank statement Dunwell knows: camt.052/053/054, MT940/MT942, BAI2 (also inside a ZIP archive or a gzip file); CSV files need a saved column mapping',
     );
     expect(UNKNOWN_BANK_FILE_MESSAGE).toBe((caught as BankFileError).message);
   });

@@ -1,3 +1,4 @@
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCamt053, type CamtEntryInput } from '../../src/modules/banking/camt-writer.ts';
 import type { Actor } from '../../src/shared/actor.ts';
@@ -446,6 +447,82 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     );
     expect(lines.body.items[0]!.status).toBe('duplicate');
     expect(lines.body.items[1]!.status).not.toBe('duplicate');
+  });
+
+  it('imports every statement of a ZIP archive, naming its file, and the same archive again creates nothing', async () => {
+    const day = (id: string, date: string, reference: string, opening: bigint) =>
+      strToU8(
+        writeCamt053([
+          statement(
+            id,
+            date,
+            [{ amountMinor: 4200n, bookingDate: date, bankReference: reference }],
+            opening,
+          ),
+        ]),
+      );
+    const first = day('Z1', '2026-11-23', 'Z-1', 200000n);
+    const second = day('Z2', '2026-11-24', 'Z-2', 204200n);
+    const archive = Buffer.from(
+      zipSync({
+        'nov/2026-11-24.xml': second,
+        'nov/2026-11-23.xml': first,
+        '__MACOSX/nov/._2026-11-23.xml': strToU8('resource fork'),
+      }),
+    );
+    const before = await collector.get<{ items: unknown[] }>('/api/v1/bank-statements');
+    const imported = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(archive, 'nov.zip'),
+    );
+    expect(imported.status).toBe(201);
+    expect(imported.body.format).toBe('camt.053');
+    expect(imported.body.statements.map((s) => s.created)).toEqual([true, true]);
+    const names = [];
+    for (const s of imported.body.statements) {
+      const one = await collector.get<{ fileName: string; lineCount: number }>(
+        `/api/v1/bank-statements/${s.id}`,
+      );
+      names.push(one.body.fileName);
+      expect(one.body.lineCount).toBe(1);
+    }
+    expect(names).toEqual(['nov.zip/nov/2026-11-23.xml', 'nov.zip/nov/2026-11-24.xml']);
+    // the same archive again, and one of its files on its own: nothing new
+    const again = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(archive, 'nov-again.zip'),
+    );
+    expect(again.status).toBe(200);
+    expect(again.body.statements).toEqual(
+      imported.body.statements.map((s) => ({ id: s.id, created: false })),
+    );
+    const alone = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(Buffer.from(second), '2026-11-24.xml'),
+    );
+    expect(alone.status).toBe(200);
+    expect(alone.body.id).toBe(imported.body.statements[1]!.id);
+    // an archive with one unreadable file: a 400 naming that file and its line, nothing stored
+    const broken = await collector.post<Problem>(
+      '/api/v1/bank-statements',
+      upload(
+        Buffer.from(
+          zipSync({
+            'a.xml': day('Z3', '2026-11-25', 'Z-3', 208400n),
+            'b.sta': strToU8(
+              ':20:REF\n:25:12345678\n:28C:1/1\n:60F:C261116EUR100,00\n:61:2611161116C12,3,4NTRFNONREF\n:62F:C261116EUR112,34\n-',
+            ),
+          }),
+        ),
+        'mixed.zip',
+      ),
+    );
+    expect(broken.status).toBe(400);
+    expect(broken.body.code).toBe('invalid_bank_file');
+    expect(broken.body.detail).toContain('b.sta: ');
+    expect(broken.body.errors?.[0]?.line).toBe(5);
+    const after = await collector.get<{ items: unknown[] }>('/api/v1/bank-statements');
+    expect(after.body.items.length).toBe(before.body.items.length + 2);
   });
 
   it('keeps two notifications of one day with equal amounts from different payers apart', async () => {

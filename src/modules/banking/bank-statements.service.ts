@@ -292,7 +292,8 @@ async function storeStatement(
   fileSha: string,
   options: ImportOptions,
 ): Promise<string> {
-  const fileName = options.fileName;
+  // a statement from a ZIP archive keeps the name of its file inside the archive
+  const fileName = statement.sourceFile ?? options.fileName;
   const id = newId();
   let credits = 0n;
   let debits = 0n;

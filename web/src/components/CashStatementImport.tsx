@@ -137,7 +137,7 @@ export function CashStatementImport({ accounts }: { accounts: BankAccount[] }) {
           <input
             id="statement-file"
             type="file"
-            accept=".xml,.sta,.mt940,.940,.txt,.bai,.bai2,.csv"
+            accept=".xml,.sta,.mt940,.940,.txt,.bai,.bai2,.csv,.zip,.gz"
             onChange={(e) => {
               setFile(e.target.files?.[0] ?? null);
               setResult(null);

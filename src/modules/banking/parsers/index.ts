@@ -3,6 +3,7 @@
  * parser of each format. What the rest of Dunwell imports from the parsers.
  */
 import { assert } from '../../../shared/assert.ts';
+import { isPackedBankFile, unpackBankFile } from './archive.ts';
 import { parseBai2 } from './bai2.ts';
 import { parseCamt } from './camt.ts';
 import {
@@ -12,8 +13,19 @@ import {
 } from './csv-statement.ts';
 import { parseLockbox, type LockboxOptions } from './lockbox.ts';
 import { parseMt940 } from './mt940.ts';
-import { BankFileError, type BankFileFormat, type ParsedBankFile } from './statement.ts';
+import {
+  BankFileError,
+  type BankFileFormat,
+  type ParsedBankFile,
+  type ParsedStatement,
+} from './statement.ts';
 
+export {
+  MAX_ARCHIVE_FILES,
+  MAX_UNPACKED_BYTES,
+  unpackBankFile,
+  type BankFilePart,
+} from './archive.ts';
 export { balanceProblem } from './balance-check.ts';
 export { parseBai2 } from './bai2.ts';
 export {
@@ -36,8 +48,8 @@ export {
 export * from './statement.ts';
 
 export const UNKNOWN_BANK_FILE_MESSAGE =
-  'the file is not a bank statement Dunwell knows: camt.052/053/054, MT940/MT942, BAI2; ' +
-  'CSV files need a saved column mapping';
+  'the file is not a bank statement Dunwell knows: camt.052/053/054, MT940/MT942, BAI2 ' +
+  '(also inside a ZIP archive or a gzip file); CSV files need a saved column mapping';
 
 /** Detection reads no further than this: every format names itself near the start. */
 const DETECTION_WINDOW_CHARS = 64 * 1024;
@@ -127,14 +139,44 @@ export type ParseBankFileOptions = {
 
 /**
  * Decodes and parses a bank file. With `csv` or `lockbox` options the file is read as that
- * (CSV cannot be recognised from its content); otherwise its format is detected.
- * @throws BankFileError for an unknown format or a file its parser cannot read.
+ * (CSV cannot be recognised from its content); otherwise its format is detected. A ZIP archive
+ * or a gzip file is unpacked first and each file inside read as above (the same options for
+ * every one): the result holds the statements of them all, in file-name order, each with the
+ * name of the file it came from, and has the first file's format.
+ * @throws BankFileError for an unknown format or a file its parser cannot read; inside an
+ * archive the message starts with the name of the file at fault.
  */
 export function parseBankFile(bytes: Buffer, options: ParseBankFileOptions = {}): ParsedBankFile {
   assert(
     !(options.csv && options.lockbox),
     'parseBankFile takes a csv or a lockbox mapping, not both',
   );
+  if (!isPackedBankFile(bytes)) return parseUnpacked(bytes, options);
+  const parts = unpackBankFile(bytes, options.fileName);
+  let format: BankFileFormat | undefined;
+  const statements: ParsedStatement[] = [];
+  for (const part of parts) {
+    let parsed: ParsedBankFile;
+    try {
+      parsed = parseUnpacked(part.bytes, { ...options, fileName: part.name });
+    } catch (error) {
+      if (!(error instanceof BankFileError) || !part.member) throw error;
+      throw new BankFileError(`${part.name}: ${error.message}`, {
+        line: error.line,
+        element: error.element,
+      });
+    }
+    format ??= parsed.format;
+    for (const statement of parsed.statements) {
+      const sourceFile = options.fileName ? `${options.fileName}/${part.name}` : part.name;
+      statements.push(part.member ? { ...statement, sourceFile } : statement);
+    }
+  }
+  return { format: format!, statements };
+}
+
+/** One bank file, not packed. */
+function parseUnpacked(bytes: Buffer, options: ParseBankFileOptions): ParsedBankFile {
   const text = decodeBankFile(bytes);
   if (options.csv) {
     const { mapping, ...statement } = options.csv;

@@ -71,6 +71,8 @@ export type ParsedStatement = {
    */
   controlProblems: string[];
   lines: ParsedStatementLine[];
+  /** the file inside an uploaded archive this statement came from (`day.zip/camt053.xml`) */
+  sourceFile?: string;
 };
 
 export type ParsedBankFile = {
