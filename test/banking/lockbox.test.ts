@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBankFile } from '../../src/modules/banking/parsers/index.ts';
 import {
   lockboxMappingSchema,
@@ -9,6 +9,10 @@ import {
   type LockboxOptions,
 } from '../../src/modules/banking/parsers/lockbox.ts';
 import { BankFileError } from '../../src/modules/banking/parsers/statement.ts';
+import type { ApiClient } from '../support/api.ts';
+import { databaseKinds } from '../support/db.ts';
+import { createTestOrg } from '../support/orgs.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 const fixture = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../fixtures/bank/lockbox/${name}`, import.meta.url)), 'utf8');
@@ -222,5 +226,141 @@ describe('lockbox control problems and errors', () => {
       }),
     );
     expect(error.message).toMatch(/^line 1: column "Remitter" not found/);
+  });
+});
+
+describe.each(databaseKinds())('a lockbox file imported and matched on %s', (kind) => {
+  type Suggested = {
+    customerId: string;
+    score: number;
+    evidence: string[];
+    unapplied: string;
+    shortPay: string;
+    allocations: Array<{ number: string; amount: string; discount: string }>;
+  };
+  type Line = { lineNo: number; status: string; suggestions: Suggested[] };
+  let server: TestServer;
+  let manager: ApiClient;
+  let collector: ApiClient;
+  let customerId: string;
+  let mappingId: string;
+  const invoices: Record<string, { id: string; number: string }> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer({ kind, demo: false });
+    const org = await createTestOrg(server, 'lockbox');
+    manager = org.clients.manager;
+    collector = org.clients.collector;
+    const customer = await manager.post<{ id: string }>('/api/v1/customers', {
+      accountNumber: 'C-2001',
+      name: 'Lakeside Tools Inc.',
+      currency: 'EUR',
+      paymentTerms: 'NET30',
+    });
+    expect(customer.status).toBe(201);
+    customerId = customer.body.id;
+    // the text scanner reads "INV-000001" as too short a number: start the series at INV-000010
+    const other = await manager.post<{ id: string }>('/api/v1/customers', {
+      accountNumber: 'C-2002',
+      name: 'Harbor Freight Partners',
+      currency: 'EUR',
+      paymentTerms: 'NET30',
+    });
+    for (let k = 0; k < 9; k++) {
+      const filler = await manager.post('/api/v1/invoices', {
+        customerId: other.body.id,
+        issueDate: '2026-11-02',
+        currency: 'EUR',
+        lines: [{ description: 'Filler', quantity: '1', unitPrice: `${k + 1}.11` }],
+      });
+      expect(filler.status).toBe(201);
+    }
+    for (const [key, amount] of [
+      ['a', '100.00'],
+      ['b', '80.00'],
+      ['c', '250.00'],
+      ['d', '40.00'],
+    ] as const) {
+      const res = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
+        customerId,
+        issueDate: '2026-11-02',
+        currency: 'EUR',
+        lines: [{ description: 'Tools', quantity: '1', unitPrice: amount }],
+      });
+      expect(res.status).toBe(201);
+      invoices[key] = res.body;
+    }
+    const bank = await manager.post<{ id: string }>('/api/v1/bank-accounts', {
+      name: 'Lockbox 778',
+      identifier: 'LOCKBOX-778',
+      currency: 'EUR',
+    });
+    expect(bank.status).toBe(201);
+    const mapping = await manager.post<{ id: string }>('/api/v1/bank-file-mappings', {
+      name: 'Lockbox',
+      kind: 'lockbox',
+      bankAccountId: bank.body.id,
+      mapping: {},
+    });
+    expect(mapping.status).toBe(201);
+    mappingId = mapping.body.id;
+  });
+  afterAll(() => server?.close());
+
+  it("applies each check as the payer's per-invoice amounts say", async () => {
+    const { a, b, c, d } = invoices as Record<'a' | 'b' | 'c' | 'd', { number: string }>;
+    const csv = [
+      'check_number,amount,payer,payer_account,deposit_date,invoices',
+      // 30.00 short on the older invoice a; b paid in full (oldest first would short b instead)
+      `20001,150.00,Lakeside Tools,021000021/555000111,2026-11-16,"${a.number}:70.00; ${b.number}:80.00"`,
+      // c as stated, d named without an amount takes the rest
+      `20002,290.00,Lakeside Tools,021000021/555000111,2026-11-16,"${c.number}:250.00; ${d.number}"`,
+    ].join('\n');
+    const form = new FormData();
+    form.append('file', new Blob([csv]), 'lockbox.csv');
+    form.append('mappingId', mappingId);
+    const imported = await collector.post<{ id: string; match: Record<string, number> }>(
+      '/api/v1/bank-statements',
+      form,
+    );
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    expect(imported.body.match).toMatchObject({ suggested: 2, unmatched: 0 });
+    const lines = await collector.get<{ items: Line[] }>(
+      `/api/v1/bank-statements/${imported.body.id}/lines`,
+    );
+    const [first, second] = lines.body.items.map((line) => line.suggestions[0]!);
+    expect(first!.customerId).toBe(customerId);
+    expect(first!.allocations.map((x) => [x.number, x.amount, x.discount])).toEqual([
+      [a.number, '70.00', '0.00'],
+      [b.number, '80.00', '0.00'],
+    ]);
+    expect(first!.shortPay).toBe('30.00');
+    expect(first!.unapplied).toBe('0.00');
+    expect(first!.score).toBe(0.92);
+    expect(first!.evidence).toContain(
+      `Payer's remittance: 70.00 to ${a.number}, 80.00 to ${b.number}`,
+    );
+    expect(second!.allocations.map((x) => [x.number, x.amount])).toEqual([
+      [c.number, '250.00'],
+      [d.number, '40.00'],
+    ]);
+    expect(second!.score).toBe(0.99);
+    expect(second!.evidence).toContain(
+      `${d.number}, named without an amount, gets the rest: 40.00`,
+    );
+
+    const auto = await collector.post<{ applied: number }>(
+      `/api/v1/bank-statements/${imported.body.id}/auto-apply`,
+    );
+    expect(auto.status, JSON.stringify(auto.body)).toBe(200);
+    expect(auto.body.applied).toBe(2);
+    const open: Record<string, string> = {};
+    for (const key of ['a', 'b', 'c', 'd']) {
+      const doc = await collector.get<{ openBalance: string }>(
+        `/api/v1/invoices/${invoices[key]!.id}`,
+      );
+      open[key] = doc.body.openBalance;
+    }
+    expect(open).toEqual({ a: '30.00', b: '0.00', c: '0.00', d: '0.00' });
   });
 });

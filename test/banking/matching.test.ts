@@ -29,6 +29,10 @@ import {
   splitName,
   withinOneEdit,
 } from '../../src/modules/banking/matching/normalize.ts';
+import {
+  readAmount,
+  readStatedAmounts,
+} from '../../src/modules/banking/matching/stated-amounts.ts';
 import type {
   MatchCustomer,
   MatchLine,
@@ -744,6 +748,316 @@ describe('MatchIndex safety', () => {
 });
 
 // ---------------------------------------------------------------------------
+// Amounts the payer states per document ("INV-3001:100.00", as lockbox files write them)
+// ---------------------------------------------------------------------------
+
+describe('stated amounts in the remittance text', () => {
+  const pairs = (text: string, lineMinor = 10n ** 9n, currency = 'USD') => {
+    const found = readStatedAmounts(text, currency, lineMinor);
+    return found && { amounts: found.pairs.map((p) => p.amountMinor), text: found.text };
+  };
+
+  it('reads REF:amount pairs with either decimal separator and blanks the amounts', () => {
+    expect(pairs('INV-3001:100.00; INV-3002:50.00')).toEqual({
+      amounts: [10000n, 5000n],
+      text: 'INV-3001:      ; INV-3002:     ',
+    });
+    expect(pairs('INV-1001:1.000,00; INV-1002:234,50')?.amounts).toEqual([100000n, 23450n]);
+    expect(pairs('INV-1001: 1,250.00 INV-1002 : 99.5')?.amounts).toEqual([125000n, 9950n]);
+    expect(pairs('1001:100.00,1002:50.00')).toEqual({
+      amounts: [10000n, 5000n],
+      text: '1001:      ,1002:     ',
+    });
+    expect(pairs('1001:100,00,1002:50,00')?.amounts).toEqual([10000n, 5000n]);
+    expect(pairs("INV-1001:1'234.50;INV-1002:250")?.amounts).toEqual([123450n, 25000n]);
+    expect(pairs('(INV-1001):75.00')?.amounts).toEqual([7500n]);
+  });
+
+  it('finds no pairs where a colon is no stated amount, or the amounts cannot be used', () => {
+    expect(pairs('INV-3001 INV-3002')).toBeNull();
+    expect(pairs('RE: 123 124')).toBeNull(); // "RE" names no document
+    expect(pairs('IBAN:DE89370400440532013000')).toBeNull();
+    expect(pairs('INV-3001:100.00EUR')).toBeNull();
+    expect(pairs('INV-3001:12.3.4')).toBeNull();
+    expect(pairs('INV-3001:100.00; CM-17:-20.00')).toBeNull(); // a credit taken
+    expect(pairs('INV-3001:0.00; INV-3002:50.00')).toBeNull();
+    expect(pairs('INV-3001:100.00; INV-3002:50.00', 14999n)).toBeNull(); // more than the line
+    expect(pairs('INV-3001:100.00; INV-3002:50.00', 15000n)?.amounts).toEqual([10000n, 5000n]);
+    expect(pairs('INV-3001:100.00', 10n ** 9n, 'ZZZ')).toBeNull(); // no currency
+  });
+
+  it('reads an amount as people write one, in minor units of the currency', () => {
+    const cases: Array<[string, number, bigint | null]> = [
+      ['250', 2, 25000n],
+      ['250.5', 2, 25050n],
+      ['250,50', 2, 25050n],
+      ['1,234.50', 2, 123450n],
+      ['1.234,50', 2, 123450n],
+      ['1,234', 2, 123400n], // three digits after a lone separator: thousands
+      ['1.234.567', 2, 123456700n],
+      ['1,234', 3, 1234n], // BHD has three decimals
+      ['1,234', 0, 1234n], // JPY
+      ['1.5', 0, null],
+      ['1.234', 2, 123400n],
+      ['12,34,5', 2, null],
+      ['1,234.567,89', 2, null],
+      ['1234567890123456', 2, null], // more integer digits than an amount has
+    ];
+    for (const [written, exponent, minor] of cases) {
+      expect(readAmount(written, exponent), written).toBe(minor);
+    }
+  });
+});
+
+describe('MatchIndex with amounts the payer states', () => {
+  const NORTH_ACCOUNT = '021000021123456789';
+  const usd = (customerId: string, number: string, openMinor: bigint, extra: Partial<OpenItem>) =>
+    item(customerId, number, openMinor, { currency: 'USD', ...extra });
+  const statedItems: OpenItem[] = [
+    usd('north', 'INV-3001', 10000n, { dueDate: d('2026-03-01') }),
+    usd('north', 'INV-3002', 8000n, { dueDate: d('2026-03-02') }),
+    usd('north', 'INV-3003', 20400n, {
+      dueDate: d('2026-03-03'),
+      discountDate: d('2026-03-15'),
+      discountMinor: 408n,
+    }),
+    usd('north', 'INV-3004', 3000n, { amountMinor: 5000n, dueDate: d('2026-03-04') }),
+    usd('north', 'INV-3750', 15000n, { dueDate: d('2026-03-05') }),
+    usd('north', 'INV-3006', 4000n, { dueDate: d('2026-03-06') }),
+    usd('north', 'INV-0150', 2500n, { dueDate: d('2026-02-15') }),
+    usd('south', 'INV-4001', 5000n, { dueDate: d('2026-03-01') }),
+    usd('south', 'INV-4002', 25000n, { dueDate: d('2026-03-02') }),
+  ];
+  const statedBook = new MatchIndex({
+    openItems: statedItems,
+    customers: [
+      { id: 'north', name: 'Northwind Supply Inc.', accountNumber: 'C-77001' },
+      { id: 'south', name: 'Southgate Foods LLC', accountNumber: 'C-77002' },
+    ],
+    payerHints: [{ customerId: 'north', account: NORTH_ACCOUNT, name: null }],
+  });
+  const check = (amountMinor: bigint, remittanceInfo: string, extra: Partial<MatchLine> = {}) =>
+    line({ amountMinor, currency: 'USD', remittanceInfo, endToEndId: '10236', ...extra });
+  const match = (l: MatchLine) => statedBook.match(l);
+  const allocations = (s: Suggestion | undefined) =>
+    s?.allocations.map((a) => [a.documentId, a.amountMinor, a.discountMinor]);
+
+  it('amounts equal to the open balances: applied as stated, automatically', () => {
+    const [s, ...others] = match(check(18000n, 'INV-3001:100.00;INV-3002:80.00'));
+    expect(others).toEqual([]);
+    expect(s!.customerId).toBe('north');
+    expect(allocations(s)).toEqual([
+      ['doc-INV-3001', 10000n, 0n],
+      ['doc-INV-3002', 8000n, 0n],
+    ]);
+    expect(s!.score).toBe(0.98);
+    expect(s!.unappliedMinor).toBe(0n);
+    expect(s!.shortPayMinor).toBe(0n);
+    expect(s!.evidence).toEqual([
+      'Remittance names INV-3001',
+      'Remittance names INV-3002',
+      "Payer's remittance: 100.00 to INV-3001, 80.00 to INV-3002",
+      'Each stated amount equals the open balance of its document',
+    ]);
+    // with the payer's account known as well
+    const [known] = match(
+      check(18000n, 'INV-3001:100.00;INV-3002:80.00', { counterpartyAccount: NORTH_ACCOUNT }),
+    );
+    expect(known!.score).toBe(0.99);
+  });
+
+  it('a stated short pay stays open on the document the payer names, not the newest one', () => {
+    // without amounts the oldest is paid first: 100.00 to INV-3001, 50.00 to INV-3002
+    const [plain] = match(check(15000n, 'INV-3001 INV-3002'));
+    expect(allocations(plain)).toEqual([
+      ['doc-INV-3001', 10000n, 0n],
+      ['doc-INV-3002', 5000n, 0n],
+    ]);
+    const [s] = match(check(15000n, 'INV-3001:70.00; INV-3002:80.00'));
+    expect(allocations(s)).toEqual([
+      ['doc-INV-3001', 7000n, 0n],
+      ['doc-INV-3002', 8000n, 0n],
+    ]);
+    expect(s!.shortPayMinor).toBe(3000n);
+    expect(s!.unappliedMinor).toBe(0n);
+    expect(s!.score).toBe(0.84); // a short pay: automatic only with a strong payer
+    expect(s!.evidence).toEqual([
+      'Remittance names INV-3001',
+      'Remittance names INV-3002',
+      "Payer's remittance: 70.00 to INV-3001, 80.00 to INV-3002",
+      '70.00 to INV-3001 leaves 30.00 of its open 100.00 unpaid: short pay',
+    ]);
+    const [known] = match(
+      check(15000n, 'INV-3001:70.00; INV-3002:80.00', { counterpartyAccount: NORTH_ACCOUNT }),
+    );
+    expect(allocations(known)).toEqual(allocations(s));
+    expect(known!.score).toBe(0.92);
+  });
+
+  it('a stated short pay is not outdone by another open item that equals the amount', () => {
+    // INV-3750 owes 150.00, the amount of the check; the payer says what it pays instead
+    const [s, ...others] = match(
+      check(15000n, 'INV-3001:70.00; INV-3002:80.00', { counterpartyName: 'Northwind Supply' }),
+    );
+    expect(docs(s)).toEqual(['doc-INV-3001', 'doc-INV-3002']);
+    expect(others.flatMap(docs)).not.toContain('doc-INV-3750');
+    expect(s!.score).toBe(0.92);
+  });
+
+  it('the balance net of a discount still allowed takes the discount', () => {
+    const text = 'INV-3001:100.00; INV-3003:199.92';
+    const [s] = match(check(29992n, text, { valueDate: d('2026-03-15') }));
+    expect(allocations(s)).toEqual([
+      ['doc-INV-3001', 10000n, 0n],
+      ['doc-INV-3003', 19992n, 408n],
+    ]);
+    expect(s!.shortPayMinor).toBe(0n);
+    expect(s!.score).toBe(0.97);
+    expect(s!.evidence).toContain(
+      '199.92 to INV-3003 is its open 204.00 net of the 2% discount (4.08) taken by 2026-03-15',
+    );
+    // a day late the discount is gone: a short pay of 4.08, said so
+    const [late] = match(check(29992n, text, { valueDate: d('2026-03-16') }));
+    expect(allocations(late)).toEqual([
+      ['doc-INV-3001', 10000n, 0n],
+      ['doc-INV-3003', 19992n, 0n],
+    ]);
+    expect(late!.shortPayMinor).toBe(408n);
+    expect(late!.score).toBe(0.84);
+    expect(late!.evidence).toContain(
+      '199.92 to INV-3003 leaves 4.08 of its open 204.00 unpaid: short pay; the difference is the early-payment discount, which ended on 2026-03-15',
+    );
+  });
+
+  it('a stated amount above the open balance is capped at it; the excess stays unapplied', () => {
+    const text = 'INV-3001:100.00; INV-3002:85.00';
+    const [s] = match(check(18500n, text, { counterpartyAccount: NORTH_ACCOUNT }));
+    expect(allocations(s)).toEqual([
+      ['doc-INV-3001', 10000n, 0n],
+      ['doc-INV-3002', 8000n, 0n],
+    ]);
+    expect(s!.unappliedMinor).toBe(500n);
+    expect(s!.shortPayMinor).toBe(0n);
+    expect(s!.score).toBe(0.92); // an overpay: automatic only with a strong payer
+    expect(s!.evidence).toContain(
+      '85.00 to INV-3002 exceeds its open 80.00: 80.00 applied, 5.00 stays unapplied',
+    );
+    const [unknown] = match(check(18500n, text));
+    expect(allocations(unknown)).toEqual(allocations(s));
+    expect(unknown!.score).toBe(0.84);
+    // far above what is open: less sure still
+    const [large] = match(check(30000n, 'INV-3001:100.00; INV-3002:200.00'));
+    expect(allocations(large)).toEqual(allocations(s));
+    expect(large!.unappliedMinor).toBe(12000n);
+    expect(large!.score).toBeCloseTo(0.74, 4);
+    expect(large!.evidence).toContain(
+      'The excess is large: the payment may be for documents not named',
+    );
+  });
+
+  it('the original amount of a credited document: what is open is applied, the rest unapplied', () => {
+    const [s] = match(check(15000n, 'INV-3001:100.00; INV-3004:50.00'));
+    expect(allocations(s)).toEqual([
+      ['doc-INV-3001', 10000n, 0n],
+      ['doc-INV-3004', 3000n, 0n],
+    ]);
+    expect(s!.unappliedMinor).toBe(2000n);
+    expect(s!.score).toBe(0.9);
+    expect(s!.evidence).toContain(
+      '50.00 to INV-3004 is its original amount; 30.00 is open after credits or payments, 20.00 stays unapplied',
+    );
+  });
+
+  it('amounts that give one document more and another less are held for review', () => {
+    // the check pays both in full, but the split is swapped: 100.00 is INV-3001's balance
+    const [s] = match(
+      check(18000n, 'INV-3001:80.00; INV-3002:100.00', { counterpartyAccount: NORTH_ACCOUNT }),
+    );
+    expect(allocations(s)).toEqual([
+      ['doc-INV-3001', 8000n, 0n],
+      ['doc-INV-3002', 8000n, 0n],
+    ]);
+    expect(s!.shortPayMinor).toBe(2000n);
+    expect(s!.unappliedMinor).toBe(2000n);
+    // 0.92 for an overpay by a strong payer, −0.10 for the split, −0.10 for 20.00 over 180.00
+    expect(s!.score).toBeCloseTo(0.72, 4);
+    expect(s!.evidence).toContain(
+      'The stated amounts give one document more than it owes and another less: the split may be wrong',
+    );
+  });
+
+  it('a reference without an amount takes what is left, oldest due first', () => {
+    const [s] = match(check(22000n, 'INV-3002:80.00; INV-3006; INV-3001'));
+    expect(allocations(s)).toEqual([
+      ['doc-INV-3002', 8000n, 0n],
+      ['doc-INV-3001', 10000n, 0n],
+      ['doc-INV-3006', 4000n, 0n],
+    ]);
+    expect(s!.score).toBe(0.98);
+    expect(s!.evidence).toEqual([
+      'Remittance names INV-3002',
+      'Remittance names INV-3001',
+      'Remittance names INV-3006',
+      "Payer's remittance: 80.00 to INV-3002",
+      'INV-3001 and INV-3006, named without amounts, get the rest (140.00), oldest due first',
+      'Each stated amount equals the open balance of its document',
+    ]);
+    // less left than they owe: the newest of them is short paid
+    const [short] = match(check(20000n, 'INV-3002:80.00; INV-3006; INV-3001'));
+    expect(allocations(short)).toEqual([
+      ['doc-INV-3002', 8000n, 0n],
+      ['doc-INV-3001', 10000n, 0n],
+      ['doc-INV-3006', 2000n, 0n],
+    ]);
+    expect(short!.shortPayMinor).toBe(2000n);
+  });
+
+  it('amounts that do not add up to the line: answered as without them', () => {
+    const over = 'INV-3001:100.00; INV-3002:60.00'; // 160.00 for a check of 150.00
+    expect(match(check(15000n, over))).toEqual(match(check(15000n, 'INV-3001; INV-3002')));
+    const under = 'INV-3001:100.00; INV-3002:30.00'; // 130.00, nothing named without an amount
+    expect(match(check(15000n, under))).toEqual(match(check(15000n, 'INV-3001; INV-3002')));
+    expect(match(check(15000n, under))[0]!.evidence.join(' ')).not.toContain("Payer's");
+  });
+
+  it('an unknown reference or one of another customer gains nothing from its amount', () => {
+    const unknown = 'INV-3001:100.00; INV-9999:50.00';
+    expect(match(check(15000n, unknown))).toEqual(match(check(15000n, 'INV-3001 INV-9999')));
+    expect(match(check(15000n, unknown))[0]!.score).toBeLessThan(0.9);
+    // INV-4001 is Southgate's: the two references do not resolve to one customer
+    const split = match(check(15000n, 'INV-3001:100.00; INV-4001:50.00'));
+    expect(split).toEqual(match(check(15000n, 'INV-3001 INV-4001')));
+    for (const s of split) expect(s.score).toBeLessThan(0.9);
+  });
+
+  it('amounts without decimals are not read as document numbers', () => {
+    // read as a number, "150" would name INV-0150 (due first), which would take what is left
+    const [s] = match(check(29000n, 'INV-3001:100;INV-3750:150;INV-3006'));
+    expect(allocations(s)).toEqual([
+      ['doc-INV-3001', 10000n, 0n],
+      ['doc-INV-3750', 15000n, 0n],
+      ['doc-INV-3006', 4000n, 0n],
+    ]);
+    expect(s!.score).toBe(0.98);
+    expect(s!.evidence.join(' ')).not.toContain('INV-0150');
+  });
+
+  it('digits without the prefix, and a bank text around the pairs, are read the same', () => {
+    const [s] = match(
+      check(18000n, 'SVWZ+Payment advice 3001: 100.00 / 3002: 80.00 thank you', {
+        endToEndId: null,
+      }),
+    );
+    expect(allocations(s)).toEqual([
+      ['doc-INV-3001', 10000n, 0n],
+      ['doc-INV-3002', 8000n, 0n],
+    ]);
+    expect(s!.score).toBe(0.95);
+    expect(s!.evidence).toContain("Payer's remittance: 100.00 to INV-3001, 80.00 to INV-3002");
+  });
+});
+
+// ---------------------------------------------------------------------------
 // Properties
 // ---------------------------------------------------------------------------
 
@@ -885,6 +1199,66 @@ describe('MatchIndex properties', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('MatchIndex properties of stated amounts', () => {
+  it('amounts that add up are applied as stated, never above what is open', () => {
+    fc.assert(
+      fc.property(
+        propertyBook,
+        fc.array(fc.nat(29), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 4 }),
+        fc.array(fc.bigInt({ min: 1n, max: 1_000_000n }), { minLength: 4, maxLength: 4 }),
+        (spec, picks, kinds, others) => {
+          const { items: book2, index } = buildPropertyIndex(spec);
+          const first = book2[picks[0]! % book2.length]!;
+          const picked = [...new Set(picks.map((p) => book2[p % book2.length]!))].filter(
+            (it) => it.customerId === first.customerId && it.currency === first.currency,
+          );
+          // per document: its open balance, its discounted balance, less, or any amount
+          const stated = picked.map((it, k) => {
+            const kind = kinds[k]!;
+            if (kind === 0 || (kind === 1 && it.discountDate === null)) return it.openMinor;
+            if (kind === 1) return it.openMinor - it.discountMinor;
+            if (kind === 2 && it.openMinor > 1n) return it.openMinor - 1n;
+            return others[k]!;
+          });
+          const amount = stated.reduce((sum, x) => sum + x, 0n);
+          const text = picked
+            .map((it, k) => `${it.number}:${formatAmount(stated[k]!, it.currency)}`)
+            .join('; ');
+          const suggestions = index.match(
+            line({ amountMinor: amount, currency: first.currency, remittanceInfo: text }),
+          );
+          const s = suggestions.find((x) => x.customerId === first.customerId);
+          expect(s, text).toBeDefined();
+          const expected = picked.map((it, k) => {
+            const x = stated[k]!;
+            const net = it.discountDate !== null && x === it.openMinor - it.discountMinor;
+            return {
+              documentId: it.id,
+              amountMinor: x < it.openMinor ? x : it.openMinor,
+              discountMinor: net && x < it.openMinor ? it.discountMinor : 0n,
+            };
+          });
+          expect(s!.allocations).toEqual(expected);
+          const applied = expected.reduce((sum, a) => sum + a.amountMinor, 0n);
+          expect(s!.unappliedMinor).toBe(amount - applied);
+          expect(s!.evidence).toContain(
+            `Payer's remittance: ${picked
+              .map((it, k) => `${displayAmount(stated[k]!, it.currency)} to ${it.number}`)
+              .join(', ')}`,
+          );
+          const exact = stated.every((x, k) => x === picked[k]!.openMinor);
+          if (exact) expect(s!.score).toBeGreaterThanOrEqual(0.9);
+          // above what is open (and not the original amount of a credited document): no auto-apply
+          const over = (x: bigint, it: OpenItem) => x > it.openMinor && x !== it.amountMinor;
+          if (stated.some((x, k) => over(x, picked[k]!))) expect(s!.score).toBeLessThan(0.9);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

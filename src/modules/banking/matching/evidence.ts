@@ -11,6 +11,7 @@ import type {
   IndexView,
   LineContext,
   PayerSource,
+  StatedPart,
 } from './internal.ts';
 import { maskAccount } from './normalize.ts';
 import { binomial } from './scoring.ts';
@@ -91,6 +92,10 @@ export function explain(view: IndexView, ctx: LineContext, h: Hypothesis): strin
         `${ex.siblings} other open item${ex.siblings === 1 ? '' : 's'} of ${view.customerNameOf(h.customer)} owe the same amount: the near miss may be chance`,
       );
     }
+    for (const source of payer) out.push(payerText(view, h.customer, source));
+  } else if (ex.kind === 'stated') {
+    for (const hit of ex.hits) out.push(namingText(view, hit));
+    out.push(...statedText(view, ctx, h.customer, ex));
     for (const source of payer) out.push(payerText(view, h.customer, source));
   } else if (ex.kind === 'amount') {
     out.push(amountText(view, ctx, h.customer, ex));
@@ -259,6 +264,96 @@ function overText(
     `Amount exceeds the open ${displayAmount(total, cur)} of ${numbersOf(view, items)} by ${displayAmount(ctx.amount - total, cur)}: left unapplied`,
     ...(ex.large ? ['The excess is large: the payment may be for documents not named'] : []),
   ];
+}
+
+type StatedExplanation = Extract<Explanation, { kind: 'stated' }>;
+
+/**
+ * The payer's split as stated ("Payer's remittance: 100.00 to INV-1, 50.00 to INV-2"), what
+ * documents named without an amount got, and every document the split does not pay exactly.
+ */
+function statedText(
+  view: IndexView,
+  ctx: LineContext,
+  customer: number,
+  ex: StatedExplanation,
+): string[] {
+  const cur = ctx.currency;
+  const stated: string[] = [];
+  const rest: StatedPart[] = [];
+  for (const part of ex.parts) {
+    const number = view.items[part.item]!.number;
+    if (part.statedMinor === null) rest.push(part);
+    else stated.push(`${displayAmount(part.statedMinor, cur)} to ${number}`);
+  }
+  const out = [`Payer's remittance: ${stated.join(', ')}`];
+  if (rest.length > 0) {
+    const restItems = rest.map((p) => p.item);
+    const numbers = numbersOf(view, restItems);
+    const applied = rest.reduce((sum, p) => sum + p.amountMinor, 0n);
+    out.push(
+      rest.length === 1
+        ? `${numbers}, named without an amount, gets the rest: ${displayAmount(applied, cur)}`
+        : `${numbers}, named without amounts, get the rest (${displayAmount(applied, cur)}), oldest due first`,
+    );
+  }
+  let exact = true;
+  for (const part of ex.parts) {
+    const note = statedPartText(view, cur, part);
+    if (note === null) continue;
+    exact = false;
+    out.push(note);
+  }
+  if (exact && ex.leftMinor === 0n) {
+    out.push(
+      ex.parts.length === 1
+        ? `The stated amount equals the open balance of ${numbersOf(view, [ex.parts[0]!.item])}`
+        : 'Each stated amount equals the open balance of its document',
+    );
+  }
+  if (ex.leftMinor > 0n) {
+    out.push(
+      `${displayAmount(ex.leftMinor, cur)} is more than the documents named without an amount owe: left unapplied`,
+    );
+  }
+  if (ex.large) out.push('The excess is large: the payment may be for documents not named');
+  if (ex.misfit) {
+    out.push(
+      'The stated amounts give one document more than it owes and another less: the split may be wrong',
+    );
+  }
+  if (ex.siblings) {
+    out.push(
+      `${ex.siblings} other open item${ex.siblings === 1 ? '' : 's'} of ${view.customerNameOf(customer)} owe the same amount as a nearly named document: the near miss may be chance`,
+    );
+  }
+  return out;
+}
+
+/** What the payer's split does to one document; null when it pays its open balance. */
+function statedPartText(view: IndexView, cur: string, part: StatedPart): string | null {
+  const it = view.items[part.item]!;
+  const open = it.openMinor;
+  const paid = displayAmount(part.amountMinor, cur);
+  const what = part.statedMinor === null ? paid : displayAmount(part.statedMinor, cur);
+  switch (part.fit) {
+    case 'exact':
+      return null;
+    case 'discount':
+      return `${what} to ${it.number} is its open ${displayAmount(open, cur)} net of the ${displayPercent(it.discountMinor, it.amountMinor)} discount (${displayAmount(part.discountMinor, cur)}) taken by ${it.discountDate}`;
+    case 'short': {
+      const unpaid = open - part.amountMinor;
+      const ended =
+        it.discountDate !== null && it.discountMinor === unpaid
+          ? `; the difference is the early-payment discount, which ended on ${it.discountDate}`
+          : '';
+      return `${what} to ${it.number} leaves ${displayAmount(unpaid, cur)} of its open ${displayAmount(open, cur)} unpaid: short pay${ended}`;
+    }
+    case 'original':
+      return `${what} to ${it.number} is its original amount; ${displayAmount(open, cur)} is open after credits or payments, ${displayAmount(part.statedMinor! - open, cur)} stays unapplied`;
+    case 'over':
+      return `${what} to ${it.number} exceeds its open ${displayAmount(open, cur)}: ${displayAmount(open, cur)} applied, ${displayAmount(part.statedMinor! - open, cur)} stays unapplied`;
+  }
 }
 
 function amountText(

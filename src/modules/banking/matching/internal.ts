@@ -7,6 +7,7 @@ import type { IsoDate } from '../../../shared/dates.ts';
 import { ItemsByKey, filled } from './items-by-key.ts';
 import type { RemittanceReference } from './normalize.ts';
 import type { PayerStrength, ReferenceQuality } from './scoring.ts';
+import type { StatedRemittance } from './stated-amounts.ts';
 import type { Allocation, MatchCustomer, OpenItem } from './types.ts';
 
 /** Values of a look-up table: one item index, or several. Saves an array per unique key. */
@@ -121,6 +122,19 @@ export type PayerEvidence = { strength: PayerStrength; sources: PayerSource[]; g
 export type Hit = { item: number; quality: ReferenceQuality; written: string; byPo: boolean };
 
 /**
+ * One document of an answer built from the payer's stated amounts: what the payer stated for it
+ * (null: it was named without an amount and takes what is left), how that fits its open balance,
+ * and what is applied (never above the open balance).
+ */
+export type StatedPart = {
+  item: number;
+  statedMinor: bigint | null;
+  fit: 'exact' | 'discount' | 'original' | 'short' | 'over';
+  amountMinor: bigint;
+  discountMinor: bigint;
+};
+
+/**
  * What a hypothesis rests on, as data: the evidence text is written from it only for the
  * answers that are returned (and no closures are built per line, see match-index.ts).
  */
@@ -151,6 +165,20 @@ export type Explanation =
       /** the amount is round, which proves less */
       round?: boolean;
     }
+  | {
+      kind: 'stated';
+      /** how each allocated document was named, in allocation order */
+      hits: readonly Hit[];
+      parts: readonly StatedPart[];
+      /** what is left once the documents named without an amount are paid: unapplied */
+      leftMinor: bigint;
+      /** more than 10 % above what the documents owe (unexplained by original amounts) */
+      large: boolean;
+      /** one document gets more than it owes and another less */
+      misfit: boolean;
+      /** other open items of the customer owing what a nearly named document owes */
+      siblings: number;
+    }
   | { kind: 'unknownPayer'; item: number; net: boolean; sharedBy: number };
 
 export type LineContext = {
@@ -172,6 +200,8 @@ export type LineContext = {
   byNet: readonly number[];
   /** the amount is a round figure (see ROUND_AMOUNT_UNITS in scoring.ts) */
   round: boolean;
+  /** amounts the payer states per document ("INV-1:100.00"), when they can be used */
+  stated: StatedRemittance | null;
 };
 
 /** A candidate answer: the allocations of one customer, scored, with its reasons. */
@@ -202,6 +232,15 @@ export type Hypothesis = {
  */
 export function usable(view: IndexView, item: number, ctx: LineContext): boolean {
   return view.currencyOf(item) === ctx.currencyId && ctx.currencyId >= 0;
+}
+
+/** Oldest due date (or issue date) first, then by number. */
+export function compareDue(view: IndexView, a: number, b: number): number {
+  const x = view.items[a]!;
+  const y = view.items[b]!;
+  const dx = x.dueDate ?? x.issueDate;
+  const dy = y.dueDate ?? y.issueDate;
+  return dx < dy ? -1 : dx > dy ? 1 : x.number < y.number ? -1 : x.number > y.number ? 1 : 0;
 }
 
 /** The discount the item still allows on the line's date, or 0. */

@@ -25,6 +25,15 @@
  *    oldest due first); more (an overpay — unless one unnamed open item of the customer, or two
  *    of its 40 oldest, make up the rest exactly; only for fully named documents or a strong
  *    payer).
+ *    When the payer states an amount per document ("INV-1001:250.00", as lockbox files write
+ *    them; `stated-amounts.ts`, `stated-answers.ts`), each reference with an amount names one
+ *    open document of the customer and the amounts add up to the line (documents named without
+ *    an amount take what is left, oldest due first), the payer's split is the customer's answer
+ *    instead: each document gets its stated amount — its balance net of a discount still allowed
+ *    is that discount, less is a short pay of that document, more is capped at what is open and
+ *    the excess stays unapplied (as "original" when it is the document's original amount). No
+ *    amount-only answer (step 4) is then looked for at that customer. Amounts that do not add
+ *    up, or a reference that names nothing, leave step 3 as without them.
  * 4. Amount only (`amounts.ts`), for payer candidates that step 3 did not explain (the medium
  *    ones and better, the weak ones when there are no others) and only as far as such an answer
  *    could still compete with step 3: one open item (or its discounted balance), all open
@@ -48,6 +57,11 @@
  * | one-off, short pay or overpay  | 0.60   | 0.50   | 0.45 | 0.40 | 0.30   |
  *
  * Discount rows are 0.01 below the exact ones. A set counts as named by its weakest naming.
+ * Stated amounts are scored on the same rows, by the weakest fit of any document (a stated short
+ * pay of one document makes the answer a short pay), so a clean split scores as a clean reference
+ * does and an unknown or nearly named reference gains nothing from its amount; an excess of more
+ * than 10 % −0.10, and one document stated above its open balance while another is stated below
+ * it (swapped amounts, a typo) −0.10.
  * Adjustments: the amount equals only some of the named documents −0.02; each unnamed document
  * added to explain an overpay −0.03; an overpay of more than 10 % of the named documents −0.10;
  * a one-off document whose amount other open items of the customer share −0.10 (recurring fees:
@@ -100,7 +114,8 @@
  * columns rather than the items, which lie all over the heap; it allocates little (the name
  * index, the subset sum and the one-off search work in scratch arrays), name look-ups are
  * remembered per name as written, per normalized name and per word list, and evidence is kept
- * as data and written only for the answers returned (`evidence.ts`).
+ * as data and written only for the answers returned (`evidence.ts`). Stated amounts are looked
+ * for only in texts with a colon.
  *
  * ## Cost
  * Built once: hash maps by number digits, PO digits, open balance, discounted balance, payer
@@ -146,6 +161,7 @@ import {
   type PayerLookups,
 } from './payer.ts';
 import { namedDocuments, referenceHypotheses } from './references.ts';
+import { readStatedAmounts, statedRemittance, type StatedRemittance } from './stated-amounts.ts';
 import {
   AMBIGUITY_DROP,
   AMBIGUITY_MARGIN,
@@ -504,7 +520,7 @@ export class MatchIndex implements IndexView {
   /** Suggestions for one bank line, best first (at most maxSuggestions); [] for money out. */
   match(line: MatchLine): Suggestion[] {
     if (line.amountMinor <= 0n) return [];
-    const references = extractReferences(remittanceText(line));
+    const { references, stated } = readRemittance(line);
     const numberHits: Array<readonly CustomerNumberHit[]> = [];
     let customerNumbers = NO_REFERENCES;
     for (const ref of references) {
@@ -528,6 +544,7 @@ export class MatchIndex implements IndexView {
       byOpen: this.itemsByOpen(line.amountMinor),
       byNet: this.itemsByNet(line.amountMinor),
       round: this.isRound(line.amountMinor, line.currency),
+      stated,
     };
     const named = namedDocuments(this, ctx);
     const hypotheses = referenceHypotheses(this, ctx, named);
@@ -536,7 +553,9 @@ export class MatchIndex implements IndexView {
     if (best - AMBIGUITY_MARGIN <= AMOUNT_ONLY_MAX) {
       const explained = new Set<number>();
       for (const h of hypotheses) {
-        if (h.shortPayMinor === 0n && h.unappliedMinor === 0n) explained.add(h.customer);
+        // the payer's own split says which documents it pays, short or not: no guess by amount
+        const settled = h.shortPayMinor === 0n && h.unappliedMinor === 0n;
+        if (settled || h.explanation.kind === 'stated') explained.add(h.customer);
       }
       for (const h of amountHypotheses(this, ctx, explained, best)) hypotheses.push(h);
     }
@@ -600,11 +619,33 @@ export class MatchIndex implements IndexView {
   }
 }
 
-/** The remittance text and the end-to-end id ("NOTPROVIDED" is no id), as one text. */
-function remittanceText(line: MatchLine): string {
-  const info =
+/**
+ * The references of the line's remittance text and end-to-end id, and the amounts the payer
+ * states per document when the text has "REF:amount" pairs that can be used (then the amounts
+ * are not read as references: "INV-1001:250" names INV-1001 only). Texts without a colon, nearly
+ * all of them, are scanned once as before.
+ */
+function readRemittance(line: MatchLine): {
+  references: RemittanceReference[];
+  stated: StatedRemittance | null;
+} {
+  let info =
     line.remittanceInfo && line.remittanceInfo !== 'NOTPROVIDED' ? line.remittanceInfo : '';
+  if (info.length > MAX_TEXT_LENGTH) info = info.slice(0, MAX_TEXT_LENGTH);
   const id = line.endToEndId && line.endToEndId !== 'NOTPROVIDED' ? line.endToEndId : '';
+  const found =
+    info.indexOf(':') < 0 ? null : readStatedAmounts(info, line.currency, line.amountMinor);
+  if (found !== null) {
+    const ends: number[] = [];
+    const references = extractReferences(remittanceText(found.text, id), ends);
+    const stated = statedRemittance(found, references, ends, info.length);
+    if (stated !== null) return { references, stated };
+  }
+  return { references: extractReferences(remittanceText(info, id)), stated: null };
+}
+
+/** The remittance text and the end-to-end id ("NOTPROVIDED" is no id), as one text. */
+function remittanceText(info: string, id: string): string {
   const text = info && id ? `${info} ${id}` : info || id;
   return text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;
 }

@@ -345,13 +345,18 @@ function isWordChar(code: number): boolean {
  * - "RE: 123 124 125" → RE/123, RE/124, RE/125 (a prefix carries over a list);
  * - "INV-0OO123" → INV/123 (O read as 0); "paid 1,234.50 on 10.03.2026" → nothing.
  * A hand-written scanner: it runs for every bank line.
+ *
+ * `ends`, when given, receives where each reference ends in `text` (the index after its last
+ * character), one per reference returned — unless reading it changed the text's length ("ß",
+ * some upper-case letters), when positions in `text` are not known and it is left empty.
  */
-export function extractReferences(text: string | null): RemittanceReference[] {
+export function extractReferences(text: string | null, ends?: number[]): RemittanceReference[] {
   if (!text) return [];
   // the scanner works on upper case; "ß" would become "SS" and shift every later position
   const base = text.includes('ß') ? text.replace(/ß/g, 'ss') : text;
   let upper = base.toUpperCase();
   const source = upper.length === base.length ? base : upper;
+  const positions = ends !== undefined && upper.length === text.length ? ends : undefined;
   // dates and amounts need a digit, a separator and a digit; most texts have neither
   if (MAYBE_DATE_OR_AMOUNT.test(upper)) {
     upper = upper.replace(NOT_A_REFERENCE, (m) => ' '.repeat(m.length));
@@ -392,6 +397,7 @@ export function extractReferences(text: string | null): RemittanceReference[] {
         const from = carried && prefixWordStart >= 0 ? prefixWordStart : start;
         const written = source.slice(from, end).trim();
         found.push({ written, prefix: refPrefix, core: parsed.core });
+        positions?.push(end);
       }
     }
     prefix = refPrefix;

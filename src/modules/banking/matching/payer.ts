@@ -11,9 +11,9 @@
  * only fails to be strong because it fits 2–3 customers alike is marked `grouped`.
  */
 import type { NameMatch } from './name-index.ts';
-import type { PayerEvidence, PayerSource } from './internal.ts';
+import type { LineContext, PayerEvidence, PayerSource } from './internal.ts';
 import type { RemittanceReference } from './normalize.ts';
-import type { PayerStrength } from './scoring.ts';
+import type { PayerStrength, ReferenceQuality } from './scoring.ts';
 
 export const STRONG_NAME = 0.92;
 export const MEDIUM_NAME = 0.85;
@@ -147,4 +147,20 @@ export function payerStrengthOf(
   const own = payers.get(customer)?.strength ?? 'none';
   if (RANK[own] >= RANK.medium) return own;
   return strongPayers.length > 0 ? 'contra' : own;
+}
+
+/**
+ * The payer strength for an answer from named documents. A payer that points at 2–3 customers
+ * alike (a shared account, the same name) is as good as a strong one when the text names (not
+ * merely nearly names) documents of this one; should it name documents of two of them, the two
+ * answers tie and the ambiguity rule holds both back.
+ */
+export function namedPayerStrength(
+  ctx: LineContext,
+  customer: number,
+  quality: ReferenceQuality,
+): PayerStrength {
+  const strength = payerStrengthOf(customer, ctx.payers, ctx.strongPayers);
+  const grouped = ctx.payers.get(customer)?.grouped === true;
+  return strength === 'medium' && grouped && quality !== 'fuzzy' ? 'strong' : strength;
 }

@@ -5,6 +5,7 @@
  */
 import { findCombinations, findItemCombinations } from './combinations.ts';
 import {
+  compareDue,
   discountAllowed,
   fullParts,
   hypothesis,
@@ -19,19 +20,20 @@ import {
   type Part,
 } from './internal.ts';
 import { withinOneEdit, type RemittanceReference } from './normalize.ts';
-import { payerStrengthOf } from './payer.ts';
+import { namedPayerStrength } from './payer.ts';
 import {
   FUZZY_SIBLINGS_PENALTY,
   LARGE_OVERPAY_PENALTY,
   LARGE_OVERPAY_PERCENT,
   NAMED_SUBSET_PENALTY,
+  QUALITY_RANK,
   UNNAMED_EXTRA_PENALTY,
   referenceScore,
   weakestQuality,
-  type PayerStrength,
   type ReferenceFit,
   type ReferenceQuality,
 } from './scoring.ts';
+import { statedAnswer } from './stated-answers.ts';
 
 /** Items one bare number may name before it is taken for noise (a year, a quantity). */
 const MAX_ITEMS_PER_REFERENCE = 20;
@@ -46,8 +48,6 @@ const MAX_NAMED_ITEMS = 12;
 /** Unnamed items searched to explain an overpay, and how many of them may be added. */
 const MAX_EXTRA_POOL = 40;
 const MAX_EXTRA_ITEMS = 2;
-
-const QUALITY_RANK: Record<ReferenceQuality, number> = { full: 3, core: 2, fuzzy: 1 };
 
 /** Documents named by the line, grouped by customer. */
 export function namedDocuments(view: IndexView, ctx: LineContext): Map<number, Hit[]> {
@@ -221,6 +221,8 @@ export function referenceHypotheses(
   );
   const out: Hypothesis[] = [];
   for (const [customer, hits] of ranked.slice(0, MAX_NAMED_CUSTOMERS)) {
+    // the payer's own split, when it names this customer's documents and adds up, comes first
+    if (ctx.stated !== null && statedAnswer(view, ctx, customer, hits, out)) continue;
     customerAnswers(view, ctx, customer, hits, out);
   }
   return out;
@@ -230,14 +232,6 @@ function bestQuality(hits: readonly Hit[]): number {
   let best = 0;
   for (const h of hits) best = Math.max(best, QUALITY_RANK[h.quality]);
   return best;
-}
-
-function compareDue(view: IndexView, a: number, b: number): number {
-  const x = view.items[a]!;
-  const y = view.items[b]!;
-  const dx = x.dueDate ?? x.issueDate;
-  const dy = y.dueDate ?? y.issueDate;
-  return dx < dy ? -1 : dx > dy ? 1 : x.number < y.number ? -1 : x.number > y.number ? 1 : 0;
 }
 
 /** What one customer's named documents say about the amount (the fits of match-index.ts §3). */
@@ -296,18 +290,6 @@ function customerAnswers(
 }
 
 /**
- * The payer strength for an answer from named documents. A payer that points at 2–3 customers
- * alike (a shared account, the same name) is as good as a strong one when the text names (not
- * merely nearly names) documents of this one; should it name documents of two of them, the two
- * answers tie and the ambiguity rule holds both back.
- */
-function namedPayerStrength(ctx: LineContext, named: Named): PayerStrength {
-  const strength = payerStrengthOf(named.customer, ctx.payers, ctx.strongPayers);
-  const grouped = ctx.payers.get(named.customer)?.grouped === true;
-  return strength === 'medium' && grouped && named.quality !== 'fuzzy' ? 'strong' : strength;
-}
-
-/**
  * For a single document named only one character off: how many other open items of the same
  * customer owe the same amount (then the slip may have landed on a look-alike by chance).
  */
@@ -337,7 +319,7 @@ function answer(
   penalty = 0,
   shortPayMinor = 0n,
 ): Hypothesis {
-  const payer = namedPayerStrength(ctx, named);
+  const payer = namedPayerStrength(ctx, named.customer, named.quality);
   return hypothesis(view, ctx, {
     customer: named.customer,
     parts,
@@ -424,7 +406,7 @@ function shortPay(view: IndexView, ctx: LineContext, named: Named): Hypothesis {
 function overpay(view: IndexView, ctx: LineContext, named: Named, out: Hypothesis[]): void {
   const rest = ctx.amount - named.totalMinor;
   // unnamed documents are only added to documents named in full or paid by a strong payer
-  const payer = namedPayerStrength(ctx, named);
+  const payer = namedPayerStrength(ctx, named.customer, named.quality);
   const mayExtend = named.quality === 'full' || payer === 'strong';
   if (mayExtend && extend(view, ctx, named, rest, out)) return;
   const large = rest * 100n > named.totalMinor * LARGE_OVERPAY_PERCENT;

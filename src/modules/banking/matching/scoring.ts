@@ -9,6 +9,13 @@ export type PayerStrength = 'strong' | 'medium' | 'weak' | 'none' | 'contra';
 /** How a document was named in the remittance text (the weakest naming of a set counts). */
 export type ReferenceQuality = 'full' | 'core' | 'fuzzy';
 
+/** Readings of a document number, best first (higher is better). */
+export const QUALITY_RANK: Readonly<Record<ReferenceQuality, number>> = {
+  full: 3,
+  core: 2,
+  fuzzy: 1,
+};
+
 /** How the line amount relates to what the named documents owe. */
 export type ReferenceFit = 'exact' | 'discount' | 'original' | 'short' | 'over';
 
@@ -91,6 +98,11 @@ export const ROUND_AMOUNT_UNITS = 50n;
  * customer: the slip may be a coincidence among look-alikes (recurring fees), so not automatic.
  */
 export const FUZZY_SIBLINGS_PENALTY = 0.1;
+/**
+ * The payer's stated amounts give one document more than it owes and another less: the split
+ * is likely wrong (amounts swapped, a typo), so a person should look at it before it is applied.
+ */
+export const STATED_MISFIT_PENALTY = 0.1;
 /** The payer is unknown but the amount matches more than one open item of the book. */
 export const UNKNOWN_PAYER_SHARED_AMOUNT = 0.3;
 
