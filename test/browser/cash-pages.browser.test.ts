@@ -16,6 +16,8 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { writeCamt053 } from '../../src/modules/banking/camt-writer.ts';
 import type { CamtEntryInput } from '../../src/modules/banking/camt-writer.ts';
+import { DEMO_TIME_ZONE } from '../../src/modules/demo/index.ts';
+import { todayIn } from '../../src/shared/dates.ts';
 import { startTestServer, TEST_PASSWORD } from '../support/server.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -46,8 +48,9 @@ interface Settings {
   autoMatchThreshold: string;
 }
 
+/** The demo organization's today, in its time zone (as the server counts it). */
 function today(): string {
-  return new Date().toISOString().slice(0, 10);
+  return todayIn(DEMO_TIME_ZONE, new Date());
 }
 
 describe.skipIf(!canRun)('cash settings, deductions and statement paging in a browser', () => {

@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
+import { DEMO_TIME_ZONE } from '../../src/modules/demo/index.ts';
+import { addDays, todayIn } from '../../src/shared/dates.ts';
 import { startTestServer, TEST_PASSWORD } from '../support/server.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -46,9 +48,9 @@ interface Payment {
   deductions: { amount: string; reasonCode: string }[];
 }
 
-/** An ISO date `days` after today (UTC; the demo organization's zone is close enough here). */
+/** An ISO date `days` after the demo organization's today (in its time zone, as the server counts). */
 function isoDaysFromToday(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  return addDays(todayIn(DEMO_TIME_ZONE, new Date()), days);
 }
 
 describe.skipIf(!canRun)('payment and cash-application pages in a browser', () => {

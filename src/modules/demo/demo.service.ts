@@ -12,6 +12,8 @@ import { seedDemoStatements } from './demo-statements.ts';
 import { Random } from './random.ts';
 
 export const DEMO_SLUG = 'demo';
+/** The demo organization's time zone: its "today" is the date there. */
+export const DEMO_TIME_ZONE = 'America/Chicago';
 export const DEMO_DOMAIN = 'demo.dunwell.test';
 
 export type DemoUser = { email: string; name: string; role: Role };
@@ -60,7 +62,7 @@ export async function seedDemo(
 async function seedInTransaction(trx: Kysely<DB>, now: Date, options: DemoOptions) {
   const count = options.customers ?? 300;
   const rng = new Random(options.seed ?? 20261122);
-  const timeZone = 'America/Chicago';
+  const timeZone = DEMO_TIME_ZONE;
   const orgId = await createOrganization(trx, now, {
     name: 'Northwind Industrial Supply',
     slug: DEMO_SLUG,
