@@ -5,7 +5,6 @@ import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { acceptCopyQueries } from './copy.ts';
 import type { DB } from './schema.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 
@@ -59,8 +58,6 @@ function openPostgres(url: string, poolSize: number): Database {
   pool.on('error', () => {
     /* idle client errors are reported on next use */
   });
-  // the batch paths' COPY … FROM STDIN (src/db/copy.ts)
-  pool.on('connect', (client) => acceptCopyQueries(client));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const u = new URL(url);
   return {

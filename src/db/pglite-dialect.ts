@@ -1,6 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { AppError } from '../shared/errors.ts';
-import { copyDataOf } from './copy.ts';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -115,17 +114,6 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    // COPY … FROM STDIN with its data as the parameter (src/db/copy.ts): PGlite reads COPY data
-    // from its /dev/blob device
-    const copyData = copyDataOf(query.sql, query.parameters);
-    if (copyData !== undefined) {
-      const copied = await this.pglite.query(
-        query.sql.replace(/FROM STDIN$/, "FROM '/dev/blob'"),
-        [],
-        { blob: new Blob([copyData]) },
-      );
-      return { rows: [], numAffectedRows: BigInt(copied.affectedRows ?? 0) };
-    }
     // Statements without parameters go through the simple protocol, which also runs
     // multi-statement scripts (migrations), as node-postgres does.
     const result =

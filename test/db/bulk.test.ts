@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { insertRows, pipelineWrites, PreparedWrites, rowsJson } from '../../src/db/bulk.ts';
-import { copyDataOf, copyQuery, copyText, JSON_COLUMNS } from '../../src/db/copy.ts';
 import { newId, isUuid } from '../../src/shared/ids.ts';
 import { createTestDatabase, databaseKinds } from '../support/db.ts';
 
@@ -104,39 +103,6 @@ describe('pipelineWrites', () => {
   });
 });
 
-describe('copyText', () => {
-  it('escapes what COPY reads specially and writes NULL, arrays and JSON', () => {
-    const text = copyText(
-      [
-        { a: 'tab\there', b: null, c: ['x', null, 'q"\\'], d: { n: 5n, s: 'line\nbreak' } },
-        { a: '\\N', b: '', c: [], d: undefined },
-      ],
-      ['a', 'b', 'c', 'd', 'missing'],
-    );
-    expect(text).toBe(
-      'tab\\there\t\\N\t{"x",NULL,"q\\\\"\\\\\\\\"}\t{"n":"5","s":"line\\\\nbreak"}\t\\N\n' +
-        '\\\\N\t\t{}\t\\N\t\\N\n',
-    );
-  });
-
-  it('writes an array as JSON in a json column and as an array literal elsewhere', () => {
-    const row = { list: ['a', 'b'], doc: [{ n: 1n }, 'x'], one: 'text', empty: [] };
-    expect(copyText([row], ['list', 'doc', 'one', 'empty'], new Set(['doc', 'one', 'empty']))).toBe(
-      '{"a","b"}\t[{"n":"1"},"x"]\t"text"\t[]\n',
-    );
-    expect(copyText([row], ['empty'])).toBe('{}\n');
-  });
-
-  it('is recognised by the dialects only in the shape copyQuery builds', () => {
-    const query = copyQuery('bulk_probe', ['id', 'note'], 'data\n');
-    expect(query.sql).toBe('COPY "bulk_probe" ("id", "note") FROM STDIN');
-    expect(copyDataOf(query.sql, query.parameters)).toBe('data\n');
-    expect(copyDataOf('select $1', ['data'])).toBeUndefined();
-    expect(copyDataOf(query.sql, [])).toBeUndefined();
-    expect(() => copyQuery('bulk probe', ['id'], '')).toThrow(/not a plain identifier/);
-  });
-});
-
 describe.each(databaseKinds())('insertRows on %s', (kind) => {
   let database: Database;
   beforeAll(async () => {
@@ -220,78 +186,6 @@ describe.each(databaseKinds())('insertRows on %s', (kind) => {
     ).rejects.toThrow(/amount/);
     const after = await sql<{ n: string }>`select count(*) as n from bulk_probe`.execute(db);
     expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
-  });
-
-  it('knows every json and jsonb column of the schema (COPY needs them named)', async () => {
-    const columns = await sql<{ table_name: string; column_name: string }>`
-      select table_name, column_name from information_schema.columns
-      where table_schema = 'public' and data_type in ('json', 'jsonb')
-        and table_name not like 'bulk_%'
-      order by table_name, ordinal_position`.execute(database.db);
-    const catalog: Record<string, string[]> = {};
-    for (const c of columns.rows) (catalog[c.table_name] ??= []).push(c.column_name);
-    expect(JSON_COLUMNS).toEqual(catalog);
-  });
-
-  it('keeps text exactly as written: tabs, line breaks, backslashes, \N, empty strings', async () => {
-    const db = database.db;
-    const notes = ['a\tb', 'two\nlines\r\n', 'back\\slash \\N', '\\N', '', 'ünïcode ✓'];
-    const rows = notes.map((note) => ({
-      id: newId(),
-      amount: 1n,
-      note,
-      tags: [note, null as unknown as string],
-      doc: { note },
-    }));
-    await insertRows(db as never, 'bulk_probe' as never, rows);
-    const stored = await sql<{
-      id: string;
-      note: string;
-      tags: (string | null)[];
-      doc: { note: string };
-    }>`select id, note, tags, doc from bulk_probe where id in (${sql.join(rows.map((r) => r.id))})`.execute(
-      db,
-    );
-    const byId = new Map(stored.rows.map(({ id, ...r }) => [id, r]));
-    expect(rows.map((r) => byId.get(r.id))).toEqual(
-      notes.map((note) => ({ note, tags: [note, null], doc: { note } })),
-    );
-  });
-
-  it('runs statement triggers with their transition table on what it copies', async () => {
-    const db = database.db;
-    await sql`create table bulk_watched (id uuid primary key, amount bigint not null);
-      create table bulk_seen (rows bigint not null, total bigint not null);
-      create function bulk_watched_check() returns trigger language plpgsql as $$
-      begin
-        if exists (select 1 from new_rows where amount < 0) then
-          raise exception 'a negative amount' using errcode = '23514';
-        end if;
-        insert into bulk_seen select count(*), sum(amount) from new_rows;
-        return null;
-      end $$;
-      create trigger bulk_watched_rows after insert on bulk_watched
-        referencing new table as new_rows
-        for each statement execute function bulk_watched_check();`.execute(db);
-    const rows = Array.from({ length: 7001 }, (_, i) => ({ id: newId(), amount: BigInt(i) }));
-    await insertRows(db as never, 'bulk_watched' as never, rows);
-    const seen = await sql<{ rows: string; total: string }>`
-      select rows::text, total::text from bulk_seen order by rows desc`.execute(db);
-    // two statements of at most 5,000 rows, each seen whole by the trigger
-    expect(seen.rows).toEqual([
-      { rows: '5000', total: String((4999 * 5000) / 2) },
-      { rows: '2001', total: String(((5000 + 7000) * 2001) / 2) },
-    ]);
-    await expect(
-      insertRows(db as never, 'bulk_watched' as never, [
-        { id: newId(), amount: 5n },
-        { id: newId(), amount: -1n },
-      ]),
-    ).rejects.toMatchObject({ message: expect.stringMatching(/a negative amount/), code: '23514' });
-    const count = await sql<{ n: string }>`select count(*)::text as n from bulk_watched`.execute(
-      db,
-    );
-    expect(count.rows[0]!.n).toBe('7001');
   });
 
   it('inserts parts together in one statement, so that a statement trigger sees them all', async () => {
