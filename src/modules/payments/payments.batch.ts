@@ -24,6 +24,7 @@ import { applicationPosting, documentLabel, documentPosting } from '../billing/p
 import { accountsByRole } from '../ledger/accounts.ts';
 import { prepareEntries, type Posting } from '../ledger/journal.ts';
 import { nextNumbers } from '../ledger/numbering.ts';
+import { newPaymentRow } from './payments.repository.ts';
 
 /** Receipts per chunk of writes (a chunk's rows are built while the previous chunk is written). */
 const RECEIPT_CHUNK = 1000;
@@ -198,34 +199,28 @@ export async function postReceiptsBatch(
         const paymentDocId = newId();
         let cash = 0n;
         for (const a of r.allocations) cash += a.amountMinor;
-        paymentRows.push({
-          id: paymentId,
-          org_id: orgId,
-          number,
-          kind: 'receipt' as const,
-          method: r.method,
-          customer_id: r.customerId,
-          currency: r.currency,
-          amount_minor: r.amountMinor,
-          held_minor: 0n,
-          received_date: r.receivedDate,
-          reference: r.reference,
-          payer_name: r.payerName,
-          payer_account: r.payerAccount,
-          memo: null,
-          external_id: null,
-          bank_account_id: r.bankAccountId,
-          deposit_batch_id: null,
-          cash_account_id: accounts.cash.id,
-          status: 'posted' as const,
-          reversed_date: null,
-          reversal_kind: null,
-          reversal_reason: null,
-          fee_document_id: null,
-          created_by_name: ctx.actor.name,
-          created_at: ctx.now,
-          updated_at: ctx.now,
-        });
+        paymentRows.push(
+          newPaymentRow(ctx.actor, ctx.now, {
+            id: paymentId,
+            org_id: orgId,
+            number,
+            kind: 'receipt' as const,
+            method: r.method,
+            customer_id: r.customerId,
+            currency: r.currency,
+            amount_minor: r.amountMinor,
+            held_minor: 0n,
+            received_date: r.receivedDate,
+            reference: r.reference,
+            payer_name: r.payerName,
+            payer_account: r.payerAccount,
+            memo: null,
+            external_id: null,
+            bank_account_id: r.bankAccountId,
+            deposit_batch_id: null,
+            cash_account_id: accounts.cash.id,
+          }),
+        );
         // inserted with what stays open after the applications below (their trigger moves it)
         documentRows.push(
           docRow({

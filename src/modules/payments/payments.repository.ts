@@ -2,8 +2,14 @@
  * Reads of payments: the list (keyset-paged, newest first) and the detail with everything the
  * payment touched (applications, its documents, deductions, the bank line it came from).
  */
-import { sql, type Kysely } from 'kysely';
-import type { DB, PaymentKind, PaymentMethod, ReversalKind } from '../../db/schema.ts';
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type {
+  DB,
+  PaymentKind,
+  PaymentMethod,
+  PaymentsTable,
+  ReversalKind,
+} from '../../db/schema.ts';
 import type { Actor } from '../../shared/actor.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { formatAmount } from '../../shared/money.ts';
@@ -14,6 +20,38 @@ import {
   encodeTimeCursor,
   likeTerm,
 } from '../../shared/paging.ts';
+
+/** What a receipt says when it is recorded; the rest of its row is the same for every new one. */
+export type NewPayment = Omit<
+  Insertable<PaymentsTable>,
+  | 'status'
+  | 'reversed_date'
+  | 'reversal_kind'
+  | 'reversal_reason'
+  | 'fee_document_id'
+  | 'created_by_name'
+  | 'created_at'
+  | 'updated_at'
+>;
+
+/** The row of a receipt recorded now by `actor`: posted, not reversed, no returned-item fee. */
+export function newPaymentRow(
+  actor: Pick<Actor, 'name'>,
+  now: Date,
+  payment: NewPayment,
+): Insertable<PaymentsTable> {
+  return {
+    ...payment,
+    status: 'posted',
+    reversed_date: null,
+    reversal_kind: null,
+    reversal_reason: null,
+    fee_document_id: null,
+    created_by_name: actor.name,
+    created_at: now,
+    updated_at: now,
+  };
+}
 
 export const PAYMENT_STATUSES = [
   'unidentified',

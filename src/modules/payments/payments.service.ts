@@ -55,6 +55,7 @@ import { accountsByRole, type AccountsByRole } from '../ledger/accounts.ts';
 import { assertPeriodOpen, postEntry, reverseEntry } from '../ledger/journal.ts';
 import { nextNumber } from '../ledger/numbering.ts';
 import { learnPayer } from './payer-hints.ts';
+import { newPaymentRow } from './payments.repository.ts';
 
 export const PAYMENT_METHODS = [
   'check',
@@ -395,34 +396,28 @@ export async function createPayment(ctx: Ctx, input: PaymentInput): Promise<stri
   const held = customer && kind === 'receipt' ? 0n : amount;
   const payment = await ctx.db
     .insertInto('payments')
-    .values({
-      id,
-      org_id: ctx.actor.orgId,
-      number,
-      kind,
-      method: input.method,
-      customer_id: customer?.id ?? null,
-      currency: input.currency,
-      amount_minor: amount,
-      held_minor: held,
-      received_date: receivedDate,
-      reference: optionalText(input.reference),
-      payer_name: optionalText(input.payerName),
-      payer_account: normalizeAccount(input.payerAccount),
-      memo: optionalText(input.memo),
-      external_id: externalId,
-      bank_account_id: batch?.bank_account_id ?? bankAccountId,
-      deposit_batch_id: batch?.id ?? null,
-      cash_account_id: cashAccount.id,
-      status: 'posted',
-      reversed_date: null,
-      reversal_kind: null,
-      reversal_reason: null,
-      fee_document_id: null,
-      created_by_name: ctx.actor.name,
-      created_at: ctx.now,
-      updated_at: ctx.now,
-    })
+    .values(
+      newPaymentRow(ctx.actor, ctx.now, {
+        id,
+        org_id: ctx.actor.orgId,
+        number,
+        kind,
+        method: input.method,
+        customer_id: customer?.id ?? null,
+        currency: input.currency,
+        amount_minor: amount,
+        held_minor: held,
+        received_date: receivedDate,
+        reference: optionalText(input.reference),
+        payer_name: optionalText(input.payerName),
+        payer_account: normalizeAccount(input.payerAccount),
+        memo: optionalText(input.memo),
+        external_id: externalId,
+        bank_account_id: batch?.bank_account_id ?? bankAccountId,
+        deposit_batch_id: batch?.id ?? null,
+        cash_account_id: cashAccount.id,
+      }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
   if (held > 0n) {
