@@ -281,7 +281,7 @@ describe.skipIf(!canRun)('web app in a browser', () => {
     await page.getByRole('tab', { name: /Contacts/ }).click();
     await page.getByRole('tab', { name: /Details/ }).click();
     expect(await limit.inputValue()).toBe('12,500.00');
-    expect(await page.getByTestId('unsaved-dot').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('unsaved-dot').count()).toBe(1);
     // Leaving the customer asks first; declining stays with the draft.
     const detailUrl = page.url();
     const asked = new Promise<string>((resolve) => {
@@ -298,7 +298,8 @@ describe.skipIf(!canRun)('web app in a browser', () => {
     expect(page.url()).toBe(detailUrl);
     expect(await limit.inputValue()).toBe('12,500.00');
     await page.getByRole('button', { name: 'Discard changes' }).click();
-    expect(await page.getByTestId('unsaved-dot').count()).toBe(0);
+    // The form resets on the next render, not at the click itself.
+    await expect.poll(() => page.getByTestId('unsaved-dot').count()).toBe(0);
   });
 
   test('add a contact with roles', async () => {
