@@ -11,9 +11,13 @@
  * Settings: BENCH_MATCH_LINES (100000), BENCH_MATCH_CUSTOMERS (20000), BENCH_MATCH_ITEMS
  * (200000), BENCH_SEED (42), BENCH_DATABASE_URL / TEST_DATABASE_URL (the PostgreSQL server;
  * the database `dunwell_bench_match` on it is dropped and created), BENCH_MATCH_TARGET
- * (postgres | pglite; PGlite lives in a temporary directory), BENCH_MATCH_STOP=apply (stop
- * before the auto-apply and leave the database imported and matched, to profile the posting
- * alone on copies of it).
+ * (postgres | pglite; PGlite lives in a temporary directory), BENCH_MATCH_REUSE=1 (keep the
+ * seeded book as a template database and start later runs from a copy of it),
+ * BENCH_MATCH_STOP=apply (stop before the auto-apply and leave the database imported and
+ * matched, to profile the posting alone on copies of it), BENCH_PROFILE=import,apply (V8 CPU
+ * profiles of those steps, in bench/out/). The import and the auto-apply also print the CPU
+ * this process and the database backend spent on them (the backend's from /proc, on a local
+ * PostgreSQL).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,8 +42,13 @@ import { createOrganization } from '../src/modules/organizations/index.ts';
 import { systemActor } from '../src/shared/actor.ts';
 import type { IsoDate } from '../src/shared/dates.ts';
 import { generateRemittanceScenario, type ScenarioLine } from './dataset/remittances.ts';
-import { DEFAULT_SERVER_URL, ensurePostgresDatabase } from './support/ledger-databases.ts';
+import {
+  DEFAULT_SERVER_URL,
+  ensurePostgresDatabase,
+  postgresDatabaseExists,
+} from './support/ledger-databases.ts';
 import { machineInfo } from './support/machine.ts';
+import { backendPid, measureStep } from './support/profile.ts';
 import { QueryCounter, type StatementTally } from './support/query-counter.ts';
 import { writeJson } from './support/report.ts';
 
@@ -64,17 +73,69 @@ const ms = (t0: number) => performance.now() - t0;
 const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 
-async function open(): Promise<Database> {
+const SERVER_URL =
+  process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_SERVER_URL;
+const SEEDED_TEMPLATE = `dunwell_bench_match_seed_${CUSTOMERS}_${ITEMS}_${LINES}_${SEED}`;
+const ORG_SLUG = 'bench-match';
+
+/** The organization with the scenario's book: customers, open items and payer hints. */
+async function seed(
+  db: Kysely<DB>,
+  scenario: ReturnType<typeof generateRemittanceScenario>,
+): Promise<string> {
+  await migrate(db);
+  const orgId = await createOrganization(db, new Date(), {
+    name: 'Bench Match',
+    slug: ORG_SLUG,
+    timeZone: 'Europe/Berlin',
+    baseCurrency: CURRENCY,
+  });
+  await ensureChartOfAccounts(db, orgId);
+  await seedBook(db, orgId, scenario);
+  return orgId;
+}
+
+/**
+ * The database with the scenario's book in it. With BENCH_MATCH_REUSE=1 on PostgreSQL the
+ * seeded book is kept as a template database (SEEDED_TEMPLATE, one per scenario size and seed)
+ * and later runs start from a copy of it: seconds instead of the minute that seeding takes.
+ */
+async function open(
+  scenario: ReturnType<typeof generateRemittanceScenario>,
+): Promise<{ database: Database; orgId: string }> {
   if (TARGET === 'pglite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dunwell-bench-match-'));
-    return openDatabase({ dataDir: dir });
+    const database = await openDatabase({ dataDir: dir });
+    return { database, orgId: await seed(database.db, scenario) };
   }
-  const url = new URL(
-    process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || DEFAULT_SERVER_URL,
-  );
+  const url = new URL(SERVER_URL);
   url.pathname = '/dunwell_bench_match';
+  const template = new URL(SERVER_URL);
+  template.pathname = `/${SEEDED_TEMPLATE}`;
+  const reuse = process.env.BENCH_MATCH_REUSE === '1';
+  if (reuse && (await postgresDatabaseExists(template.toString()))) {
+    await ensurePostgresDatabase(url.toString(), { fresh: true, template: SEEDED_TEMPLATE });
+    const database = await openDatabase({ url: url.toString() });
+    await migrate(database.db); // migrations added since the template was kept
+    const org = await database.db
+      .selectFrom('organizations')
+      .select('id')
+      .where('slug', '=', ORG_SLUG)
+      .executeTakeFirstOrThrow();
+    console.log(`(the seeded book is a copy of ${SEEDED_TEMPLATE})`);
+    return { database, orgId: org.id };
+  }
   await ensurePostgresDatabase(url.toString(), { fresh: true });
-  return openDatabase({ url: url.toString() });
+  let database = await openDatabase({ url: url.toString() });
+  const orgId = await seed(database.db, scenario);
+  if (reuse) {
+    // a template must have no connection while it is copied
+    await database.close();
+    await ensurePostgresDatabase(template.toString(), { template: 'dunwell_bench_match' });
+    database = await openDatabase({ url: url.toString() });
+    console.log(`(the seeded book is kept as ${SEEDED_TEMPLATE} for later runs)`);
+  }
+  return { database, orgId };
 }
 
 /** Customers and open items with the scenario's own ids, posted against the opening-balance account. */
@@ -174,7 +235,10 @@ async function seedBook(
       .values(hints.slice(i, i + 5000))
       .onConflict((oc) => oc.doNothing())
       .execute();
-  await sql`analyze`.execute(db);
+  // a steady state, as `npm run bench` has: the freshly written tables vacuumed and their pages
+  // on disk, so that neither autovacuum nor a checkpoint works through them during the timed steps
+  await sql`vacuum analyze`.execute(db);
+  if (TARGET !== 'pglite') await sql`checkpoint`.execute(db);
 }
 
 /** The scenario's bank lines as daily camt.053 statements of one account, in one file. */
@@ -231,20 +295,12 @@ async function main() {
   });
   // only lines in the statement's currency go in the EUR account's file
   const lines = scenario.lines.filter((l) => l.currency === CURRENCY);
-  const database = await open();
+  let t0 = performance.now();
+  const { database, orgId } = await open(scenario);
+  const serverUrl = TARGET === 'pglite' ? null : SERVER_URL;
+  console.log(`setup: customers, open items and hints in ${s(ms(t0))}`);
   const db = database.db;
   try {
-    await migrate(db);
-    const orgId = await createOrganization(db, new Date(), {
-      name: 'Bench Match',
-      slug: 'bench-match',
-      timeZone: 'Europe/Berlin',
-      baseCurrency: CURRENCY,
-    });
-    await ensureChartOfAccounts(db, orgId);
-    let t0 = performance.now();
-    await seedBook(db, orgId, scenario);
-    console.log(`setup: customers, open items and hints in ${s(ms(t0))}`);
     const ctx = { db, actor: systemActor(orgId, 'bench'), now: new Date() };
     const file = Buffer.from(camtFile(lines));
     console.log(
@@ -272,15 +328,18 @@ async function main() {
     // in the import's transaction, as the route does (PGlite has one connection: a query
     // outside the transaction would wait for it)
     let classifier: ReturnType<typeof lineClassifier> | undefined;
-    const imported = await counted.transaction().execute(async (trx) => {
-      classifier = lineClassifier({ ...ctx, db: trx }, new Map([[CURRENCY, index]]));
-      const result = await importBankFile({ ...ctx, db: trx }, file, {
-        fileName: 'bench.xml',
-        classify: classifier.classify,
-      });
-      commitMs = performance.now();
-      return result;
-    });
+    const { result: imported, cpu: importCpu } = await measureStep('import', (notePid) =>
+      counted.transaction().execute(async (trx) => {
+        notePid(await backendPid(trx as unknown as Kysely<never>, serverUrl));
+        classifier = lineClassifier({ ...ctx, db: trx }, new Map([[CURRENCY, index]]));
+        const result = await importBankFile({ ...ctx, db: trx }, file, {
+          fileName: 'bench.xml',
+          classify: classifier.classify,
+        });
+        commitMs = performance.now();
+        return result;
+      }),
+    );
     commitMs = performance.now() - commitMs;
     const importMs = ms(t0);
     tallies.import = counter.take();
@@ -295,6 +354,21 @@ async function main() {
     const rematchMs = ms(t0);
     tallies.rematch = counter.take();
 
+    console.log(
+      `\nparse alone                   ${s(parseMs)} (${parsed.statements.length} statements)`,
+    );
+    console.log(`build match index from db     ${s(indexMs)}`);
+    console.log(
+      `import: parse, check, match, store ${s(importMs)} (commit ${s(commitMs)}): ${classifier!.counts.reconciled} tied, ${classifier!.counts.suggested} suggested, ${classifier!.counts.unmatched} unmatched`,
+    );
+    console.log(
+      `  CPU: this process ${s(importCpu.nodeCpuMs)}, database backend ${importCpu.databaseCpuMs === null ? 'n/a' : s(importCpu.databaseCpuMs)}`,
+    );
+    console.log(
+      `= parsed and matched          ${s(indexMs + importMs)}  (target ≤ 10 s for 100k lines on PostgreSQL)`,
+    );
+    console.log(`match again (workbench)       ${s(rematchMs)}`);
+
     if (process.env.BENCH_MATCH_STOP === 'apply') {
       console.log('stopped before the auto-apply (BENCH_MATCH_STOP=apply)');
       return;
@@ -302,11 +376,14 @@ async function main() {
     // auto-apply of the lines as matched: the batched posting of payments and applications
     t0 = performance.now();
     let applyCommitMs = 0;
-    const applied = await counted.transaction().execute(async (trx) => {
-      const result = await autoApply({ ...ctx, db: trx }, statementId, { rematch: false });
-      applyCommitMs = performance.now();
-      return result.applied;
-    });
+    const { result: applied, cpu: applyCpu } = await measureStep('apply', (notePid) =>
+      counted.transaction().execute(async (trx) => {
+        notePid(await backendPid(trx as unknown as Kysely<never>, serverUrl));
+        const result = await autoApply({ ...ctx, db: trx }, statementId, { rematch: false });
+        applyCommitMs = performance.now();
+        return result.applied;
+      }),
+    );
     applyCommitMs = performance.now() - applyCommitMs;
     const applyMs = ms(t0);
     tallies.apply = counter.take();
@@ -372,8 +449,10 @@ async function main() {
       indexMs,
       importMs,
       importCommitMs: commitMs,
+      importCpu,
       rematchMs,
       applyCommitMs,
+      applyCpu,
       parseAndMatchMs,
       applyMs,
       applied,
@@ -389,18 +468,10 @@ async function main() {
       perKind: Object.fromEntries(perKind),
     };
     console.log(
-      `\nparse alone                   ${s(parseMs)} (${parsed.statements.length} statements)`,
-    );
-    console.log(`build match index from db     ${s(indexMs)}`);
-    console.log(
-      `import: parse, check, match, store ${s(importMs)} (commit ${s(commitMs)}): ${reconciled} tied, ${suggested} suggested, ${unmatched} unmatched`,
-    );
-    console.log(
-      `= parsed and matched          ${s(parseAndMatchMs)}  (target ≤ 10 s for 100k lines on PostgreSQL)`,
-    );
-    console.log(`match again (workbench)       ${s(rematchMs)}`);
-    console.log(
       `auto-apply (post as matched)  ${s(applyMs)} (commit ${s(applyCommitMs)}): ${applied} payments, ${summary.applications} applications, ${summary.applicationsPerSecond.toFixed(0)} applications/s (target ≥ 10,000/s)`,
+    );
+    console.log(
+      `  CPU: this process ${s(applyCpu.nodeCpuMs)}, database backend ${applyCpu.databaseCpuMs === null ? 'n/a' : s(applyCpu.databaseCpuMs)}`,
     );
     console.log('\nstatements per step (count, ms waiting for the database):');
     for (const [step, tally] of Object.entries(tallies)) {

@@ -93,21 +93,8 @@ function directoryBytes(dir: string): number {
   return bytes;
 }
 
-/**
- * Makes sure the database named by `url` exists on its server (created when missing, or
- * dropped and created with `fresh`). Refuses the test suite's database.
- */
-export async function ensurePostgresDatabase(
-  url: string,
-  options: { fresh?: boolean; mustExist?: boolean } = {},
-): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  const testUrl = process.env.TEST_DATABASE_URL;
-  const testName = testUrl ? new URL(testUrl).pathname.replace(/^\//, '') : 'test';
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unusable database name "${name}"`);
-  if (name === testName || name === 'test' || name === 'postgres')
-    throw new Error(`refusing to write the benchmark dataset into the "${name}" database`);
+/** Runs `fn` with a client of the server's maintenance database (`postgres`). */
+async function withServer<T>(url: string, fn: (admin: pg.Client) => Promise<T>): Promise<T> {
   const maintenance = new URL(url);
   maintenance.pathname = '/postgres';
   const admin = new pg.Client({
@@ -116,13 +103,51 @@ export async function ensurePostgresDatabase(
   });
   await admin.connect();
   try {
+    return await fn(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+function databaseNameOf(url: string): string {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unusable database name "${name}"`);
+  return name;
+}
+
+/** Whether the database named by `url` exists on its server. */
+export async function postgresDatabaseExists(url: string): Promise<boolean> {
+  const name = databaseNameOf(url);
+  return withServer(url, async (admin) => {
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    return Boolean(rowCount);
+  });
+}
+
+/**
+ * Makes sure the database named by `url` exists on its server (created when missing, as a copy
+ * of the database `template` if one is named, or dropped and created with `fresh`). Refuses the
+ * test suite's database.
+ */
+export async function ensurePostgresDatabase(
+  url: string,
+  options: { fresh?: boolean; mustExist?: boolean; template?: string } = {},
+): Promise<void> {
+  const name = databaseNameOf(url);
+  const testUrl = process.env.TEST_DATABASE_URL;
+  const testName = testUrl ? new URL(testUrl).pathname.replace(/^\//, '') : 'test';
+  if (name === testName || name === 'test' || name === 'postgres')
+    throw new Error(`refusing to write the benchmark dataset into the "${name}" database`);
+  if (options.template !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.template))
+    throw new Error(`unusable template name "${options.template}"`);
+  await withServer(url, async (admin) => {
     if (options.fresh) await admin.query(`drop database if exists ${name} with (force)`);
     const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
     if (rowCount) return;
     if (options.mustExist)
       throw new Error(`database ${name} does not exist: run the "post" step first`);
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
+    await admin.query(
+      `create database ${name}${options.template ? ` template ${options.template}` : ''}`,
+    );
+  });
 }

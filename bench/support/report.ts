@@ -49,6 +49,12 @@ export function formatTable(results: readonly ScenarioResult[]): string {
   return [row(header), rule, ...lines.map(row)].join('\n');
 }
 
+/** A path in bench/out/ (created if missing). */
+export function outPath(fileName: string): string {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  return path.join(OUT_DIR, fileName);
+}
+
 /** Writes the run as JSON to bench/out/<name>-<timestamp>.json and bench/out/<name>-latest.json. */
 export function writeJson(name: string, data: unknown): string {
   fs.mkdirSync(OUT_DIR, { recursive: true });
