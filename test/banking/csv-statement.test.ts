@@ -8,6 +8,12 @@ import {
 } from '../../src/modules/banking/parsers/csv-statement.ts';
 import { parseBankFile } from '../../src/modules/banking/parsers/index.ts';
 import { BankFileError } from '../../src/modules/banking/parsers/statement.ts';
+import {
+  COMMA_DECIMAL_CSV,
+  DEBIT_CREDIT_CSV,
+  DOT_DECIMAL_CSV,
+  NO_HEADER_CSV,
+} from './support/fixture-mappings.ts';
 
 const fixture = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../fixtures/bank/csv/${name}`, import.meta.url)));
@@ -23,22 +29,7 @@ function errorOf(run: () => unknown): BankFileError {
   throw new Error('expected a BankFileError');
 }
 
-const dotMapping: CsvStatementMapping = {
-  hasHeader: true,
-  dateFormat: 'YYYY-MM-DD',
-  decimalSeparator: '.',
-  columns: {
-    bookingDate: 'Booking Date',
-    valueDate: 'Value Date',
-    amount: 'Amount',
-    currency: 'Currency',
-    counterpartyName: 'Counterparty',
-    counterpartyAccount: 'Counterparty IBAN',
-    remittanceInfo: 'Details',
-    reference: 'Reference',
-    bankReference: 'Bank Reference',
-  },
-};
+const dotMapping = DOT_DECIMAL_CSV;
 
 describe('CSV statements with a saved mapping', () => {
   it('reads "." decimals with thousands separators, parentheses and trailing minus', () => {
@@ -93,20 +84,7 @@ describe('CSV statements with a saved mapping', () => {
   });
 
   it('reads "," decimals, ";" delimiters and Latin-1 through parseBankFile', () => {
-    const mapping: CsvStatementMapping = {
-      delimiter: ';',
-      hasHeader: true,
-      dateFormat: 'DD.MM.YYYY',
-      decimalSeparator: ',',
-      columns: {
-        bookingDate: 'Buchungstag',
-        valueDate: 'Valuta',
-        amount: 'Betrag',
-        counterpartyName: 'Auftraggeber',
-        counterpartyAccount: 'IBAN',
-        remittanceInfo: 'Verwendungszweck',
-      },
-    };
+    const mapping = COMMA_DECIMAL_CSV;
     const file = parseBankFile(fixture('comma-decimal-latin1.csv'), {
       csv: { mapping, accountIdentifier: 'DE44500105175407324931', currency: 'EUR' },
     });
@@ -122,18 +100,7 @@ describe('CSV statements with a saved mapping', () => {
   });
 
   it('reads separate debit and credit columns and guesses the delimiter', () => {
-    const mapping: CsvStatementMapping = {
-      hasHeader: true,
-      dateFormat: 'MM/DD/YYYY',
-      decimalSeparator: '.',
-      columns: {
-        bookingDate: 'date',
-        debit: 'Debit',
-        credit: 'Credit',
-        remittanceInfo: 'Description',
-        reference: 'Check No',
-      },
-    };
+    const mapping = DEBIT_CREDIT_CSV;
     const lines =
       parseCsvStatement(fixture('debit-credit.csv').toString('utf8'), mapping, account)
         .statements[0]?.lines ?? [];
@@ -146,13 +113,7 @@ describe('CSV statements with a saved mapping', () => {
   });
 
   it('reads a file without header by column number', () => {
-    const mapping: CsvStatementMapping = {
-      delimiter: '|',
-      hasHeader: false,
-      dateFormat: 'YYYYMMDD',
-      decimalSeparator: '.',
-      columns: { bookingDate: '1', amount: '2', counterpartyName: '3', remittanceInfo: '4' },
-    };
+    const mapping = NO_HEADER_CSV;
     const lines =
       parseCsvStatement(fixture('no-header.csv').toString('utf8'), mapping, account).statements[0]
         ?.lines ?? [];

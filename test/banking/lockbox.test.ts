@@ -13,6 +13,7 @@ import type { ApiClient } from '../support/api.ts';
 import { databaseKinds } from '../support/db.ts';
 import { createTestOrg } from '../support/orgs.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { REPEATED_COLUMNS_LOCKBOX } from './support/fixture-mappings.ts';
 
 const fixture = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../fixtures/bank/lockbox/${name}`, import.meta.url)), 'utf8');
@@ -120,19 +121,7 @@ describe('lockbox files with the default columns', () => {
 });
 
 describe('lockbox files with a configured mapping', () => {
-  const mapped: LockboxOptions = {
-    ...options,
-    delimiter: ';',
-    dateFormat: 'DD.MM.YYYY',
-    decimalSeparator: ',',
-    columns: {
-      checkNumber: 'Check',
-      amount: 'Check Amount',
-      payer: 'Remitter',
-      depositDate: 'Date',
-      invoices: 'Invoice',
-    },
-  };
+  const mapped: LockboxOptions = { ...options, ...REPEATED_COLUMNS_LOCKBOX };
 
   it('reads repeated invoice columns and "," decimals in per-invoice amounts', () => {
     const text = fixture('repeated-columns.csv');
