@@ -36,7 +36,8 @@ type Line = {
     customerId: string;
     score: number;
     evidence: string[];
-    allocations: Array<{ number: string; amount: string }>;
+    shortPay: string;
+    allocations: Array<{ number: string; amount: string; discount: string }>;
   }>;
 };
 type Problem = {
@@ -226,6 +227,69 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     await expectDocumentsConsistent(db, actor.orgId);
     await expectApplicationsWellFormed(db, actor.orgId);
     await expectReconciled(db, actor, [parseIsoDate('2026-11-30')]);
+  });
+
+  it('does not offer again an early-payment discount that an earlier part payment took', async () => {
+    const c = await manager.post<{ id: string }>('/api/v1/customers', {
+      accountNumber: 'C-2002',
+      name: 'Sonnenhof Handel AG',
+      currency: 'EUR',
+      paymentTerms: '2/10NET30',
+    });
+    expect(c.status).toBe(201);
+    const inv = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
+      customerId: c.body.id,
+      issueDate: '2026-11-10',
+      currency: 'EUR',
+      lines: [{ description: 'Goods', quantity: '1', unitPrice: '1000.00' }],
+    });
+    expect(inv.status).toBe(201);
+    // 400.00 paid by hand with the whole 20.00 discount: 580.00 left
+    const paid = await collector.post('/api/v1/payments', {
+      customerId: c.body.id,
+      method: 'wire',
+      amount: '400.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-11',
+      applications: [{ invoiceId: inv.body.id, amount: '400.00', discount: '20.00' }],
+    });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    // the rest, less the discount once more, inside the window
+    const xml = writeCamt053([
+      statement('STMT-DISCOUNT', '2026-11-14', [
+        {
+          amountMinor: 56000n,
+          bookingDate: '2026-11-14',
+          counterpartyName: 'SONNENHOF HANDEL AG',
+          remittance: `Invoice ${inv.body.number} rest`,
+          bankReference: 'BR-DISCOUNT',
+        },
+      ]),
+    ]);
+    const res = await collector.post<Imported>('/api/v1/bank-statements', upload(xml, 'disc.xml'));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const lines = await collector.get<{ items: Line[] }>(
+      `/api/v1/bank-statements/${res.body.id}/lines`,
+    );
+    const best = lines.body.items[0]!.suggestions[0]!;
+    expect(best.allocations).toEqual([
+      expect.objectContaining({ number: inv.body.number, amount: '560.00', discount: '0.00' }),
+    ]);
+    expect(best.shortPay).toBe('20.00');
+    const auto = await collector.post(`/api/v1/bank-statements/${res.body.id}/auto-apply`);
+    expect(auto.status).toBe(200);
+    const discounts = await server.runtime.database.db
+      .selectFrom('ar_documents')
+      .select('amount_minor')
+      .where('org_id', '=', actor.orgId)
+      .where('kind', '=', 'discount')
+      .where('related_document_id', '=', inv.body.id)
+      .execute();
+    expect(discounts.map((d) => d.amount_minor)).toEqual([-2000n]);
+    const db = server.runtime.database.db;
+    await expectJournalBalanced(db, actor.orgId);
+    await expectDocumentsConsistent(db, actor.orgId);
+    await expectApplicationsWellFormed(db, actor.orgId);
   });
 
   it('the database refuses a line whose statement or bank account is not there, and deleting a statement', async () => {
@@ -692,5 +756,45 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
       receipts: '88.00',
       matched: '88.00',
     });
+    // the other line: a check of the same amount that went in a deposit batch is not its receipt
+    // (the bank shows the batch's deposit), nor is a receipt of another bank account
+    const lines = await collector.get<{ items: Line[] }>(
+      `/api/v1/bank-statements/${res.body.id}/lines`,
+    );
+    const who = lines.body.items.find((l) => l.amount === '12.34')!;
+    const batch = await collector.post<{ id: string }>('/api/v1/deposit-batches', {
+      bankAccountId: bank.id,
+    });
+    const receipt = (extra: Record<string, string>) =>
+      collector.post<{ id: string }>('/api/v1/payments', {
+        customerId,
+        method: 'check',
+        amount: '12.34',
+        currency: 'EUR',
+        receivedDate: '2026-11-12',
+        ...extra,
+      });
+    const check = await receipt({ depositBatchId: batch.body.id });
+    const inBatch = await collector.post<Problem>(`/api/v1/bank-statement-lines/${who.id}/link`, {
+      paymentId: check.body.id,
+    });
+    expect([inBatch.status, inBatch.body.code]).toEqual([422, 'cannot_link']);
+    expect(inBatch.body.detail).toContain('deposit batch');
+    const other = await manager.post<{ id: string }>('/api/v1/bank-accounts', {
+      name: 'Savings EUR',
+      identifier: 'DE02120300000000202051',
+      currency: 'EUR',
+    });
+    const elsewhere = await receipt({ bankAccountId: other.body.id });
+    const wrongAccount = await collector.post<Problem>(
+      `/api/v1/bank-statement-lines/${who.id}/link`,
+      { paymentId: elsewhere.body.id },
+    );
+    expect([wrongAccount.status, wrongAccount.body.code]).toEqual([422, 'cannot_link']);
+    const own = await receipt({ bankAccountId: bank.id });
+    const tied = await collector.post(`/api/v1/bank-statement-lines/${who.id}/link`, {
+      paymentId: own.body.id,
+    });
+    expect(tied.status, JSON.stringify(tied.body)).toBe(200);
   });
 });

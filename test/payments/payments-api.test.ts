@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postReceiptsBatch, type BatchReceipt } from '../../src/modules/payments/payments.batch.ts';
 import { parseIsoDate, type IsoDate } from '../../src/shared/dates.ts';
 import type { Actor } from '../../src/shared/actor.ts';
 import type { ApiClient } from '../support/api.ts';
@@ -256,6 +257,100 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     await checks();
   });
 
+  it('offers the early-payment discount once across part payments, and again once its payment is reversed', async () => {
+    // 2/10 net 30 issued 2026-11-10: 20.00 until 2026-11-20
+    const inv = await invoice('1000.00', '2026-11-10');
+    const discountsBefore = Number((await balanceOf('4900')).debit);
+    const part = (amount: string, discount: string, discountReason?: string) =>
+      collector.post<Payment & Problem>('/api/v1/payments', {
+        customerId,
+        method: 'wire',
+        amount,
+        currency: 'EUR',
+        receivedDate: '2026-11-15',
+        applications: [{ invoiceId: inv.id, amount, discount, discountReason }],
+      });
+    const first = await part('480.00', '15.00');
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    // 5.00 of the 20.00 is left: more than that needs a reason
+    const tooMuch = await part('480.00', '20.00');
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body.errors?.[0]).toMatchObject({ path: 'applications[0].discountReason' });
+    expect(tooMuch.body.errors?.[0]?.message).toContain(
+      '5.00 offered (15.00 of it was already taken)',
+    );
+    const rest = await part('480.00', '5.00');
+    expect(rest.status, JSON.stringify(rest.body)).toBe(201);
+    expect((await doc(inv.id)).openBalance).toBe('20.00');
+    const again = await part('10.00', '10.00');
+    expect(again.status).toBe(422);
+    expect(again.body.errors?.[0]?.message).toContain('20.00 early-payment discount on');
+    expect(again.body.errors?.[0]?.message).toContain('was already taken');
+    // a returned check takes its discount back: the 15.00 is offered again
+    const returned = await manager.post(`/api/v1/payments/${first.body.id}/reverse`, {
+      reason: 'NSF',
+      date: '2026-11-15',
+    });
+    expect(returned.status, JSON.stringify(returned.body)).toBe(200);
+    expect((await doc(inv.id)).openBalance).toBe('515.00');
+    const final = await part('500.00', '15.00');
+    expect(final.status, JSON.stringify(final.body)).toBe(201);
+    expect((await doc(inv.id)).status).toBe('paid');
+    // 15 (reversed) + 5 + 15: the 20.00 offered, once
+    expect(Number((await balanceOf('4900')).debit) - discountsBefore).toBe(20);
+    await checks();
+  });
+
+  it('the batched posting grants an early-payment discount once, also to two receipts of one batch', async () => {
+    const inv = await invoice('1000.00', '2026-11-10');
+    const db = server.runtime.database.db;
+    const receipt = (key: string, discountMinor: bigint, amountMinor = 48000n): BatchReceipt => ({
+      key,
+      customerId,
+      currency: 'EUR',
+      amountMinor,
+      receivedDate: parseIsoDate('2026-11-15'),
+      method: 'wire',
+      reference: null,
+      payerName: null,
+      payerAccount: null,
+      bankAccountId: null,
+      allocations: [{ documentId: inv.id, amountMinor, discountMinor }],
+    });
+    const outcomes = await db
+      .transaction()
+      .execute((trx) =>
+        postReceiptsBatch({ db: trx, actor, now: new Date() }, [
+          receipt('first', 1500n),
+          receipt('second', 1500n),
+          receipt('third', 500n),
+        ]),
+      );
+    expect(outcomes.map((o) => ('skipped' in o ? o.skipped : 'posted'))).toEqual([
+      'posted',
+      expect.stringContaining('discount'),
+      'posted',
+    ]);
+    // and later, with the whole 20.00 granted, none is left
+    const later = await db
+      .transaction()
+      .execute((trx) =>
+        postReceiptsBatch({ db: trx, actor, now: new Date() }, [receipt('fourth', 100n, 1000n)]),
+      );
+    expect(later[0]).toMatchObject({ skipped: expect.stringContaining('discount') });
+    // nor does it take cash for the customer in a currency it is not billed in
+    const dollars = await db
+      .transaction()
+      .execute((trx) =>
+        postReceiptsBatch({ db: trx, actor, now: new Date() }, [
+          { ...receipt('fifth', 0n, 1000n), currency: 'USD', allocations: [] },
+        ]),
+      );
+    expect(dollars[0]).toMatchObject({ skipped: 'the customer is billed in EUR' });
+    expect((await doc(inv.id)).openBalance).toBe('20.00');
+    await checks();
+  });
+
   it('turns a short pay into a deduction with a reason code, or writes it off within the tolerance', async () => {
     const inv = await invoice('300.00');
     const p = await collector.post<Payment>('/api/v1/payments', {
@@ -413,6 +508,16 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     expect(named.status, JSON.stringify(named.body)).toBe(200);
     expect(named.body).toMatchObject({ status: 'unapplied', heldAmount: '0.00', customerId });
     expect(await balanceOf('2050')).toEqual(suspenseBefore);
+    // the cash was the customer's from 2026-11-21 only: no application before that day
+    const backdated = await collector.post<Problem>(`/api/v1/payments/${p.body.id}/applications`, {
+      date: '2026-11-20',
+      applications: [{ invoiceId: inv.id, amount: '75.00' }],
+    });
+    expect(backdated.status).toBe(400);
+    expect(backdated.body.errors?.[0]).toMatchObject({
+      path: 'date',
+      message: 'is before 2026-11-21',
+    });
     const applied = await collector.post<Payment>(`/api/v1/payments/${p.body.id}/applications`, {
       applications: [{ invoiceId: inv.id, amount: '75.00' }],
     });
@@ -572,6 +677,15 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     });
     expect(future.status).toBe(400);
     expect(future.body.errors?.[0]?.path).toBe('receivedDate');
+    const dollars = await collector.post<Problem>('/api/v1/payments', {
+      customerId,
+      method: 'wire',
+      amount: '1.00',
+      currency: 'USD',
+      receivedDate: '2026-11-19',
+    });
+    expect([dollars.status, dollars.body.code]).toEqual([422, 'currency_mismatch']);
+    expect(dollars.body.errors?.[0]?.path).toBe('currency');
     const inv = await invoice('1000.00', '2026-11-10');
     const p = await collector.post<Payment>('/api/v1/payments', {
       customerId,
@@ -641,6 +755,17 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     }
     await collector.post(`/api/v1/deposit-batches/${batch.body.id}/deposit`, {
       date: '2026-11-19',
+    });
+    // the check bounced after it was deposited, not before
+    const beforeDeposit = await collector.post<Problem>(`/api/v1/payments/${ids[1]}/reverse`, {
+      reason: 'NSF',
+      kind: 'nsf',
+      date: '2026-11-18',
+    });
+    expect(beforeDeposit.status).toBe(400);
+    expect(beforeDeposit.body.errors?.[0]).toMatchObject({
+      path: 'date',
+      message: 'is before 2026-11-19',
     });
     const nsf = await collector.post(`/api/v1/payments/${ids[1]}/reverse`, {
       reason: 'NSF',

@@ -23,6 +23,7 @@ import {
   type ApplicationLineInput,
 } from '../payments/payments.service.ts';
 import { loadPayerHints } from '../payments/payer-hints.ts';
+import { grantedDiscounts } from '../payments/payments.repository.ts';
 import type { LineClassifier, NewStatementLine } from './bank-statements.service.ts';
 import { MatchIndex } from './matching/match-index.ts';
 import type { MatchLine, Suggestion } from './matching/types.ts';
@@ -114,7 +115,13 @@ export async function buildMatchIndex(
 ): Promise<MatchIndex> {
   const [items, customers, hints, org] = await Promise.all([
     ctx.db
-      .selectFrom('ar_documents')
+      .selectFrom('ar_documents as d')
+      // what its discount documents already granted is not offered again (one pass over the
+      // organization's discounts, joined by hash)
+      .leftJoin(
+        () => grantedDiscounts(ctx.db, ctx.actor.orgId).as('g'),
+        (j) => j.onRef('g.related_document_id', '=', 'd.id'),
+      )
       .select([
         'id',
         'customer_id',
@@ -126,7 +133,7 @@ export async function buildMatchIndex(
         'issue_date',
         'due_date',
         'discount_date',
-        'discount_minor',
+        sql<bigint>`(d.discount_minor + coalesce(g.granted, 0))::bigint`.as('discount_minor'),
       ])
       .where('org_id', '=', ctx.actor.orgId)
       .where('state', '=', 'posted')
@@ -799,6 +806,21 @@ export async function linkLine(ctx: Ctx, lineId: string, paymentId: string): Pro
       'cannot_link',
       `Payment ${payment.number} (${formatAmount(payment.amount_minor, payment.currency)} ${payment.currency}) is not this line's receipt`,
       [{ path: 'paymentId', message: 'must be a posted payment of the same amount and currency' }],
+    );
+  }
+  if (payment.deposit_batch_id) {
+    // the bank shows the batch's deposit, not its checks one by one
+    throw new DomainError(
+      'cannot_link',
+      `Payment ${payment.number} went to the bank in a deposit batch: tie the line to the batch's deposit`,
+      [{ path: 'paymentId', message: 'is part of a deposit batch' }],
+    );
+  }
+  if (payment.bank_account_id && payment.bank_account_id !== line.bank_account_id) {
+    throw new DomainError(
+      'cannot_link',
+      `Payment ${payment.number} was recorded for another bank account`,
+      [{ path: 'paymentId', message: "is not a receipt of this line's bank account" }],
     );
   }
   const linked = await ctx.db

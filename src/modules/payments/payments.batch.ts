@@ -24,7 +24,8 @@ import { applicationPosting, documentLabel, documentPosting } from '../billing/p
 import { accountsByRole } from '../ledger/accounts.ts';
 import { prepareEntries, type Posting } from '../ledger/journal.ts';
 import { nextNumbers } from '../ledger/numbering.ts';
-import { newPaymentRow } from './payments.repository.ts';
+import { discountsTaken, newPaymentRow } from './payments.repository.ts';
+import { customerCurrencyProblem } from './payments.service.ts';
 
 /** Receipts per chunk of writes (a chunk's rows are built while the previous chunk is written). */
 const RECEIPT_CHUNK = 1000;
@@ -48,6 +49,7 @@ export type BatchOutcome =
   | { key: string; paymentId: string; paymentNumber: string; applications: number }
   | { key: string; skipped: string };
 
+/** A document as the batch checks it; `discount_minor` is what it still offers. */
 type Open = Pick<
   ArDocument,
   | 'id'
@@ -102,6 +104,23 @@ export async function postReceiptsBatch(
       .groupBy('debit_document_id')
       .execute();
     for (const m of moved) latest.set(m.debit_document_id, m.latest as IsoDate);
+    // what each still offers of its early-payment discount (it is offered once)
+    for (const [id, minor] of await discountsTaken(ctx.db, orgId, slice)) {
+      const d = docs.get(id);
+      if (d) d.discount_minor -= minor;
+    }
+  }
+  // a customer's cash is in its billing currency (as createPayment requires)
+  const billedIn = new Map<string, string>();
+  const customerIds = [...new Set(receipts.map((r) => r.customerId))];
+  for (let i = 0; i < customerIds.length; i += 10000) {
+    const rows = await ctx.db
+      .selectFrom('customers')
+      .select(['id', 'currency'])
+      .where('org_id', '=', orgId)
+      .where('id', 'in', customerIds.slice(i, i + 10000))
+      .execute();
+    for (const c of rows) billedIn.set(c.id, c.currency);
   }
   const org = await ctx.db
     .selectFrom('organizations')
@@ -122,7 +141,11 @@ export async function postReceiptsBatch(
       if (d) date = maxDate(date, d.issue_date as IsoDate, latest.get(a.documentId) ?? date);
     }
     // checked on the date the applications take, as applyPayment does
-    const problem = checkReceipt(r, date, docs, closed);
+    const currency = billedIn.get(r.customerId);
+    const problem =
+      currency === undefined
+        ? 'the customer is not known'
+        : (customerCurrencyProblem(currency, r.currency) ?? checkReceipt(r, date, docs, closed));
     if (problem) {
       outcomes.set(r.key, { key: r.key, skipped: problem });
       continue;
@@ -130,6 +153,7 @@ export async function postReceiptsBatch(
     for (const a of r.allocations) {
       const d = docs.get(a.documentId)!;
       d.open_minor -= a.amountMinor + a.discountMinor;
+      d.discount_minor -= a.discountMinor;
       latest.set(a.documentId, date);
     }
     accepted.push({ ...r, date });

@@ -516,3 +516,38 @@ export async function listDeductions(
     })),
   };
 }
+
+/**
+ * Per document, the early-payment discount its discount documents granted (their sum: credits,
+ * so negative), counting those not voided (a reversed payment voids its own) wherever they are
+ * applied now. A document offers its discount once, whether it is paid in one payment or in
+ * several. A query to filter (by document) or to join (against the open book).
+ */
+export function grantedDiscounts(db: Kysely<DB>, orgId: string) {
+  return db
+    .selectFrom('ar_documents')
+    .select(['related_document_id', sql<string>`sum(amount_minor)`.as('granted')])
+    .where('org_id', '=', orgId)
+    .where('kind', '=', 'discount')
+    .where('state', '=', 'posted')
+    .where('related_document_id', 'is not', null)
+    .groupBy('related_document_id');
+}
+
+/** The early-payment discount already granted on each of `documentIds`, as a positive amount. */
+export async function discountsTaken(
+  db: Kysely<DB>,
+  orgId: string,
+  documentIds: readonly string[],
+): Promise<Map<string, bigint>> {
+  const taken = new Map<string, bigint>();
+  for (let i = 0; i < documentIds.length; i += 10000) {
+    const rows = await grantedDiscounts(db, orgId)
+      .where('related_document_id', 'in', documentIds.slice(i, i + 10000))
+      .execute();
+    for (const r of rows) {
+      if (r.related_document_id !== null) taken.set(r.related_document_id, -BigInt(r.granted));
+    }
+  }
+  return taken;
+}

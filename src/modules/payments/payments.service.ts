@@ -55,7 +55,7 @@ import { accountsByRole, type AccountsByRole } from '../ledger/accounts.ts';
 import { assertPeriodOpen, postEntry, reverseEntry } from '../ledger/journal.ts';
 import { nextNumber } from '../ledger/numbering.ts';
 import { learnPayer } from './payer-hints.ts';
-import { newPaymentRow } from './payments.repository.ts';
+import { discountsTaken, newPaymentRow } from './payments.repository.ts';
 
 export const PAYMENT_METHODS = [
   'check',
@@ -321,6 +321,27 @@ function requireWriter(ctx: Ctx) {
   if (!hasRole(ctx.actor, ACCESS.write)) throw new ForbiddenError('Only AR staff can record cash');
 }
 
+/**
+ * A customer's cash is in the currency it is billed in: a receipt in another currency could
+ * never be applied to its invoices, nor charged a fee when it bounces (Dunwell does not convert).
+ */
+export function customerCurrencyProblem(billedIn: string, currency: string): string | null {
+  return currency === billedIn ? null : `the customer is billed in ${billedIn}`;
+}
+
+function requireCustomerCurrency(
+  customer: { name: string; currency: string },
+  currency: string,
+  path: string,
+) {
+  if (customerCurrencyProblem(customer.currency, currency) === null) return;
+  throw new DomainError(
+    'currency_mismatch',
+    `Customer ${customer.name} is billed in ${customer.currency}, the payment is in ${currency}`,
+    [{ path, message: `the customer's currency is ${customer.currency}` }],
+  );
+}
+
 /** Records a receipt; with `applications` it is applied in the same transaction. Returns its id. */
 export async function createPayment(ctx: Ctx, input: PaymentInput): Promise<string> {
   requireWriter(ctx);
@@ -347,6 +368,7 @@ export async function createPayment(ctx: Ctx, input: PaymentInput): Promise<stri
   }
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, receivedDate);
   const customer = input.customerId ? await loadCustomer(ctx, input.customerId) : null;
+  if (customer) requireCustomerCurrency(customer, input.currency, 'currency');
   const externalId = optionalText(input.externalId);
   if (externalId) {
     const taken = await ctx.db
@@ -516,6 +538,7 @@ export async function assignCustomer(
     ]);
   }
   const customer = await loadCustomer(ctx, input.customerId);
+  requireCustomerCurrency(customer, payment.currency, 'customerId');
   const date = dateOf(
     input.date,
     'date',
@@ -607,10 +630,15 @@ export async function applyPayment(
     .where('id', 'in', invoiceIds)
     .execute();
   const byId = new Map(invoices.map((d) => [d.id, d]));
+  // the payment's own documents count: after assign-customer they are dated that day
   const latest = await latestMovement(
     ctx,
     [...invoiceIds, ...docs.map((d) => d.id)],
-    maxDate(payment.received_date as IsoDate, ...invoices.map((d) => d.issue_date as IsoDate)),
+    maxDate(
+      payment.received_date as IsoDate,
+      ...invoices.map((d) => d.issue_date as IsoDate),
+      ...docs.map((d) => d.issue_date as IsoDate),
+    ),
   );
   const date = await dateNotBefore(
     ctx,
@@ -618,6 +646,7 @@ export async function applyPayment(
     latest,
     'An application cannot be dated before the payment, its invoices or their latest application',
   );
+  const taken = await discountsTaken(ctx.db, ctx.actor.orgId, invoiceIds);
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
 
   const errors: FieldError[] = [];
@@ -673,19 +702,24 @@ export async function applyPayment(
     }
     const discountReason = optionalText(a.discountReason);
     if (discount > 0n) {
+      const takenBefore = taken.get(invoice.id) ?? 0n;
+      const offered = invoice.discount_minor - takenBefore;
       const inWindow =
         invoice.discount_date !== null &&
         compareDates(date, invoice.discount_date as IsoDate) <= 0 &&
-        discount <= invoice.discount_minor;
+        discount <= offered;
       if (!inWindow && !discountReason) {
+        const label = documentLabel(invoice.kind, invoice.number);
         errors.push({
           path: `${path}.discountReason`,
           message:
             invoice.discount_date === null || invoice.discount_minor === 0n
-              ? `${documentLabel(invoice.kind, invoice.number)} has no early-payment discount: give a reason to allow one`
-              : discount > invoice.discount_minor
-                ? `the discount is more than the ${formatAmount(invoice.discount_minor, invoice.currency)} offered: give a reason`
-                : `the discount window closed on ${invoice.discount_date}: give a reason to allow it`,
+              ? `${label} has no early-payment discount: give a reason to allow one`
+              : offered <= 0n
+                ? `the ${formatAmount(invoice.discount_minor, invoice.currency)} early-payment discount on ${label} was already taken: give a reason to allow more`
+                : discount > offered
+                  ? `the discount is more than the ${formatAmount(offered, invoice.currency)} offered${takenBefore > 0n ? ` (${formatAmount(takenBefore, invoice.currency)} of it was already taken)` : ''}: give a reason`
+                  : `the discount window closed on ${invoice.discount_date}: give a reason to allow it`,
         });
         return;
       }
@@ -887,19 +921,34 @@ export async function reversePayment(
     .where('credit_document_id', 'in', docs.length ? docs.map((d) => d.id) : [newId()])
     .execute();
   await lockDocuments(ctx, [...docs.map((d) => d.id), ...appDocs.map((a) => a.debit_document_id)]);
+  // its deposit batch, locked: a deposit of the batch running now either comes first (and the
+  // reversal sees it deposited) or waits and leaves this payment out
+  const batch = payment.deposit_batch_id
+    ? await ctx.db
+        .selectFrom('deposit_batches')
+        .select(['status', 'number', 'deposit_date'])
+        .where('org_id', '=', ctx.actor.orgId)
+        .where('id', '=', payment.deposit_batch_id)
+        .forUpdate()
+        .executeTakeFirstOrThrow()
+    : null;
   const latest = await latestMovement(
     ctx,
     docs.map((d) => d.id),
     docs.reduce(
       (d, doc) => maxDate(d, doc.issue_date as IsoDate),
-      payment.received_date as IsoDate,
+      maxDate(
+        payment.received_date as IsoDate,
+        // money that reached the bank leaves it again no earlier than it arrived
+        (batch?.deposit_date ?? payment.received_date) as IsoDate,
+      ),
     ),
   );
   const date = await dateNotBefore(
     ctx,
     input.date,
     latest,
-    'A reversal cannot be dated before the payment or its applications',
+    'A reversal cannot be dated before the payment, its deposit or its applications',
   );
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
   const label = `${kindLabel(kind)} of payment ${payment.number}: ${reason}`;
@@ -924,13 +973,7 @@ export async function reversePayment(
     await reverseEntry(ctx.db, ctx.actor, ctx.now, heldEntry.id, date, 'payment_reversal', label);
   }
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
-  if (payment.deposit_batch_id && payment.cash_account_id === accounts.undeposited_funds.id) {
-    const batch = await ctx.db
-      .selectFrom('deposit_batches')
-      .select(['status', 'number'])
-      .where('org_id', '=', ctx.actor.orgId)
-      .where('id', '=', payment.deposit_batch_id)
-      .executeTakeFirstOrThrow();
+  if (batch && payment.cash_account_id === accounts.undeposited_funds.id) {
     if (batch.status === 'deposited') {
       // the reversal above credited undeposited funds; the money left the bank account
       await postEntry(ctx.db, ctx.actor, ctx.now, {
