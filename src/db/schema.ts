@@ -21,7 +21,7 @@ export interface OrganizationsTable {
   closed_through: DateString | null;
   remit_to: string | null;
   invoice_footer: string | null;
-  /** numeric columns, read as decimal strings */
+  /** numeric columns, read as decimal strings; the tolerance is in the base currency */
   short_pay_tolerance: ColumnType<string, string | undefined, string>;
   auto_match_threshold: ColumnType<string, string | undefined, string>;
   created_at: CreatedAt;
@@ -451,13 +451,23 @@ export interface DeductionsTable {
   payment_id: string | null;
   currency: string;
   amount_minor: Minor;
+  /** what the invoice's balance still holds of it (0 once settled or resolved) */
+  open_minor: Minor;
   reason_code: string;
   note: string | null;
-  status: 'open' | 'resolved';
+  /** open; settled when later applications closed it; resolved by a decision */
+  status: 'open' | 'settled' | 'resolved';
   resolution: string | null;
   created_by_name: string;
   created_at: Timestamp;
   resolved_at: Timestamp | null;
+}
+
+/** The short-pay tolerance of a currency other than the organization's base currency. */
+export interface ShortPayTolerancesTable {
+  org_id: string;
+  currency: string;
+  amount_minor: Minor;
 }
 
 export interface BankStatementsTable {
@@ -572,6 +582,7 @@ export interface DB {
   bank_statement_lines: BankStatementLinesTable;
   payer_hints: PayerHintsTable;
   bank_file_mappings: BankFileMappingsTable;
+  short_pay_tolerances: ShortPayTolerancesTable;
 }
 
 export type ArDocument = Selectable<ArDocumentsTable>;

@@ -44,7 +44,9 @@ interface Payment {
   deductions: { amount: string; reasonCode: string; status: string }[];
 }
 interface Settings {
+  baseCurrency: string;
   shortPayTolerance: string;
+  shortPayTolerances: { currency: string; amount: string }[];
   autoMatchThreshold: string;
 }
 
@@ -141,8 +143,15 @@ describe.skipIf(!canRun)('cash settings, deductions and statement paging in a br
     await page.waitForURL((u) => u.pathname === '/cash/settings');
     const tolerance = page.getByTestId('current-tolerance');
     const threshold = page.getByTestId('current-threshold');
-    await expect.poll(() => tolerance.textContent()).toBe('5.00');
-    expect(before).toEqual({ shortPayTolerance: '5.00', autoMatchThreshold: '0.90' });
+    const base = before.baseCurrency;
+    await expect.poll(() => tolerance.textContent()).toBe(`5.00 ${base}`);
+    expect(before).toEqual({
+      baseCurrency: base,
+      shortPayTolerance: '5.00',
+      // the demo bills a few customers in Canadian dollars
+      shortPayTolerances: [{ currency: 'CAD', amount: '7.00' }],
+      autoMatchThreshold: '0.90',
+    });
     expect(await threshold.textContent()).toBe('90 %');
     const toleranceField = page.getByLabel('Short-pay write-off tolerance');
     const thresholdField = page.getByLabel('Auto-match threshold (%)');
@@ -162,12 +171,30 @@ describe.skipIf(!canRun)('cash settings, deductions and statement paging in a br
 
     await toleranceField.fill('1,250.5');
     await thresholdField.fill('92.5');
+    // Yen have their own tolerance, in yen: no decimals.
+    await page.getByRole('button', { name: 'Add a currency' }).click();
+    await page.getByLabel('Currency 2').selectOption('JPY');
+    const yen = page.getByLabel('Tolerance in JPY');
+    await yen.fill('800.5');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('JPY amounts have no decimals').waitFor();
+    expect(await api<Settings>('GET', '/api/v1/cash-settings')).toEqual(before);
+    await yen.fill('800');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
-    await expect.poll(() => tolerance.textContent()).toBe('1,250.50');
+    await expect.poll(() => tolerance.textContent()).toBe(`1,250.50 ${base}`);
     expect(await threshold.textContent()).toBe('92.5 %');
+    expect(await page.getByTestId('current-currency-tolerance').allTextContents()).toEqual([
+      '7.00 CAD',
+      '800 JPY',
+    ]);
     expect(await api<Settings>('GET', '/api/v1/cash-settings')).toEqual({
+      baseCurrency: base,
       shortPayTolerance: '1250.50',
+      shortPayTolerances: [
+        { currency: 'CAD', amount: '7.00' },
+        { currency: 'JPY', amount: '800' },
+      ],
       autoMatchThreshold: '0.925',
     });
     await shot('02-settings-saved');
@@ -175,16 +202,19 @@ describe.skipIf(!canRun)('cash settings, deductions and statement paging in a br
     // The whole range's ends are accepted too.
     await toleranceField.fill('0');
     await thresholdField.fill('100');
+    // and a currency taken off the list has no tolerance any more
+    await page.getByRole('button', { name: 'Remove the CAD tolerance' }).click();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(() => threshold.textContent()).toBe('100 %');
-    expect(await tolerance.textContent()).toBe('0.00');
+    expect(await tolerance.textContent()).toBe(`0.00 ${base}`);
     await toleranceField.fill('7.5');
     await thresholdField.fill('85');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(() => threshold.textContent()).toBe('85 %');
     await page.reload();
-    await expect.poll(() => tolerance.textContent()).toBe('7.50');
+    await expect.poll(() => tolerance.textContent()).toBe(`7.50 ${base}`);
     expect(await threshold.textContent()).toBe('85 %');
+    expect(await page.getByLabel('Tolerance in JPY').inputValue()).toBe('800');
   });
 
   test('a collector sees the cash settings read-only and cannot change them', async () => {
@@ -194,7 +224,12 @@ describe.skipIf(!canRun)('cash settings, deductions and statement paging in a br
     try {
       await signIn(p, COLLECTOR);
       await p.goto(`${server.url}/cash/settings`);
-      await expect.poll(() => p.getByTestId('current-tolerance').textContent()).toBe('7.50');
+      await expect
+        .poll(() => p.getByTestId('current-tolerance').textContent())
+        .toMatch(/^7\.50 [A-Z]{3}$/);
+      expect(await p.getByTestId('current-currency-tolerance').allTextContents()).toEqual([
+        '800 JPY',
+      ]);
       expect(await p.getByTestId('current-threshold').textContent()).toBe('85 %');
       await p.getByText('Only a manager or an admin can change the cash settings.').waitFor();
       expect(await p.getByRole('button', { name: 'Save settings' }).count()).toBe(0);
@@ -211,8 +246,9 @@ describe.skipIf(!canRun)('cash settings, deductions and statement paging in a br
       collector,
     );
     expect(refused.status).toBe(403);
-    expect(await api<Settings>('GET', '/api/v1/cash-settings')).toEqual({
+    expect(await api<Settings>('GET', '/api/v1/cash-settings')).toMatchObject({
       shortPayTolerance: '7.50',
+      shortPayTolerances: [{ currency: 'JPY', amount: '800' }],
       autoMatchThreshold: '0.85',
     });
   });

@@ -30,7 +30,14 @@ type Payment = {
     reversed: boolean;
   }>;
   documents: Array<{ id: string; kind: string; state: string; open: string }>;
-  deductions: Array<{ amount: string; reasonCode: string; status: string }>;
+  deductions: Array<{
+    id: string;
+    amount: string;
+    openAmount: string;
+    reasonCode: string;
+    status: string;
+    resolution: string | null;
+  }>;
   reversalKind: string | null;
   feeDocumentId: string | null;
 };
@@ -478,6 +485,102 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     await checks();
   });
 
+  it('holds a short-pay tolerance per currency: the base one is not read in yen', async () => {
+    const yenCustomer = await manager.post<{ id: string }>('/api/v1/customers', {
+      accountNumber: 'PAY-JPY',
+      name: 'Yen Trading KK',
+      currency: 'JPY',
+      paymentTerms: 'NET30',
+    });
+    expect(yenCustomer.status, JSON.stringify(yenCustomer.body)).toBe(201);
+    const yenInvoice = async () => {
+      const res = await manager.post<Doc>('/api/v1/invoices', {
+        customerId: yenCustomer.body.id,
+        issueDate: '2026-11-02',
+        currency: 'JPY',
+        lines: [{ description: 'Parts', quantity: '1', unitPrice: '100000' }],
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body;
+    };
+    const writeOffShort = (client: ApiClient, invoiceId: string, short: number) =>
+      client.post<Payment & Problem>('/api/v1/payments', {
+        customerId: yenCustomer.body.id,
+        method: 'wire',
+        amount: String(100000 - short),
+        currency: 'JPY',
+        receivedDate: '2026-11-20',
+        applications: [
+          { invoiceId, amount: String(100000 - short), shortPay: { action: 'write_off' } },
+        ],
+      });
+    // the organization's 5.00 is in euros: yen have no tolerance until one is set
+    const settings = await collector.get<{
+      baseCurrency: string;
+      shortPayTolerance: string;
+      shortPayTolerances: unknown[];
+    }>('/api/v1/cash-settings');
+    expect(settings.body).toMatchObject({
+      baseCurrency: 'EUR',
+      shortPayTolerance: '5.00',
+      shortPayTolerances: [],
+    });
+    const first = await yenInvoice();
+    const refused = await writeOffShort(collector, first.id, 3);
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toContain('JPY, which has no short-pay tolerance');
+
+    // bad lists are refused whole, each error naming its entry
+    const bad = await manager.patch<Problem>('/api/v1/cash-settings', {
+      shortPayTolerance: '4.00',
+      shortPayTolerances: [
+        { currency: 'JPY', amount: '800.5' },
+        { currency: 'EUR', amount: '1.00' },
+        { currency: 'XYZ', amount: '1' },
+        { currency: 'USD', amount: '-1.00' },
+        { currency: 'GBP', amount: '3.00' },
+        { currency: 'gbp', amount: '3.00' },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors?.map((e) => e.path)).toEqual([
+      'shortPayTolerances.0.amount',
+      'shortPayTolerances.1.currency',
+      'shortPayTolerances.2.currency',
+      'shortPayTolerances.3.amount',
+      'shortPayTolerances.5.currency',
+    ]);
+    expect(bad.body.errors?.[0]?.message).toContain('more than 0 decimals for JPY');
+    expect((await collector.get('/api/v1/cash-settings')).body).toEqual(settings.body);
+    expect(
+      (await collector.patch('/api/v1/cash-settings', { shortPayTolerances: [] })).status,
+    ).toBe(403);
+
+    const set = await manager.patch<{ shortPayTolerances: unknown[] }>('/api/v1/cash-settings', {
+      shortPayTolerances: [{ currency: 'jpy', amount: '800' }],
+    });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.shortPayTolerances).toEqual([{ currency: 'JPY', amount: '800' }]);
+    // ¥3 short is within ¥800; ¥900 is not, and the message says the tolerance in yen
+    const within = await writeOffShort(collector, first.id, 3);
+    expect(within.status, JSON.stringify(within.body)).toBe(201);
+    expect(within.body.applications.map((x) => [x.via, x.amount])).toEqual([
+      ['cash', '99997'],
+      ['write_off', '3'],
+    ]);
+    const above = await writeOffShort(collector, (await yenInvoice()).id, 900);
+    expect(above.status).toBe(403);
+    expect(above.body.detail).toContain('above the 800 JPY tolerance');
+    // the base tolerance is unchanged by the list, and the list by a base-only change
+    await manager.patch('/api/v1/cash-settings', { shortPayTolerance: '6.00' });
+    expect((await collector.get('/api/v1/cash-settings')).body).toMatchObject({
+      shortPayTolerance: '6.00',
+      shortPayTolerances: [{ currency: 'JPY', amount: '800' }],
+    });
+    await manager.patch('/api/v1/cash-settings', { shortPayTolerance: '5.00' });
+    await checks();
+  });
+
   it('holds a receipt of an unknown payer in suspense until its customer is named', async () => {
     const inv = await invoice('75.00');
     const suspenseBefore = await balanceOf('2050');
@@ -558,6 +661,148 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     const credit = (x: { debit: string; credit: string }) => Number(x.credit) - Number(x.debit);
     expect((credit(after) - credit(before)).toFixed(2)).toBe('300.00');
     await checks(['2026-11-04', '2026-11-06', '2026-11-30']);
+  });
+
+  it('a deduction follows its invoice: later cash or credits bring it down and settle it, an unapply opens it again, a new one takes only what is not disputed yet', async () => {
+    type Deduction = {
+      id: string;
+      documentId: string;
+      amount: string;
+      openAmount: string;
+      status: string;
+      resolution: string | null;
+    };
+    const inv = await invoice('300.00');
+    const deductionsOf = async (status?: string) =>
+      (
+        await collector.get<{ items: Deduction[] }>(
+          `/api/v1/deductions?limit=500${status ? `&status=${status}` : ''}`,
+        )
+      ).body.items
+        .filter((d) => d.documentId === inv.id)
+        .map((d) => [d.amount, d.openAmount, d.status]);
+    const pay = async (amount: string, shortPay?: { action: 'deduction'; reasonCode: string }) => {
+      const res = await collector.post<Payment>('/api/v1/payments', {
+        customerId,
+        method: 'check',
+        amount,
+        currency: 'EUR',
+        receivedDate: '2026-11-21',
+        applications: [{ invoiceId: inv.id, amount, ...(shortPay ? { shortPay } : {}) }],
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body;
+    };
+    const unapplyCash = async (p: Payment) => {
+      const app = p.applications.find((a) => a.via === 'cash' && !a.reversed)!;
+      const res = await manager.post(`/api/v1/applications/${app.id}/unapply`, {
+        reason: 'test',
+        date: '2026-11-21',
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    };
+    // every open deduction fits in what its invoice has open
+    const heldWithinBalances = async () => {
+      const db = server.runtime.database.db;
+      const over = await db
+        .selectFrom('deductions as x')
+        .innerJoin('ar_documents as d', (j) =>
+          j.onRef('d.org_id', '=', 'x.org_id').onRef('d.id', '=', 'x.document_id'),
+        )
+        .select(['d.number', 'd.open_minor'])
+        .select((eb) => eb.fn.sum<string>('x.open_minor').as('held'))
+        .where('x.org_id', '=', actor.orgId)
+        .where('x.status', '=', 'open')
+        .groupBy(['d.number', 'd.open_minor'])
+        .execute();
+      for (const row of over)
+        expect(BigInt(row.held), row.number ?? '').toBeLessThanOrEqual(row.open_minor);
+    };
+
+    const first = await pay('270.00', { action: 'deduction', reasonCode: 'pricing' });
+    expect(first.deductions.map((d) => [d.amount, d.openAmount, d.status])).toEqual([
+      ['30.00', '30.00', 'open'],
+    ]);
+    // 20 more, "short" again: the 10 left is already disputed, so no second deduction
+    const second = await pay('20.00', { action: 'deduction', reasonCode: 'shortage' });
+    expect(second.deductions).toEqual([]);
+    expect(await deductionsOf()).toEqual([['30.00', '10.00', 'open']]);
+    expect((await doc(inv.id)).openBalance).toBe('10.00');
+    await heldWithinBalances();
+
+    // taking the 20 back opens the deduction to what it claimed
+    await unapplyCash(second);
+    expect(await deductionsOf()).toEqual([['30.00', '30.00', 'open']]);
+    // a credit memo brings it down like cash does
+    const credit = await collector.post<Doc>('/api/v1/credit-memos', {
+      customerId,
+      invoiceId: inv.id,
+      amount: '10.00',
+      reason: 'Price agreed',
+      issueDate: '2026-11-21',
+    });
+    expect(credit.status, JSON.stringify(credit.body)).toBe(201);
+    expect(await deductionsOf('open')).toEqual([['30.00', '20.00', 'open']]);
+    // the customer pays the rest: settled, holding nothing, and it says why
+    const third = await pay('20.00');
+    expect((await doc(inv.id)).status).toBe('paid');
+    expect(await deductionsOf('open')).toEqual([]);
+    expect(await deductionsOf('settled')).toEqual([['30.00', '0.00', 'settled']]);
+    const settled = (await manager.get<Payment>(`/api/v1/payments/${first.id}`)).body
+      .deductions[0]!;
+    expect(settled.resolution).toMatch(/^Settled/);
+    await heldWithinBalances();
+    // that payment taken back: open again
+    await unapplyCash(third);
+    expect(await deductionsOf()).toEqual([['30.00', '20.00', 'open']]);
+
+    // with 290 open and 30 disputed, a short pay of 90 disputes 60 more
+    await unapplyCash(first);
+    expect((await doc(inv.id)).openBalance).toBe('290.00');
+    const fourth = await pay('200.00', { action: 'deduction', reasonCode: 'damaged' });
+    expect(fourth.deductions.map((d) => [d.amount, d.openAmount, d.status])).toEqual([
+      ['60.00', '60.00', 'open'],
+    ]);
+    expect((await deductionsOf()).sort()).toEqual([
+      ['30.00', '30.00', 'open'],
+      ['60.00', '60.00', 'open'],
+    ]);
+    // 50 recovered, here by the auto-apply batch, settles the older claim first
+    const db = server.runtime.database.db;
+    const recovered = await db.transaction().execute((trx) =>
+      postReceiptsBatch({ db: trx, actor, now: new Date() }, [
+        {
+          key: 'deduction-recovered',
+          customerId,
+          currency: 'EUR',
+          amountMinor: 5000n,
+          receivedDate: parseIsoDate('2026-11-21'),
+          method: 'wire',
+          reference: null,
+          payerName: null,
+          payerAccount: null,
+          bankAccountId: null,
+          allocations: [{ documentId: inv.id, amountMinor: 5000n, discountMinor: 0n }],
+        },
+      ]),
+    );
+    expect(recovered.map((o) => ('skipped' in o ? o.skipped : 'posted'))).toEqual(['posted']);
+    expect((await deductionsOf()).sort()).toEqual([
+      ['30.00', '0.00', 'settled'],
+      ['60.00', '40.00', 'open'],
+    ]);
+    await heldWithinBalances();
+
+    // voiding the invoice closes both by a decision; no application moves them again
+    const voided = await manager.post(`/api/v1/invoices/${inv.id}/void`, {
+      reason: 'Billed twice',
+    });
+    expect(voided.status, JSON.stringify(voided.body)).toBe(200);
+    expect((await deductionsOf()).sort()).toEqual([
+      ['30.00', '0.00', 'resolved'],
+      ['60.00', '0.00', 'resolved'],
+    ]);
+    await checks();
   });
 
   it('reverses a returned check: balances, discount and write-off undone, deduction closed, fee charged', async () => {

@@ -447,6 +447,12 @@ export const APPLICATION_VIA_LABELS: Record<string, string> = {
   write_off: 'Short-pay write-off',
 };
 
+export const DEDUCTION_STATUS_LABELS: Record<string, string> = {
+  open: 'Open',
+  settled: 'Settled',
+  resolved: 'Resolved',
+};
+
 export const LINE_STATUS_LABELS: Record<string, string> = {
   unmatched: 'Unmatched',
   suggested: 'Suggested',

@@ -98,9 +98,11 @@ export interface PaymentDeduction {
   documentId: string;
   documentNumber: string | null;
   amount: string;
+  openAmount: string;
   reasonCode: string;
   note: string | null;
-  status: 'open' | 'resolved';
+  status: DeductionStatus;
+  resolution: string | null;
 }
 
 export interface PaymentDetail extends PaymentSummary {
@@ -252,14 +254,19 @@ export interface Deduction {
   paymentId: string | null;
   paymentNumber: string | null;
   currency: string;
+  /** what was disputed when the short pay came in */
   amount: string;
+  /** what the invoice still holds of it */
+  openAmount: string;
   reasonCode: string;
   note: string | null;
-  status: 'open' | 'resolved';
+  status: DeductionStatus;
+  resolution: string | null;
   createdAt: string;
 }
 
-export const DEDUCTION_STATUSES = ['open', 'resolved'] as const;
+/** open; settled when later payments or credits closed it; resolved by a decision */
+export const DEDUCTION_STATUSES = ['open', 'settled', 'resolved'] as const;
 export type DeductionStatus = (typeof DEDUCTION_STATUSES)[number];
 
 export function listDeductions(
@@ -275,10 +282,22 @@ export function listDeductions(
 }
 
 export interface CashSettings {
-  /** An amount in each payment's own currency ("5.00"). */
+  baseCurrency: string;
+  /** The tolerance in the base currency ("5.00"). */
   shortPayTolerance: string;
+  /** Each other currency's own; a currency not listed has none. */
+  shortPayTolerances: Array<{ currency: string; amount: string }>;
   /** A score from 0 (exclusive) to 1 ("0.90"). */
   autoMatchThreshold: string;
+}
+
+/** What the PATCH takes: any of the settings; `shortPayTolerances` replaces the whole list. */
+export type CashSettingsInput = Partial<Omit<CashSettings, 'baseCurrency'>>;
+
+/** The short-pay tolerance for payments in `currency`, or null when there is none for it. */
+export function toleranceIn(settings: CashSettings, currency: string): string | null {
+  if (currency === settings.baseCurrency) return settings.shortPayTolerance;
+  return settings.shortPayTolerances.find((t) => t.currency === currency)?.amount ?? null;
 }
 
 export function getCashSettings(): Promise<CashSettings> {
@@ -286,10 +305,7 @@ export function getCashSettings(): Promise<CashSettings> {
 }
 
 /** Managers and admins only; either field may be left out. */
-export function updateCashSettings(
-  body: Partial<CashSettings>,
-  key: string,
-): Promise<CashSettings> {
+export function updateCashSettings(body: CashSettingsInput, key: string): Promise<CashSettings> {
   return call('PATCH', `${V1}/cash-settings`, { body, key });
 }
 

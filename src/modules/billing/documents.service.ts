@@ -21,6 +21,7 @@ import { recordAudit } from '../audit/index.ts';
 import { accountsByRole, type AccountsByRole } from '../ledger/accounts.ts';
 import { assertPeriodOpen, postEntry, reverseEntry } from '../ledger/journal.ts';
 import { nextNumber } from '../ledger/numbering.ts';
+import { resolveDeductions } from './deductions.ts';
 import { applicationPosting, documentLabel, documentPosting } from './posting.ts';
 import {
   buildInvoice,
@@ -1162,13 +1163,7 @@ export async function voidDocument(
     'void',
     `Void of ${documentLabel(doc.kind, doc.number)}: ${reason}`,
   );
-  await ctx.db
-    .updateTable('deductions')
-    .set({ status: 'resolved', resolution: `Invoice voided: ${reason}`, resolved_at: ctx.now })
-    .where('org_id', '=', ctx.actor.orgId)
-    .where('document_id', '=', id)
-    .where('status', '=', 'open')
-    .execute();
+  await resolveDeductions(ctx, 'document_id', id, `Invoice voided: ${reason}`);
   if (doc.kind === 'write_off' && doc.related_document_id) {
     await ctx.db
       .updateTable('ar_documents')

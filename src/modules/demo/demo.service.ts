@@ -84,6 +84,12 @@ async function seedInTransaction(trx: Kysely<DB>, now: Date, options: DemoOption
     })
     .where('id', '=', orgId)
     .execute();
+  // a few customers are billed in Canadian dollars: their short pays have a tolerance of their
+  // own (the base currency's 5.00 is in US dollars)
+  await trx
+    .insertInto('short_pay_tolerances')
+    .values({ org_id: orgId, currency: 'CAD', amount_minor: 700n })
+    .execute();
   const bootstrap: Actor = {
     orgId,
     type: 'system',

@@ -253,9 +253,11 @@ export type PaymentDetailDto = PaymentSummaryDto & {
     documentId: string;
     documentNumber: string | null;
     amount: string;
+    openAmount: string;
     reasonCode: string;
     note: string | null;
-    status: 'open' | 'resolved';
+    status: 'open' | 'settled' | 'resolved';
+    resolution: string | null;
   }>;
   statementLine: {
     id: string;
@@ -349,9 +351,11 @@ export async function getPaymentDetail(
       'x.document_id',
       'd.number',
       'x.amount_minor',
+      'x.open_minor',
       'x.reason_code',
       'x.note',
       'x.status',
+      'x.resolution',
     ])
     .where('x.org_id', '=', actor.orgId)
     .where('x.payment_id', '=', id)
@@ -422,9 +426,11 @@ export async function getPaymentDetail(
       documentId: d.document_id,
       documentNumber: d.number,
       amount: formatAmount(d.amount_minor, c),
+      openAmount: formatAmount(d.open_minor, c),
       reasonCode: d.reason_code,
       note: d.note,
       status: d.status,
+      resolution: d.resolution,
     })),
     statementLine: line
       ? {
@@ -445,7 +451,7 @@ export async function listDeductions(
   db: Kysely<DB>,
   actor: Actor,
   query: {
-    status?: 'open' | 'resolved' | undefined;
+    status?: 'open' | 'settled' | 'resolved' | undefined;
     customerId?: string | undefined;
     limit?: number | undefined;
     cursor?: string | undefined;
@@ -472,9 +478,11 @@ export async function listDeductions(
       'p.number as payment_number',
       'x.currency',
       'x.amount_minor',
+      'x.open_minor',
       'x.reason_code',
       'x.note',
       'x.status',
+      'x.resolution',
       'x.created_at',
     ])
     .where('x.org_id', '=', actor.orgId);
@@ -509,9 +517,11 @@ export async function listDeductions(
       paymentNumber: r.payment_number,
       currency: r.currency,
       amount: formatAmount(r.amount_minor, r.currency),
+      openAmount: formatAmount(r.open_minor, r.currency),
       reasonCode: r.reason_code,
       note: r.note,
       status: r.status,
+      resolution: r.resolution,
       createdAt: r.created_at.toISOString(),
     })),
   };

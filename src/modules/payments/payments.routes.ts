@@ -5,9 +5,8 @@ import { actorOf } from '../../http/auth.ts';
 import type { App, AppDeps } from '../../http/types.ts';
 import { runWrite } from '../../http/write.ts';
 import { ACCESS, type Actor } from '../../shared/actor.ts';
-import { NotFoundError, ValidationError } from '../../shared/errors.ts';
-import { recordAudit } from '../audit/index.ts';
-import { requireManager } from '../billing/documents.service.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+import { readCashSettings, updateCashSettings } from './cash-settings.ts';
 import * as deposits from './deposits.service.ts';
 import { getPaymentDetail, listDeductions, listPayments } from './payments.repository.ts';
 import * as s from './payments.schemas.ts';
@@ -152,28 +151,17 @@ export function paymentsRoutes(app: App, deps: AppDeps) {
   );
 
   // ---- cash settings
-  const readSettings = async (db: Kysely<DB>, actor: Actor) => {
-    const org = await db
-      .selectFrom('organizations')
-      .select(['short_pay_tolerance', 'auto_match_threshold'])
-      .where('id', '=', actor.orgId)
-      .executeTakeFirstOrThrow();
-    return {
-      shortPayTolerance: trimDecimal(String(org.short_pay_tolerance)),
-      autoMatchThreshold: trimDecimal(String(org.auto_match_threshold)),
-    };
-  };
   app.get(
     '/api/v1/cash-settings',
     {
       config: { access: ACCESS.read },
       schema: {
         tags,
-        summary: 'Short-pay tolerance and auto-match threshold',
+        summary: 'Short-pay tolerances (base currency and others) and auto-match threshold',
         response: { 200: s.settingsSchema },
       },
     },
-    async (request) => readSettings(deps.db, actorOf(request)),
+    async (request) => readCashSettings(deps.db, actorOf(request).orgId),
   );
   app.patch(
     '/api/v1/cash-settings',
@@ -182,42 +170,10 @@ export function paymentsRoutes(app: App, deps: AppDeps) {
       schema: { tags, body: s.settingsInput, response: { 200: s.settingsSchema } },
     },
     (request, reply) =>
-      runWrite(deps, request, reply, async (db, actor) => {
-        requireManager(actor, 'change the cash settings');
-        const before = await readSettings(db, actor);
-        const { shortPayTolerance, autoMatchThreshold } = request.body;
-        if (shortPayTolerance !== undefined && shortPayTolerance.startsWith('-')) {
-          throw new ValidationError('The tolerance cannot be negative', [
-            { path: 'shortPayTolerance', message: 'must be 0 or more' },
-          ]);
-        }
-        if (autoMatchThreshold !== undefined && Number(autoMatchThreshold) === 0) {
-          throw new ValidationError('The threshold must be above 0', [
-            { path: 'autoMatchThreshold', message: 'must be above 0' },
-          ]);
-        }
-        await db
-          .updateTable('organizations')
-          .set({
-            ...(shortPayTolerance !== undefined ? { short_pay_tolerance: shortPayTolerance } : {}),
-            ...(autoMatchThreshold !== undefined
-              ? { auto_match_threshold: autoMatchThreshold }
-              : {}),
-          })
-          .where('id', '=', actor.orgId)
-          .execute();
-        const after = await readSettings(db, actor);
-        await recordAudit(db, actor, deps.clock.now(), [
-          {
-            entityType: 'organization',
-            entityId: actor.orgId,
-            action: 'cash_settings',
-            before,
-            after,
-          },
-        ]);
-        return { status: 200, body: after };
-      }),
+      runWrite(deps, request, reply, async (db, actor) => ({
+        status: 200,
+        body: await updateCashSettings(db, actor, deps.clock.now(), request.body),
+      })),
   );
 
   // ---- bank accounts
@@ -329,10 +285,4 @@ export function paymentsRoutes(app: App, deps: AppDeps) {
         return { status: 200, body: await batch(db, actor, request.params.id) };
       }),
   );
-}
-
-/** "5.0000" → "5.00", "0.900" → "0.90": at least two decimals, no trailing zeros beyond. */
-function trimDecimal(text: string): string {
-  const [whole, fraction = ''] = text.split('.');
-  return `${whole}.${fraction.replace(/0+$/, '').padEnd(2, '0')}`;
 }

@@ -10,6 +10,8 @@ export const idParams = z.object({ id: z.uuid() });
 
 export const paymentMethod = z.enum(PAYMENT_METHODS);
 const paymentStatus = z.enum(PAYMENT_STATUSES);
+/** open; settled when later applications closed what it held; resolved by a decision */
+const deductionStatus = z.enum(['open', 'settled', 'resolved']);
 
 export const applicationLine = z.object({
   invoiceId: z.uuid(),
@@ -143,9 +145,11 @@ export const detailSchema = summarySchema.extend({
       documentId: z.uuid(),
       documentNumber: z.string().nullable(),
       amount: z.string(),
+      openAmount: z.string(),
       reasonCode: z.string(),
       note: z.string().nullable(),
-      status: z.enum(['open', 'resolved']),
+      status: deductionStatus,
+      resolution: z.string().nullable(),
     }),
   ),
   statementLine: z
@@ -202,11 +206,20 @@ export const batchSchema = z.object({
 });
 
 export const settingsSchema = z.object({
+  baseCurrency: z.string(),
+  /** in the base currency */
   shortPayTolerance: z.string(),
+  /** each other currency's own; a currency not listed has none (only a manager writes off) */
+  shortPayTolerances: z.array(z.object({ currency: z.string(), amount: z.string() })),
   autoMatchThreshold: z.string(),
 });
 export const settingsInput = z.object({
   shortPayTolerance: decimal.optional(),
+  /** replaces the whole list */
+  shortPayTolerances: z
+    .array(z.object({ currency: z.string().trim().max(3), amount: decimal }))
+    .max(200)
+    .optional(),
   autoMatchThreshold: z
     .string()
     .regex(/^(0(\.\d{1,3})?|1(\.0{1,3})?)$/, 'a number between 0 and 1, e.g. "0.90"')
@@ -214,7 +227,7 @@ export const settingsInput = z.object({
 });
 
 export const deductionsQuery = z.object({
-  status: z.enum(['open', 'resolved']).optional(),
+  status: deductionStatus.optional(),
   customerId: z.uuid().optional(),
   /** page size, newest first (default 100) */
   limit: z.coerce.number().int().min(1).max(500).optional(),
@@ -230,9 +243,13 @@ export const deductionSchema = z.object({
   paymentId: z.uuid().nullable(),
   paymentNumber: z.string().nullable(),
   currency: z.string(),
+  /** what was disputed when the short pay came in */
   amount: z.string(),
+  /** what the invoice still holds of it: later cash or credits bring it down */
+  openAmount: z.string(),
   reasonCode: z.string(),
   note: z.string().nullable(),
-  status: z.enum(['open', 'resolved']),
+  status: deductionStatus,
+  resolution: z.string().nullable(),
   createdAt: z.string(),
 });

@@ -18,7 +18,7 @@ import type {
   ReversalKind,
 } from '../../db/schema.ts';
 import { ACCESS, hasRole } from '../../shared/actor.ts';
-import { currencyExponent, isCurrency } from '../../shared/currencies.ts';
+import { isCurrency } from '../../shared/currencies.ts';
 import { compareDates, maxDate, type IsoDate } from '../../shared/dates.ts';
 import {
   ConflictError,
@@ -50,10 +50,12 @@ import {
   unapply,
   type Ctx,
 } from '../billing/documents.service.ts';
+import { openDeductionsOn, resolveDeductions } from '../billing/deductions.ts';
 import { documentLabel, documentPosting } from '../billing/posting.ts';
 import { accountsByRole, type AccountsByRole } from '../ledger/accounts.ts';
 import { assertPeriodOpen, postEntry, reverseEntry } from '../ledger/journal.ts';
 import { nextNumber } from '../ledger/numbering.ts';
+import { shortPayTolerance } from './cash-settings.ts';
 import { learnPayer } from './payer-hints.ts';
 import { discountsTaken, newPaymentRow } from './payments.repository.ts';
 
@@ -165,24 +167,6 @@ export function unappliedOf(payment: Payment, docs: readonly ArDocument[]): bigi
   let open = 0n;
   for (const d of docs) if (d.kind === 'payment' && d.state === 'posted') open += -d.open_minor;
   return payment.held_minor + open;
-}
-
-/** An organization's short-pay tolerance in minor units of `currency`. */
-async function shortPayTolerance(ctx: Ctx, currency: string): Promise<bigint> {
-  const org = await ctx.db
-    .selectFrom('organizations')
-    .select('short_pay_tolerance')
-    .where('id', '=', ctx.actor.orgId)
-    .executeTakeFirstOrThrow();
-  return decimalToMinor(String(org.short_pay_tolerance), currency);
-}
-
-/** A numeric column ("5.0000") in minor units of `currency`, truncated to its exponent. */
-export function decimalToMinor(text: string, currency: string): bigint {
-  const exponent = currencyExponent(currency);
-  const [whole = '0', fraction = ''] = text.split('.');
-  const digits = (fraction + '0'.repeat(exponent)).slice(0, exponent);
-  return parseAmount(exponent > 0 ? `${BigInt(whole)}.${digits}` : `${BigInt(whole)}`, currency);
 }
 
 function optionalText(value: string | null | undefined): string | null {
@@ -759,13 +743,16 @@ export async function applyPayment(
       [{ path: 'applications', message: 'apply at most what is unapplied' }],
     );
   }
-  const tolerance = await shortPayTolerance(ctx, payment.currency);
+  const tolerance = await shortPayTolerance(ctx.db, ctx.actor.orgId, payment.currency);
   for (const p of planned) {
     if (p.shortPay?.action === 'write_off') {
       const rest = p.invoice.open_minor - p.cash - p.discount;
-      if (rest > tolerance && !hasRole(ctx.actor, ACCESS.manage)) {
+      if (rest > tolerance.minor && !hasRole(ctx.actor, ACCESS.manage)) {
+        const limit = tolerance.set
+          ? `is above the ${formatAmount(tolerance.minor, payment.currency)} ${payment.currency} tolerance`
+          : `is in ${payment.currency}, which has no short-pay tolerance`;
         throw new ForbiddenError(
-          `The short pay of ${formatAmount(rest, payment.currency)} on ${documentLabel(p.invoice.kind, p.invoice.number)} is above the ${formatAmount(tolerance, payment.currency)} tolerance: only a manager can write it off; keep it as a deduction instead`,
+          `The short pay of ${formatAmount(rest, payment.currency)} on ${documentLabel(p.invoice.kind, p.invoice.number)} ${limit}: only a manager can write it off; keep it as a deduction instead`,
         );
       }
     }
@@ -845,6 +832,11 @@ export async function applyPayment(
         }),
       );
     } else if (p.shortPay?.action === 'deduction') {
+      // what earlier deductions still hold of the invoice (the applications above have just
+      // brought them within its balance) is disputed already; the new one takes the rest
+      const held = await openDeductionsOn(ctx, p.invoice.id);
+      const disputed = rest - held;
+      if (disputed <= 0n) continue;
       const deductionId = newId();
       await ctx.db
         .insertInto('deductions')
@@ -855,7 +847,8 @@ export async function applyPayment(
           document_id: p.invoice.id,
           payment_id: payment.id,
           currency: payment.currency,
-          amount_minor: rest,
+          amount_minor: disputed,
+          open_minor: disputed,
           reason_code: p.shortPay.reasonCode!,
           note: optionalText(p.shortPay.note),
           status: 'open',
@@ -873,7 +866,7 @@ export async function applyPayment(
           after: {
             documentId: p.invoice.id,
             paymentId: payment.id,
-            amount: formatAmount(rest, payment.currency),
+            amount: formatAmount(disputed, payment.currency),
             reasonCode: p.shortPay.reasonCode,
           },
         },
@@ -1004,13 +997,7 @@ export async function reversePayment(
       .where('payment_id', '=', payment.id)
       .execute();
   }
-  await ctx.db
-    .updateTable('deductions')
-    .set({ status: 'resolved', resolution: `Payment reversed: ${reason}`, resolved_at: ctx.now })
-    .where('org_id', '=', ctx.actor.orgId)
-    .where('payment_id', '=', payment.id)
-    .where('status', '=', 'open')
-    .execute();
+  await resolveDeductions(ctx, 'payment_id', payment.id, `Payment reversed: ${reason}`);
   let feeDocumentId: string | null = null;
   if (input.fee !== undefined && input.fee !== '') {
     if (!payment.customer_id) {

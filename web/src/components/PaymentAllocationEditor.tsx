@@ -362,10 +362,11 @@ function ChosenRow({
   const amountError = errors[`${path}.invoiceId`] ?? err('amount', 'amount', row.amount);
   const discountError = err('discount', 'discount', row.discount);
   const rest = f.rest ?? 0n;
-  const tolerance = settings.data
-    ? decimalToMinor(settings.data.shortPayTolerance, currency)
-    : null;
-  const aboveTolerance = tolerance !== null && rest > tolerance;
+  // a currency without a tolerance of its own has none: any write-off is a manager's
+  const tolerance = settings.data ? pay.toleranceIn(settings.data, currency) : undefined;
+  const toleranceMinor =
+    tolerance === undefined ? null : tolerance === null ? 0n : decimalToMinor(tolerance, currency);
+  const aboveTolerance = toleranceMinor !== null && rest > toleranceMinor;
   const showSub = rest > 0n || f.discountNeedsReason || !!errors[`${path}.shortPay`];
   const cellId = `alloc-${item.id}`;
   return (
@@ -432,7 +433,8 @@ function ChosenRow({
                     shortPay: errors[`${path}.shortPay`],
                   }}
                   writeOffBlocked={row.shortPay === 'write_off' && aboveTolerance && !manager}
-                  tolerance={settings.data?.shortPayTolerance}
+                  tolerance={tolerance}
+                  currency={currency}
                   onUpdate={onUpdate}
                 />
               ) : null}
@@ -466,6 +468,7 @@ function ShortPayFields({
   errors,
   writeOffBlocked,
   tolerance,
+  currency,
   onUpdate,
 }: {
   row: AllocationRow;
@@ -473,7 +476,9 @@ function ShortPayFields({
   cellId: string;
   errors: { reasonCode?: string | undefined; shortPay?: string | undefined };
   writeOffBlocked: boolean;
-  tolerance: string | undefined;
+  /** null: the currency has no tolerance */
+  tolerance: string | null | undefined;
+  currency: string;
   onUpdate: (patch: Partial<AllocationRow>) => void;
 }) {
   return (
@@ -524,8 +529,10 @@ function ShortPayFields({
       ) : null}
       {writeOffBlocked ? (
         <div className="field-error" role="alert">
-          Above the {formatMoney(tolerance)} tolerance: only a manager can write this off. Keep it
-          as a deduction instead.
+          {tolerance === null || tolerance === undefined
+            ? `There is no short-pay tolerance for ${currency}: only a manager can write this off.`
+            : `Above the ${formatMoney(tolerance)} ${currency} tolerance: only a manager can write this off.`}{' '}
+          Keep it as a deduction instead.
         </div>
       ) : null}
       {errors.shortPay ? <div className="field-error">{errors.shortPay}</div> : null}

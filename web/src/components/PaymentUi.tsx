@@ -1,8 +1,13 @@
 // Pieces shared by the payment, cash-application, deposit and reconciliation pages.
 import type { ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { LINE_STATUS_LABELS, PAYMENT_STATUS_LABELS, label } from '../format.ts';
-import type { LineStatus, PaymentStatus } from '../payments-api.ts';
+import {
+  DEDUCTION_STATUS_LABELS,
+  LINE_STATUS_LABELS,
+  PAYMENT_STATUS_LABELS,
+  label,
+} from '../format.ts';
+import type { DeductionStatus, LineStatus, PaymentStatus } from '../payments-api.ts';
 import { invalidateLedger } from './DocumentDialogs.tsx';
 import { Dialog } from './ledger-ui.tsx';
 import { ErrorBanner, Field, fieldErrorsOf, useIdempotencyKey } from './ui.tsx';
@@ -43,10 +48,20 @@ export function LineStatusBadge({ status }: { status: LineStatus }) {
   );
 }
 
-export function DeductionStatusBadge({ status }: { status: 'open' | 'resolved' }) {
+export function DeductionStatusBadge({
+  status,
+  resolution,
+}: {
+  status: DeductionStatus;
+  resolution?: string | null;
+}) {
   return (
-    <span className={`badge badge-${status === 'open' ? 'warn' : 'ok'}`} data-status={status}>
-      {status === 'open' ? 'Open' : 'Resolved'}
+    <span
+      className={`badge badge-${status === 'open' ? 'warn' : 'ok'}`}
+      data-status={status}
+      title={resolution ?? undefined}
+    >
+      {label(DEDUCTION_STATUS_LABELS, status)}
     </span>
   );
 }

@@ -1,13 +1,14 @@
-// The organization's cash-application settings: how large a short pay AR staff may write off,
-// and how sure the matcher must be before auto-apply applies a bank line. Managers change them.
+// The organization's cash-application settings: how large a short pay AR staff may write off (in
+// the base currency and in each other currency that has its own), and how sure the matcher must
+// be before auto-apply applies a bank line. Managers change them.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCanManage } from '../auth.ts';
-import { formatMoney, readDecimal } from '../format.ts';
+import { CURRENCIES, formatMoney, readDecimal, readMoneyInput } from '../format.ts';
 import * as pay from '../payments-api.ts';
-import type { CashSettings } from '../payments-api.ts';
+import type { CashSettings, CashSettingsInput } from '../payments-api.ts';
 import { NotAvailable, isMissingRoute } from '../components/ledger-ui.tsx';
-import { AmountField, FactList } from '../components/PaymentUi.tsx';
+import { AmountField, ChoiceField, FactList } from '../components/PaymentUi.tsx';
 import {
   ErrorBanner,
   Section,
@@ -76,10 +77,18 @@ export function CashSettingsPage() {
                   label: 'Short-pay write-off tolerance',
                   value: (
                     <span className="money" data-testid="current-tolerance">
-                      {formatMoney(settings.data.shortPayTolerance, 2)}
+                      {formatMoney(settings.data.shortPayTolerance, 2)} {settings.data.baseCurrency}
                     </span>
                   ),
                 },
+                ...settings.data.shortPayTolerances.map((t) => ({
+                  label: `Tolerance in ${t.currency}`,
+                  value: (
+                    <span className="money" data-testid="current-currency-tolerance">
+                      {formatMoney(t.amount)} {t.currency}
+                    </span>
+                  ),
+                })),
                 {
                   label: 'Auto-match threshold',
                   value: (
@@ -91,10 +100,11 @@ export function CashSettingsPage() {
               ]}
             />
             <p className="muted small">
-              A short pay up to the tolerance (in the payment’s own currency) may be written off by
-              AR staff; above it only a manager can write it off, others keep it as a deduction.
-              Auto-apply applies a bank line when its best match scores at least the threshold;
-              other lines get suggestions.
+              A short pay up to the tolerance of its currency may be written off by AR staff; above
+              it only a manager can write it off, others keep it as a deduction. A currency without
+              a tolerance of its own has none: nothing is converted from{' '}
+              {settings.data.baseCurrency}. Auto-apply applies a bank line when its best match
+              scores at least the threshold; other lines get suggestions.
             </p>
           </Section>
           {manager ? (
@@ -110,15 +120,29 @@ export function CashSettingsPage() {
   );
 }
 
+interface ToleranceRow {
+  key: number;
+  currency: string;
+  amount: string;
+}
+
 function CashSettingsForm({ initial }: { initial: CashSettings }) {
   const qc = useQueryClient();
   const idem = useIdempotencyKey();
   const [tolerance, setTolerance] = useState(formatMoney(initial.shortPayTolerance, 2));
+  const [others, setOthers] = useState<ToleranceRow[]>(() =>
+    initial.shortPayTolerances.map((t, i) => ({
+      key: i,
+      currency: t.currency,
+      amount: formatMoney(t.amount),
+    })),
+  );
+  const [nextKey, setNextKey] = useState(initial.shortPayTolerances.length);
   const [threshold, setThreshold] = useState(thresholdPercent(initial.autoMatchThreshold));
   const [tried, setTried] = useState(false);
   const [saved, setSaved] = useState(false);
   const save = useMutation({
-    mutationFn: (body: CashSettings) => pay.updateCashSettings(body, idem.keyFor(body)),
+    mutationFn: (body: CashSettingsInput) => pay.updateCashSettings(body, idem.keyFor(body)),
     onSuccess: (result) => {
       idem.reset();
       setSaved(true);
@@ -127,6 +151,7 @@ function CashSettingsForm({ initial }: { initial: CashSettings }) {
   });
   const tol = readTolerance(tolerance);
   const thr = readThreshold(threshold);
+  const rows = others.map((r) => readOtherTolerance(r, initial.baseCurrency, others));
   const server = fieldErrorsOf(save.error);
   const errors = {
     shortPayTolerance:
@@ -134,10 +159,26 @@ function CashSettingsForm({ initial }: { initial: CashSettings }) {
     autoMatchThreshold:
       (tried && 'error' in thr ? thr.error : undefined) ?? server.autoMatchThreshold,
   };
+  const touch = () => setSaved(false);
   const edit = (set: (v: string) => void) => (v: string) => {
-    setSaved(false);
+    touch();
     set(v);
   };
+  const editRow = (key: number, patch: Partial<ToleranceRow>) => {
+    touch();
+    setOthers((list) => list.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  };
+  const unused = CURRENCIES.filter(
+    (c) => c !== initial.baseCurrency && !others.some((r) => r.currency === c),
+  );
+  const placed = [
+    'shortPayTolerance',
+    'autoMatchThreshold',
+    ...others.flatMap((_, i) => [
+      `shortPayTolerances.${i}.currency`,
+      `shortPayTolerances.${i}.amount`,
+    ]),
+  ];
   return (
     <Section title="Change">
       <form
@@ -145,16 +186,24 @@ function CashSettingsForm({ initial }: { initial: CashSettings }) {
         onSubmit={(e) => {
           e.preventDefault();
           setTried(true);
-          if ('value' in tol && 'value' in thr) {
-            save.mutate({ shortPayTolerance: tol.value, autoMatchThreshold: thr.value });
+          const amounts = rows.map((r) => ('value' in r ? r.value : null));
+          if ('value' in tol && 'value' in thr && amounts.every((a) => a !== null)) {
+            save.mutate({
+              shortPayTolerance: tol.value,
+              shortPayTolerances: others.map((r, i) => ({
+                currency: r.currency,
+                amount: amounts[i]!,
+              })),
+              autoMatchThreshold: thr.value,
+            });
           }
         }}
       >
         {save.error && Object.keys(server).length === 0 ? <ErrorBanner error={save.error} /> : null}
-        <UnplacedErrors errors={server} placed={['shortPayTolerance', 'autoMatchThreshold']} />
+        <UnplacedErrors errors={server} placed={placed} />
         <div className="grid grid-4">
           <AmountField
-            label="Short-pay write-off tolerance"
+            label={`Short-pay write-off tolerance (${initial.baseCurrency})`}
             required
             value={tolerance}
             onChange={edit(setTolerance)}
@@ -170,6 +219,67 @@ function CashSettingsForm({ initial }: { initial: CashSettings }) {
             hint="Above 0 and at most 100, e.g. 90 or 92.5"
           />
         </div>
+        <fieldset className="fieldset" aria-label="Tolerances in other currencies">
+          <legend>Tolerances in other currencies</legend>
+          {others.length === 0 ? (
+            <p className="muted small">
+              None: short pays in other currencies than {initial.baseCurrency} are written off by a
+              manager only.
+            </p>
+          ) : null}
+          {others.map((r, i) => {
+            const read = rows[i]!;
+            return (
+              <div className="grid grid-4" key={r.key} data-testid="tolerance-row">
+                <ChoiceField
+                  label={`Currency ${i + 1}`}
+                  required
+                  options={[r.currency, ...unused]}
+                  labels={{}}
+                  value={r.currency}
+                  onChange={(currency) => editRow(r.key, { currency })}
+                  error={server[`shortPayTolerances.${i}.currency`]}
+                />
+                <AmountField
+                  label={`Tolerance in ${r.currency}`}
+                  required
+                  value={r.amount}
+                  onChange={(amount) => editRow(r.key, { amount })}
+                  error={
+                    (tried && 'error' in read ? read.error : undefined) ??
+                    server[`shortPayTolerances.${i}.amount`]
+                  }
+                />
+                <div className="field field-action">
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-sm"
+                    aria-label={`Remove the ${r.currency} tolerance`}
+                    onClick={() => {
+                      touch();
+                      setOthers((list) => list.filter((x) => x.key !== r.key));
+                    }}
+                  >
+                    Remove
+                  </button>
+                </div>
+              </div>
+            );
+          })}
+          {unused.length > 0 ? (
+            <button
+              type="button"
+              className="btn btn-sm"
+              onClick={() => {
+                touch();
+                setOthers((list) => [...list, { key: nextKey, currency: unused[0]!, amount: '' }]);
+                setNextKey((k) => k + 1);
+              }}
+            >
+              Add a currency
+            </button>
+          ) : null}
+        </fieldset>
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={save.isPending}>
             {save.isPending ? 'Saving…' : 'Save settings'}
@@ -183,4 +293,20 @@ function CashSettingsForm({ initial }: { initial: CashSettings }) {
       </form>
     </Section>
   );
+}
+
+/** One other currency's tolerance as typed, in that currency's decimals, or the error to show. */
+function readOtherTolerance(
+  row: ToleranceRow,
+  baseCurrency: string,
+  all: readonly ToleranceRow[],
+): { value: string } | { error: string } {
+  if (row.currency === baseCurrency) return { error: `${baseCurrency} is the base currency` };
+  if (all.filter((r) => r.currency === row.currency).length > 1) {
+    return { error: `${row.currency} is listed twice` };
+  }
+  const r = readMoneyInput(row.amount, row.currency);
+  if (!r.ok) return { error: r.error };
+  if (r.value === null) return { error: 'Required' };
+  return { value: r.value };
 }

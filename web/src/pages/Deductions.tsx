@@ -1,5 +1,6 @@
 // Deductions: short pays kept open on an invoice with a reason (pricing, shortage, …), waiting for
-// the dispute workflow to resolve them. Filtered by status and customer.
+// the dispute workflow to resolve them. Each shows what it claimed and what the invoice still
+// holds of it. Filtered by status and customer.
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { DEDUCTION_REASON_LABELS, formatDate, label } from '../format.ts';
@@ -58,14 +59,21 @@ const columns = col.columns([
     meta: { className: 'wrap' },
   }),
   col.accessor('amount', {
-    header: 'Amount',
+    header: 'Deducted',
+    meta: { numeric: true },
+    cell: (i) => <Money value={i.getValue()} />,
+  }),
+  col.accessor('openAmount', {
+    header: 'Open',
     meta: { numeric: true },
     cell: (i) => <Money value={i.getValue()} />,
   }),
   col.accessor('currency', { header: 'Cur.' }),
   col.accessor('status', {
     header: 'Status',
-    cell: (i) => <DeductionStatusBadge status={i.getValue()} />,
+    cell: (i) => (
+      <DeductionStatusBadge status={i.getValue()} resolution={i.row.original.resolution} />
+    ),
   }),
 ]);
 
@@ -95,7 +103,8 @@ export function DeductionsPage({ search, setSearch }: Props) {
         <div>
           <h1>Deductions</h1>
           <div className="header-meta">
-            Short pays kept open on the invoice with a reason, until they are resolved.
+            Short pays kept open on the invoice with a reason. Later payments or credits to the
+            invoice bring a deduction down and settle it; a reversal or void resolves it.
           </div>
         </div>
       </div>
@@ -120,6 +129,7 @@ export function DeductionsPage({ search, setSearch }: Props) {
             [
               [undefined, 'All'],
               ['open', 'Open'],
+              ['settled', 'Settled'],
               ['resolved', 'Resolved'],
             ] as const
           ).map(([value, text]) => (

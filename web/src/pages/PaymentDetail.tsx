@@ -346,7 +346,12 @@ const deductionColumns = dcol.columns([
     cell: (i) => <DocLink id={i.row.original.documentId} kind="invoice" number={i.getValue()} />,
   }),
   dcol.accessor('amount', {
-    header: 'Amount',
+    header: 'Deducted',
+    meta: { numeric: true },
+    cell: (i) => <Money value={i.getValue()} />,
+  }),
+  dcol.accessor('openAmount', {
+    header: 'Open',
     meta: { numeric: true },
     cell: (i) => <Money value={i.getValue()} />,
   }),
@@ -357,7 +362,9 @@ const deductionColumns = dcol.columns([
   dcol.accessor('note', { header: 'Note', meta: { className: 'wrap' } }),
   dcol.accessor('status', {
     header: 'Status',
-    cell: (i) => <DeductionStatusBadge status={i.getValue()} />,
+    cell: (i) => (
+      <DeductionStatusBadge status={i.getValue()} resolution={i.row.original.resolution} />
+    ),
   }),
 ]);
 
