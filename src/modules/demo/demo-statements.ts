@@ -212,20 +212,45 @@ export async function seedDemoStatements(ctx: Ctx, today: IsoDate, rng: Random):
   const oldest = businessDay(today, 3);
   const batchId = await createDepositBatch(ctx, { bankAccountId, memo: 'Checks received by mail' });
   let batchTotal = 0n;
+  // the second check pays at last year's prices (the difference kept as a deduction for the
+  // dispute workflow), the third is a few dollars short (within the tolerance: written off)
   for (let k = 0; k < 3; k++) {
-    const inv = take();
+    const inv = take((i) => i.openMinor > 50_000n);
     if (!inv) break;
+    const short =
+      k === 1
+        ? (inv.openMinor * BigInt(rng.int(4, 9))) / 100n
+        : k === 2
+          ? BigInt(rng.int(150, 480))
+          : 0n;
+    const paid = inv.openMinor - short;
     await createPayment(ctx, {
       customerId: inv.customerId,
       method: 'check',
-      amount: formatAmount(inv.openMinor, 'USD'),
+      amount: formatAmount(paid, 'USD'),
       currency: 'USD',
       receivedDate: addDays(oldest, -1),
       reference: `CHK ${rng.int(10000, 99999)}`,
       depositBatchId: batchId,
-      applications: [{ invoiceId: inv.id, amount: formatAmount(inv.openMinor, 'USD') }],
+      applications: [
+        {
+          invoiceId: inv.id,
+          amount: formatAmount(paid, 'USD'),
+          ...(k === 1
+            ? {
+                shortPay: {
+                  action: 'deduction' as const,
+                  reasonCode: 'pricing',
+                  note: 'Remittance says: paid at the 2025 price list',
+                },
+              }
+            : k === 2
+              ? { shortPay: { action: 'write_off' as const, note: 'Short by a few dollars' } }
+              : {}),
+        },
+      ],
     });
-    batchTotal += inv.openMinor;
+    batchTotal += paid;
   }
   await depositBatch(ctx, batchId, { date: oldest });
   const wired = take();
