@@ -177,7 +177,7 @@ describe.skipIf(!canRun)('cash settings, deductions and statement paging in a br
     const yen = page.getByLabel('Tolerance in JPY');
     await yen.fill('800.5');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.getByText('JPY amounts have no decimals').waitFor();
+    await page.getByText('No decimals allowed').waitFor();
     expect(await api<Settings>('GET', '/api/v1/cash-settings')).toEqual(before);
     await yen.fill('800');
     await page.getByRole('button', { name: 'Save settings' }).click();

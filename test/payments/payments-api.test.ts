@@ -244,23 +244,41 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     expect(noReason.status).toBe(422);
     expect(noReason.body.errors?.[0]).toMatchObject({ path: 'applications[0].discountReason' });
     expect(noReason.body.errors?.[0]?.message).toContain('2026-11-11');
-    const withReason = await collector.post<Payment>('/api/v1/payments', {
+    const lateDiscount = (client: ApiClient, invoiceId: string, amount: string, discount: string) =>
+      client.post<Payment & Problem>('/api/v1/payments', {
+        customerId,
+        method: 'wire',
+        amount,
+        currency: 'EUR',
+        receivedDate: '2026-11-21',
+        applications: [{ invoiceId, amount, discount, discountReason: 'Paid on time, bank delay' }],
+      });
+    // a discount the terms do not offer gives money away like a write-off: with a reason, AR
+    // staff may grant up to the short-pay tolerance (5.00), a manager more
+    const collectorAbove = await lateDiscount(collector, late.id, '490.00', '10.00');
+    expect(collectorAbove.status).toBe(403);
+    expect(collectorAbove.body.detail).toContain(
+      'goes 10.00 beyond what its terms offer now, above the 5.00 EUR tolerance',
+    );
+    const withReason = await lateDiscount(manager, late.id, '490.00', '10.00');
+    expect(withReason.status, JSON.stringify(withReason.body)).toBe(201);
+    expect((await doc(late.id)).status).toBe('paid');
+    const small = await invoice('200.00', '2026-11-01');
+    const collectorWithin = await lateDiscount(collector, small.id, '196.00', '4.00');
+    expect(collectorWithin.status, JSON.stringify(collectorWithin.body)).toBe(201);
+    // inside the window, only what goes beyond the offer counts: 20.00 offered, 24.00 taken
+    const onTime = await invoice('1000.00', '2026-11-12');
+    const beyondOffer = await collector.post<Payment & Problem>('/api/v1/payments', {
       customerId,
       method: 'wire',
-      amount: '490.00',
+      amount: '976.00',
       currency: 'EUR',
       receivedDate: '2026-11-21',
       applications: [
-        {
-          invoiceId: late.id,
-          amount: '490.00',
-          discount: '10.00',
-          discountReason: 'Paid on time, bank delay',
-        },
+        { invoiceId: onTime.id, amount: '976.00', discount: '24.00', discountReason: 'Agreed' },
       ],
     });
-    expect(withReason.status, JSON.stringify(withReason.body)).toBe(201);
-    expect((await doc(late.id)).status).toBe('paid');
+    expect(beyondOffer.status, JSON.stringify(beyondOffer.body)).toBe(201);
     await checks();
   });
 
@@ -577,7 +595,39 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
       shortPayTolerance: '6.00',
       shortPayTolerances: [{ currency: 'JPY', amount: '800' }],
     });
-    await manager.patch('/api/v1/cash-settings', { shortPayTolerance: '5.00' });
+    // the base tolerance is money in the base currency too: no third decimal for euros
+    const tooFine = await manager.patch<Problem>('/api/v1/cash-settings', {
+      shortPayTolerance: '5.125',
+    });
+    expect(tooFine.status).toBe(400);
+    expect(tooFine.body.errors?.[0]?.path).toBe('shortPayTolerance');
+    // saves of the list at the same moment queue; none fails on the other's rows
+    const saves = await Promise.all(
+      [801, 802, 803, 804, 805, 806].map((n) =>
+        manager.patch('/api/v1/cash-settings', {
+          shortPayTolerances: [{ currency: 'JPY', amount: String(n) }],
+        }),
+      ),
+    );
+    expect(saves.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    await manager.patch('/api/v1/cash-settings', {
+      shortPayTolerance: '5.00',
+      shortPayTolerances: [{ currency: 'JPY', amount: '800' }],
+    });
+
+    // an organization whose base currency is the yen reads its tolerance in yen, and does not
+    // see another organization's list
+    const yenOrg = await createTestOrg(server, 'payyen');
+    await server.runtime.database.db
+      .updateTable('organizations')
+      .set({ base_currency: 'JPY', short_pay_tolerance: '500' })
+      .where('id', '=', yenOrg.orgId)
+      .execute();
+    expect((await yenOrg.clients.collector.get('/api/v1/cash-settings')).body).toMatchObject({
+      baseCurrency: 'JPY',
+      shortPayTolerance: '500',
+      shortPayTolerances: [],
+    });
     await checks();
   });
 
@@ -793,6 +843,20 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     ]);
     await heldWithinBalances();
 
+    // reversing the payment that raised the 60 resolves it; its cash taken back, the settled 30
+    // opens again
+    const reversed = await manager.post(`/api/v1/payments/${fourth.id}/reverse`, {
+      reason: 'Returned check',
+      date: '2026-11-21',
+    });
+    expect(reversed.status, JSON.stringify(reversed.body)).toBe(200);
+    expect((await doc(inv.id)).openBalance).toBe('240.00');
+    expect((await deductionsOf()).sort()).toEqual([
+      ['30.00', '30.00', 'open'],
+      ['60.00', '0.00', 'resolved'],
+    ]);
+    await heldWithinBalances();
+
     // voiding the invoice closes both by a decision; no application moves them again
     const voided = await manager.post(`/api/v1/invoices/${inv.id}/void`, {
       reason: 'Billed twice',
@@ -802,6 +866,62 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
       ['30.00', '0.00', 'resolved'],
       ['60.00', '0.00', 'resolved'],
     ]);
+    expect(await deductionsOf('settled')).toEqual([]);
+    await checks();
+  });
+
+  it("a reversal that resolves one deduction gives the invoice's other deductions back what it held", async () => {
+    const inv = await invoice('100.00');
+    const pay = async (amount: string, deduction = false) => {
+      const res = await collector.post<Payment>('/api/v1/payments', {
+        customerId,
+        method: 'check',
+        amount,
+        currency: 'EUR',
+        receivedDate: '2026-11-21',
+        applications: [
+          {
+            invoiceId: inv.id,
+            amount,
+            ...(deduction ? { shortPay: { action: 'deduction', reasonCode: 'pricing' } } : {}),
+          },
+        ],
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body;
+    };
+    const deductionsOn = async () =>
+      (
+        await collector.get<{
+          items: Array<{ documentId: string; amount: string; openAmount: string; status: string }>;
+        }>('/api/v1/deductions?limit=500')
+      ).body.items
+        .filter((d) => d.documentId === inv.id)
+        .map((d) => `${d.amount}/${d.openAmount}/${d.status}`)
+        .sort();
+    // 60 paid keeping 40; that cash taken back; 10 paid keeping 50 more; then 30 paid
+    const a = await pay('60.00', true);
+    const cash = a.applications.find((x) => x.via === 'cash')!;
+    const un = await manager.post(`/api/v1/applications/${cash.id}/unapply`, {
+      reason: 'Applied to the wrong invoice',
+      date: '2026-11-21',
+    });
+    expect(un.status, JSON.stringify(un.body)).toBe(201);
+    const b = await pay('10.00', true);
+    expect(b.deductions.map((d) => d.amount)).toEqual(['50.00']);
+    await pay('30.00');
+    expect(await deductionsOn()).toEqual(['40.00/10.00/open', '50.00/50.00/open']);
+    // the 10 bounces: its 50 is resolved, and the 40 holds 40 of the 70 open again, not 20
+    const rev = await collector.post(`/api/v1/payments/${b.id}/reverse`, {
+      reason: 'NSF',
+      kind: 'nsf',
+      date: '2026-11-21',
+    });
+    expect(rev.status, JSON.stringify(rev.body)).toBe(200);
+    expect((await doc(inv.id)).openBalance).toBe('70.00');
+    expect(await deductionsOn()).toEqual(['40.00/40.00/open', '50.00/0.00/resolved']);
+    await pay('0.01');
+    expect(await deductionsOn()).toEqual(['40.00/40.00/open', '50.00/0.00/resolved']);
     await checks();
   });
 

@@ -85,9 +85,11 @@ export async function readCashSettings(db: Kysely<DB>, orgId: string): Promise<C
     .where('org_id', '=', orgId)
     .orderBy('currency')
     .execute();
+  const base = org.base_currency;
   return {
-    baseCurrency: org.base_currency,
-    shortPayTolerance: trimDecimal(String(org.short_pay_tolerance)),
+    baseCurrency: base,
+    // in the base currency's own decimals ("5" for yen), as the write-off check reads it
+    shortPayTolerance: formatAmount(decimalToMinor(String(org.short_pay_tolerance), base), base),
     shortPayTolerances: others.map((t) => ({
       currency: t.currency,
       amount: formatAmount(t.amount_minor, t.currency),
@@ -104,10 +106,26 @@ export async function updateCashSettings(
   input: CashSettingsInput,
 ): Promise<CashSettings> {
   requireManager(actor, 'change the cash settings');
+  // one change at a time: two saves of the list would both delete it and insert theirs
+  await db
+    .selectFrom('organizations')
+    .select('id')
+    .where('id', '=', actor.orgId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
   const before = await readCashSettings(db, actor.orgId);
   const errors: FieldError[] = [];
-  if (input.shortPayTolerance?.startsWith('-')) {
-    errors.push({ path: 'shortPayTolerance', message: 'must be 0 or more' });
+  if (input.shortPayTolerance !== undefined) {
+    try {
+      if (parseAmount(input.shortPayTolerance, before.baseCurrency) < 0n) {
+        errors.push({ path: 'shortPayTolerance', message: 'must be 0 or more' });
+      }
+    } catch (e) {
+      errors.push({
+        path: 'shortPayTolerance',
+        message: e instanceof Error ? e.message : String(e),
+      });
+    }
   }
   if (input.autoMatchThreshold !== undefined && Number(input.autoMatchThreshold) === 0) {
     errors.push({ path: 'autoMatchThreshold', message: 'must be above 0' });

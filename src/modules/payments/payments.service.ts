@@ -566,6 +566,8 @@ type PlannedLine = {
   invoice: ArDocument;
   cash: bigint;
   discount: bigint;
+  /** the part of the discount the terms do not offer now (outside the window, or above it) */
+  unearned: bigint;
   discountReason: string | null;
   shortPay: ShortPayInput | null;
 };
@@ -685,14 +687,15 @@ export async function applyPayment(
       return;
     }
     const discountReason = optionalText(a.discountReason);
+    let unearned = 0n;
     if (discount > 0n) {
       const takenBefore = taken.get(invoice.id) ?? 0n;
       const offered = invoice.discount_minor - takenBefore;
-      const inWindow =
-        invoice.discount_date !== null &&
-        compareDates(date, invoice.discount_date as IsoDate) <= 0 &&
-        discount <= offered;
-      if (!inWindow && !discountReason) {
+      const windowOpen =
+        invoice.discount_date !== null && compareDates(date, invoice.discount_date as IsoDate) <= 0;
+      const earned = windowOpen && offered > 0n ? (discount < offered ? discount : offered) : 0n;
+      unearned = discount - earned;
+      if (unearned > 0n && !discountReason) {
         const label = documentLabel(invoice.kind, invoice.number);
         errors.push({
           path: `${path}.discountReason`,
@@ -729,7 +732,7 @@ export async function applyPayment(
       }
       shortPay = a.shortPay;
     }
-    planned.push({ index, invoice, cash, discount, discountReason, shortPay });
+    planned.push({ index, invoice, cash, discount, unearned, discountReason, shortPay });
   });
   if (errors.length) {
     throw new DomainError('cannot_apply', 'The payment cannot be applied like this', errors);
@@ -743,16 +746,24 @@ export async function applyPayment(
       [{ path: 'applications', message: 'apply at most what is unapplied' }],
     );
   }
+  // what AR staff may give away without a manager: a short pay written off, or a discount the
+  // terms do not offer, each at most the tolerance of the payment's currency
   const tolerance = await shortPayTolerance(ctx.db, ctx.actor.orgId, payment.currency);
-  for (const p of planned) {
-    if (p.shortPay?.action === 'write_off') {
+  if (!hasRole(ctx.actor, ACCESS.manage)) {
+    const limit = tolerance.set
+      ? `is above the ${formatAmount(tolerance.minor, payment.currency)} ${payment.currency} tolerance`
+      : `is in ${payment.currency}, which has no short-pay tolerance`;
+    for (const p of planned) {
+      const label = documentLabel(p.invoice.kind, p.invoice.number);
       const rest = p.invoice.open_minor - p.cash - p.discount;
-      if (rest > tolerance.minor && !hasRole(ctx.actor, ACCESS.manage)) {
-        const limit = tolerance.set
-          ? `is above the ${formatAmount(tolerance.minor, payment.currency)} ${payment.currency} tolerance`
-          : `is in ${payment.currency}, which has no short-pay tolerance`;
+      if (p.shortPay?.action === 'write_off' && rest > tolerance.minor) {
         throw new ForbiddenError(
-          `The short pay of ${formatAmount(rest, payment.currency)} on ${documentLabel(p.invoice.kind, p.invoice.number)} ${limit}: only a manager can write it off; keep it as a deduction instead`,
+          `The short pay of ${formatAmount(rest, payment.currency)} on ${label} ${limit}: only a manager can write it off; keep it as a deduction instead`,
+        );
+      }
+      if (p.unearned > tolerance.minor) {
+        throw new ForbiddenError(
+          `The discount on ${label} goes ${formatAmount(p.unearned, payment.currency)} beyond what its terms offer now, ${tolerance.set ? `above the ${formatAmount(tolerance.minor, payment.currency)} ${payment.currency} tolerance` : `and ${payment.currency} has no short-pay tolerance`}: only a manager can grant it`,
         );
       }
     }

@@ -28,6 +28,8 @@ export interface RowFigures {
   rest: bigint | null;
   /** The discount needs a reason (outside the window or above the offer). */
   discountNeedsReason: boolean;
+  /** What of the discount the terms do not offer on the date (0 while they are unknown). */
+  unearned: bigint;
   errors: RowErrors;
 }
 
@@ -113,7 +115,8 @@ export function rowFigures(row: AllocationRow, date: string, currency: string): 
   if (rest !== null && rest > 0n && row.shortPay === 'deduction' && !row.reasonCode) {
     errors.reasonCode = 'Choose a reason';
   }
-  return { cash, discount, rest, discountNeedsReason, errors };
+  const unearned = known ? discount - minOf(discount, offered) : 0n;
+  return { cash, discount, rest, discountNeedsReason, unearned, errors };
 }
 
 export function allocationTotals(

@@ -366,7 +366,7 @@ function ChosenRow({
   const tolerance = settings.data ? pay.toleranceIn(settings.data, currency) : undefined;
   const toleranceMinor =
     tolerance === undefined ? null : tolerance === null ? 0n : decimalToMinor(tolerance, currency);
-  const aboveTolerance = toleranceMinor !== null && rest > toleranceMinor;
+  const restAboveTolerance = toleranceMinor !== null && rest > toleranceMinor;
   const showSub = rest > 0n || f.discountNeedsReason || !!errors[`${path}.shortPay`];
   const cellId = `alloc-${item.id}`;
   return (
@@ -432,7 +432,7 @@ function ChosenRow({
                       (showAll ? f.errors.reasonCode : undefined),
                     shortPay: errors[`${path}.shortPay`],
                   }}
-                  writeOffBlocked={row.shortPay === 'write_off' && aboveTolerance && !manager}
+                  writeOffBlocked={row.shortPay === 'write_off' && restAboveTolerance && !manager}
                   tolerance={tolerance}
                   currency={currency}
                   onUpdate={onUpdate}
@@ -452,6 +452,11 @@ function ChosenRow({
                   hint={f.errors.discountReason && !showAll ? f.errors.discountReason : undefined}
                   onChange={(v) => onUpdate({ discountReason: v })}
                 />
+              ) : null}
+              {!manager && toleranceMinor !== null && f.unearned > toleranceMinor ? (
+                <div className="field-error" role="alert" data-testid="discount-blocked">
+                  {`The discount goes ${minorToDecimal(f.unearned, currency)} beyond what the terms offer, ${aboveTolerance(tolerance, currency)}: only a manager can grant it.`}
+                </div>
               ) : null}
             </div>
           </td>
@@ -529,10 +534,7 @@ function ShortPayFields({
       ) : null}
       {writeOffBlocked ? (
         <div className="field-error" role="alert">
-          {tolerance === null || tolerance === undefined
-            ? `There is no short-pay tolerance for ${currency}: only a manager can write this off.`
-            : `Above the ${formatMoney(tolerance)} ${currency} tolerance: only a manager can write this off.`}{' '}
-          Keep it as a deduction instead.
+          {`The short pay is ${aboveTolerance(tolerance, currency)}: only a manager can write it off. Keep it as a deduction instead.`}
         </div>
       ) : null}
       {errors.shortPay ? <div className="field-error">{errors.shortPay}</div> : null}
@@ -572,4 +574,11 @@ function TextCell({
       {!error && hint ? <div className="field-hint">{hint}</div> : null}
     </div>
   );
+}
+
+/** Why AR staff may not give this much away: the currency's tolerance, or that it has none. */
+function aboveTolerance(tolerance: string | null | undefined, currency: string): string {
+  return tolerance === null || tolerance === undefined
+    ? `in ${currency}, which has no short-pay tolerance`
+    : `above the ${formatMoney(tolerance)} ${currency} tolerance`;
 }

@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCanManage } from '../auth.ts';
-import { CURRENCIES, formatMoney, readDecimal, readMoneyInput } from '../format.ts';
+import { CURRENCIES, currencyExponent, formatMoney, readDecimal } from '../format.ts';
 import * as pay from '../payments-api.ts';
 import type { CashSettings, CashSettingsInput } from '../payments-api.ts';
 import { NotAvailable, isMissingRoute } from '../components/ledger-ui.tsx';
@@ -20,8 +20,6 @@ import {
 
 const settingsKey = ['cash-settings'] as const;
 
-/** The column holds 4 decimals; each payment's currency truncates it to its own. */
-const TOLERANCE_DECIMALS = 4;
 /** The API takes the threshold with up to 3 decimals (0.905), i.e. tenths of a percent. */
 const THRESHOLD_DECIMALS = 3;
 
@@ -43,9 +41,12 @@ export function readThreshold(input: string): { value: string } | { error: strin
   return { value: `0.${thousandths.replace(/0$/, '')}` };
 }
 
-/** The tolerance as typed ("1,000.5") → "1000.5", or the error to show. */
-export function readTolerance(input: string): { value: string } | { error: string } {
-  const r = readDecimal(input, TOLERANCE_DECIMALS);
+/** A tolerance as typed ("1,000.5") → "1000.5" in `currency`'s decimals, or the error to show. */
+export function readTolerance(
+  input: string,
+  currency: string,
+): { value: string } | { error: string } {
+  const r = readDecimal(input, currencyExponent(currency));
   return r.ok ? { value: r.text } : { error: r.error };
 }
 
@@ -77,7 +78,7 @@ export function CashSettingsPage() {
                   label: 'Short-pay write-off tolerance',
                   value: (
                     <span className="money" data-testid="current-tolerance">
-                      {formatMoney(settings.data.shortPayTolerance, 2)} {settings.data.baseCurrency}
+                      {formatMoney(settings.data.shortPayTolerance)} {settings.data.baseCurrency}
                     </span>
                   ),
                 },
@@ -129,7 +130,7 @@ interface ToleranceRow {
 function CashSettingsForm({ initial }: { initial: CashSettings }) {
   const qc = useQueryClient();
   const idem = useIdempotencyKey();
-  const [tolerance, setTolerance] = useState(formatMoney(initial.shortPayTolerance, 2));
+  const [tolerance, setTolerance] = useState(formatMoney(initial.shortPayTolerance));
   const [others, setOthers] = useState<ToleranceRow[]>(() =>
     initial.shortPayTolerances.map((t, i) => ({
       key: i,
@@ -149,7 +150,7 @@ function CashSettingsForm({ initial }: { initial: CashSettings }) {
       qc.setQueryData(settingsKey, result);
     },
   });
-  const tol = readTolerance(tolerance);
+  const tol = readTolerance(tolerance, initial.baseCurrency);
   const thr = readThreshold(threshold);
   const rows = others.map((r) => readOtherTolerance(r, initial.baseCurrency, others));
   const server = fieldErrorsOf(save.error);
@@ -208,7 +209,7 @@ function CashSettingsForm({ initial }: { initial: CashSettings }) {
             value={tolerance}
             onChange={edit(setTolerance)}
             error={errors.shortPayTolerance}
-            hint="0 or more, up to 4 decimals"
+            hint={`0 or more, in ${initial.baseCurrency}`}
           />
           <AmountField
             label="Auto-match threshold (%)"
@@ -305,8 +306,5 @@ function readOtherTolerance(
   if (all.filter((r) => r.currency === row.currency).length > 1) {
     return { error: `${row.currency} is listed twice` };
   }
-  const r = readMoneyInput(row.amount, row.currency);
-  if (!r.ok) return { error: r.error };
-  if (r.value === null) return { error: 'Required' };
-  return { value: r.value };
+  return readTolerance(row.amount, row.currency);
 }
