@@ -111,6 +111,57 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     return row ? { debit: row.debit, credit: row.credit } : { debit: '0.00', credit: '0.00' };
   };
 
+  type ShortPay = { action: 'deduction'; reasonCode: string };
+  /** A check for `amount` on one invoice; a `shortPay` keeps the rest as a deduction. */
+  const payInvoice = async (invoiceId: string, amount: string, shortPay?: ShortPay) => {
+    const res = await collector.post<Payment>('/api/v1/payments', {
+      customerId,
+      method: 'check',
+      amount,
+      currency: 'EUR',
+      receivedDate: '2026-11-21',
+      applications: [{ invoiceId, amount, ...(shortPay ? { shortPay } : {}) }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body;
+  };
+  /** An invoice's deductions as [claimed, open, status], sorted. */
+  const deductionsOn = async (invoiceId: string, status?: string) =>
+    (
+      await collector.get<{
+        items: Array<Record<'documentId' | 'amount' | 'openAmount' | 'status', string>>;
+      }>(`/api/v1/deductions?limit=500${status ? `&status=${status}` : ''}`)
+    ).body.items
+      .filter((d) => d.documentId === invoiceId)
+      .map((d) => [d.amount, d.openAmount, d.status])
+      .sort();
+  /** Takes back a payment's cash application (by a manager, on the day the tests pay). */
+  const unapplyCash = async (p: Payment) => {
+    const app = p.applications.find((a) => a.via === 'cash' && !a.reversed)!;
+    const res = await manager.post(`/api/v1/applications/${app.id}/unapply`, {
+      reason: 'Applied to the wrong invoice',
+      date: '2026-11-21',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  };
+  /** Every invoice's open deductions fit in what it has open. */
+  const heldWithinBalances = async () => {
+    const over = await server.runtime.database.db
+      .selectFrom('deductions as x')
+      .innerJoin('ar_documents as d', (j) =>
+        j.onRef('d.org_id', '=', 'x.org_id').onRef('d.id', '=', 'x.document_id'),
+      )
+      .select(['d.number', 'd.open_minor'])
+      .select((eb) => eb.fn.sum<string>('x.open_minor').as('held'))
+      .where('x.org_id', '=', actor.orgId)
+      .where('x.status', '=', 'open')
+      .groupBy(['d.number', 'd.open_minor'])
+      .execute();
+    for (const row of over) {
+      expect(BigInt(row.held), row.number ?? '').toBeLessThanOrEqual(row.open_minor);
+    }
+  };
+
   it('applies one payment to several invoices, leaves the rest on account, and the ledger ties', async () => {
     const a = await invoice('100.00');
     const b = await invoice('250.00');
@@ -714,60 +765,9 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
   });
 
   it('a deduction follows its invoice: later cash or credits bring it down and settle it, an unapply opens it again, a new one takes only what is not disputed yet', async () => {
-    type Deduction = {
-      id: string;
-      documentId: string;
-      amount: string;
-      openAmount: string;
-      status: string;
-      resolution: string | null;
-    };
     const inv = await invoice('300.00');
-    const deductionsOf = async (status?: string) =>
-      (
-        await collector.get<{ items: Deduction[] }>(
-          `/api/v1/deductions?limit=500${status ? `&status=${status}` : ''}`,
-        )
-      ).body.items
-        .filter((d) => d.documentId === inv.id)
-        .map((d) => [d.amount, d.openAmount, d.status]);
-    const pay = async (amount: string, shortPay?: { action: 'deduction'; reasonCode: string }) => {
-      const res = await collector.post<Payment>('/api/v1/payments', {
-        customerId,
-        method: 'check',
-        amount,
-        currency: 'EUR',
-        receivedDate: '2026-11-21',
-        applications: [{ invoiceId: inv.id, amount, ...(shortPay ? { shortPay } : {}) }],
-      });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return res.body;
-    };
-    const unapplyCash = async (p: Payment) => {
-      const app = p.applications.find((a) => a.via === 'cash' && !a.reversed)!;
-      const res = await manager.post(`/api/v1/applications/${app.id}/unapply`, {
-        reason: 'test',
-        date: '2026-11-21',
-      });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-    };
-    // every open deduction fits in what its invoice has open
-    const heldWithinBalances = async () => {
-      const db = server.runtime.database.db;
-      const over = await db
-        .selectFrom('deductions as x')
-        .innerJoin('ar_documents as d', (j) =>
-          j.onRef('d.org_id', '=', 'x.org_id').onRef('d.id', '=', 'x.document_id'),
-        )
-        .select(['d.number', 'd.open_minor'])
-        .select((eb) => eb.fn.sum<string>('x.open_minor').as('held'))
-        .where('x.org_id', '=', actor.orgId)
-        .where('x.status', '=', 'open')
-        .groupBy(['d.number', 'd.open_minor'])
-        .execute();
-      for (const row of over)
-        expect(BigInt(row.held), row.number ?? '').toBeLessThanOrEqual(row.open_minor);
-    };
+    const deductionsOf = (status?: string) => deductionsOn(inv.id, status);
+    const pay = (amount: string, shortPay?: ShortPay) => payInvoice(inv.id, amount, shortPay);
 
     const first = await pay('270.00', { action: 'deduction', reasonCode: 'pricing' });
     expect(first.deductions.map((d) => [d.amount, d.openAmount, d.status])).toEqual([
@@ -872,45 +872,18 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
 
   it("a reversal that resolves one deduction gives the invoice's other deductions back what it held", async () => {
     const inv = await invoice('100.00');
-    const pay = async (amount: string, deduction = false) => {
-      const res = await collector.post<Payment>('/api/v1/payments', {
-        customerId,
-        method: 'check',
-        amount,
-        currency: 'EUR',
-        receivedDate: '2026-11-21',
-        applications: [
-          {
-            invoiceId: inv.id,
-            amount,
-            ...(deduction ? { shortPay: { action: 'deduction', reasonCode: 'pricing' } } : {}),
-          },
-        ],
-      });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return res.body;
-    };
-    const deductionsOn = async () =>
-      (
-        await collector.get<{
-          items: Array<{ documentId: string; amount: string; openAmount: string; status: string }>;
-        }>('/api/v1/deductions?limit=500')
-      ).body.items
-        .filter((d) => d.documentId === inv.id)
-        .map((d) => `${d.amount}/${d.openAmount}/${d.status}`)
-        .sort();
+    const pricing: ShortPay = { action: 'deduction', reasonCode: 'pricing' };
+    const pay = (amount: string, shortPay?: ShortPay) => payInvoice(inv.id, amount, shortPay);
     // 60 paid keeping 40; that cash taken back; 10 paid keeping 50 more; then 30 paid
-    const a = await pay('60.00', true);
-    const cash = a.applications.find((x) => x.via === 'cash')!;
-    const un = await manager.post(`/api/v1/applications/${cash.id}/unapply`, {
-      reason: 'Applied to the wrong invoice',
-      date: '2026-11-21',
-    });
-    expect(un.status, JSON.stringify(un.body)).toBe(201);
-    const b = await pay('10.00', true);
+    const a = await pay('60.00', pricing);
+    await unapplyCash(a);
+    const b = await pay('10.00', pricing);
     expect(b.deductions.map((d) => d.amount)).toEqual(['50.00']);
     await pay('30.00');
-    expect(await deductionsOn()).toEqual(['40.00/10.00/open', '50.00/50.00/open']);
+    expect(await deductionsOn(inv.id)).toEqual([
+      ['40.00', '10.00', 'open'],
+      ['50.00', '50.00', 'open'],
+    ]);
     // the 10 bounces: its 50 is resolved, and the 40 holds 40 of the 70 open again, not 20
     const rev = await collector.post(`/api/v1/payments/${b.id}/reverse`, {
       reason: 'NSF',
@@ -919,9 +892,15 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     });
     expect(rev.status, JSON.stringify(rev.body)).toBe(200);
     expect((await doc(inv.id)).openBalance).toBe('70.00');
-    expect(await deductionsOn()).toEqual(['40.00/40.00/open', '50.00/0.00/resolved']);
+    expect(await deductionsOn(inv.id)).toEqual([
+      ['40.00', '40.00', 'open'],
+      ['50.00', '0.00', 'resolved'],
+    ]);
     await pay('0.01');
-    expect(await deductionsOn()).toEqual(['40.00/40.00/open', '50.00/0.00/resolved']);
+    expect(await deductionsOn(inv.id)).toEqual([
+      ['40.00', '40.00', 'open'],
+      ['50.00', '0.00', 'resolved'],
+    ]);
     await checks();
   });
 
