@@ -137,7 +137,9 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
       .sort();
   /** Takes back a payment's cash application (by a manager, on the day the tests pay). */
   const unapplyCash = async (p: Payment) => {
-    const app = p.applications.find((a) => a.via === 'cash' && !a.reversed)!;
+    const app = p.applications.find(
+      (a) => a.via === 'cash' && !a.reversed && !a.amount.startsWith('-'),
+    )!;
     const res = await manager.post(`/api/v1/applications/${app.id}/unapply`, {
       reason: 'Applied to the wrong invoice',
       date: '2026-11-21',
