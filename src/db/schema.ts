@@ -408,6 +408,8 @@ export interface DepositBatchesTable {
   status: 'open' | 'deposited';
   deposit_date: DateString | null;
   deposited_minor: ColumnType<bigint | null, bigint | null | undefined, bigint | null>;
+  /** how many receipts the deposit took to the bank */
+  deposited_count: ColumnType<number | null, number | null | undefined, number | null>;
   memo: string | null;
   created_by_name: string;
   created_at: Timestamp;

@@ -1,6 +1,10 @@
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeCamt053, type CamtEntryInput } from '../../src/modules/banking/camt-writer.ts';
+import {
+  writeCamt053,
+  writeCamt054,
+  type CamtEntryInput,
+} from '../../src/modules/banking/camt-writer.ts';
 import type { Actor } from '../../src/shared/actor.ts';
 import { parseIsoDate } from '../../src/shared/dates.ts';
 import { newId } from '../../src/shared/ids.ts';
@@ -591,7 +595,7 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
 
   it('keeps two notifications of one day with equal amounts from different payers apart', async () => {
     const note = (id: string, payer: string, ref: string) =>
-      writeCamt053([
+      writeCamt054([
         statement(id, '2026-11-20', [
           {
             amountMinor: 4900n,
@@ -796,5 +800,195 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
       paymentId: own.body.id,
     });
     expect(tied.status, JSON.stringify(tied.body)).toBe(200);
+  });
+  type Reconciliation = {
+    totals: { bankCredits: string; receipts: string; matched: string; difference: string };
+    days: Array<{
+      date: string;
+      bankCredits: string;
+      receipts: string;
+      difference: string;
+      unmatchedBankLines: unknown[];
+      unmatchedReceipts: unknown[];
+    }>;
+  };
+  const reconcile = async (from: string, to = from) => {
+    const accounts = await collector.get<{ items: Array<{ id: string; identifier: string }> }>(
+      '/api/v1/bank-accounts',
+    );
+    const bank = accounts.body.items.find((a) => a.identifier === IBAN)!;
+    const rec = await collector.get<Reconciliation>(
+      `/api/v1/cash-reconciliation?bankAccountId=${bank.id}&from=${from}&to=${to}`,
+    );
+    expect(rec.status, JSON.stringify(rec.body)).toBe(200);
+    return rec.body;
+  };
+  const mt940 = (
+    reference: string,
+    day: string,
+    opening: string,
+    entries: string[],
+    closing: string,
+  ) =>
+    [
+      `:20:${reference}`,
+      `:25:${IBAN}`,
+      ':28C:1/1',
+      `:60F:C${day}EUR${opening}`,
+      ...entries,
+      `:62F:C${day}EUR${closing}`,
+      '-',
+    ].join('\r\n');
+
+  it('a receipt recorded without a bank account becomes a receipt of the account whose line it is tied to', async () => {
+    const p = await collector.post<{ id: string }>('/api/v1/payments', {
+      customerId,
+      method: 'wire',
+      amount: '55.55',
+      currency: 'EUR',
+      receivedDate: '2026-10-05',
+      reference: 'W-55',
+    });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    const xml = writeCamt053([
+      statement('STMT-NOACC', '2026-10-05', [
+        {
+          amountMinor: 5555n,
+          bookingDate: '2026-10-05',
+          remittance: 'W-55',
+          bankReference: 'NA-1',
+        },
+      ]),
+    ]);
+    const res = await collector.post<Imported>('/api/v1/bank-statements', upload(xml, 'na.xml'));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.match.reconciled).toBe(1);
+    const day = (await reconcile('2026-10-05')).days[0]!;
+    expect(day).toMatchObject({ bankCredits: '55.55', receipts: '55.55', difference: '0.00' });
+    expect([day.unmatchedBankLines, day.unmatchedReceipts]).toEqual([[], []]);
+    const payment = await collector.get<{ bankAccountName: string | null }>(
+      `/api/v1/payments/${p.body.id}`,
+    );
+    expect(payment.body.bankAccountName).not.toBeNull();
+  });
+
+  it('a line the bank gave no booking date is reconciled on its value date', async () => {
+    // :61: without the optional entry date: only the value date 2026-10-06
+    const mt = mt940(
+      'STMT-NOBOOK',
+      '261006',
+      '0,00',
+      [':61:261006C77,00NTRFNONREF//NB-1', ':86:166?00GUTSCHRIFT?20SVWZ+Something?32SOME PAYER'],
+      '77,00',
+    );
+    const res = await collector.post<Imported>('/api/v1/bank-statements', upload(mt, 'nb.sta'));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const rec = await reconcile('2026-10-06');
+    expect(rec.totals.bankCredits).toBe('77.00');
+    expect(rec.days[0]!.unmatchedBankLines).toHaveLength(1);
+  });
+
+  it('recognises the same day in camt.053 and MT940 when they itemize or spell its entries differently', async () => {
+    // a camt entry with two transaction details is two lines; the MT940 has their sum
+    const tx = (amount: string, e2e: string, name: string) =>
+      `<TxDtls><Refs><EndToEndId>${e2e}</EndToEndId></Refs><Amt Ccy="EUR">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><RltdPties><Dbtr><Pty><Nm>${name}</Nm></Pty></Dbtr></RltdPties></TxDtls>`;
+    const batched = writeCamt053([
+      statement('STMT-SPLIT', '2026-10-08', [
+        { amountMinor: 30000n, bookingDate: '2026-10-08', bankReference: 'BATCH-1' },
+      ]),
+    ]).replace(
+      '<NtryDtls><TxDtls></TxDtls></NtryDtls>',
+      `<NtryDtls>${tx('100.00', 'E-1', 'PAYER ONE')}${tx('200.00', 'E-2', 'PAYER TWO')}</NtryDtls>`,
+    );
+    expect(batched).toContain('E-2');
+    const camt = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(batched, 's.xml'),
+    );
+    expect(camt.status, JSON.stringify(camt.body)).toBe(201);
+    const split = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(
+        mt940(
+          'STMT-SPLIT',
+          '261008',
+          '0,00',
+          [':61:2610081008C300,00NTRFNONREF//BATCH-1', ':86:166?00SAMMELGUTSCHRIFT?202 POSTEN'],
+          '300,00',
+        ),
+        's.sta',
+      ),
+    );
+    expect([split.status, split.body.created, split.body.id]).toEqual([200, false, camt.body.id]);
+    expect((await reconcile('2026-10-08')).totals.bankCredits).toBe('300.00');
+
+    // "Müller & Söhne GmbH" in camt.053 is "Mueller + Soehne GmbH" in MT940's character set
+    const named = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(
+        writeCamt053([
+          statement(
+            'STMT-NAME',
+            '2026-10-09',
+            [
+              {
+                amountMinor: 10000n,
+                bookingDate: '2026-10-09',
+                counterpartyName: 'Müller & Söhne GmbH',
+                remittance: 'Rechnung 4711',
+                bankReference: 'N-1',
+              },
+            ],
+            30000n,
+          ),
+        ]),
+        'n.xml',
+      ),
+    );
+    expect(named.status, JSON.stringify(named.body)).toBe(201);
+    const swift = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(
+        mt940(
+          'STMT-NAME',
+          '261009',
+          '300,00',
+          [
+            ':61:2610091009C100,00NTRFNONREF//N-1',
+            ':86:166?00GUTSCHRIFT?20SVWZ+Rechnung 4711?32Mueller + Soehne GmbH',
+          ],
+          '400,00',
+        ),
+        'n.sta',
+      ),
+    );
+    expect([swift.status, swift.body.created, swift.body.id]).toEqual([200, false, named.body.id]);
+  });
+
+  it('keeps apart two statements of one day whose balances differ (intraday, then end of day)', async () => {
+    const intraday = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(
+        mt940('STMT-ID', '261012', '0,00', [':61:2610121012C10,00NTRFNONREF//ID-1'], '10,00'),
+        'i.sta',
+      ),
+    );
+    expect(intraday.status, JSON.stringify(intraday.body)).toBe(201);
+    const endOfDay = await collector.post<Imported>(
+      '/api/v1/bank-statements',
+      upload(
+        mt940(
+          'STMT-EOD',
+          '261012',
+          '0,00',
+          [':61:2610121012C10,00NTRFNONREF//ID-1', ':61:2610121012C5,00NTRFNONREF//ID-2'],
+          '15,00',
+        ),
+        'e.sta',
+      ),
+    );
+    expect([endOfDay.status, endOfDay.body.created]).toEqual([201, true]);
+    // and the entry both carry is counted once
+    expect((await reconcile('2026-10-12')).totals.bankCredits).toBe('15.00');
   });
 });

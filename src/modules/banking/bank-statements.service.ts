@@ -23,6 +23,7 @@ import { recordAudit } from '../audit/index.ts';
 import type { Ctx } from '../billing/documents.service.ts';
 import { insertBankAccount } from '../payments/deposits.service.ts';
 import { normalizeAccount } from '../payments/payments.service.ts';
+import { normalizeText } from './matching/normalize.ts';
 import {
   balanceProblem,
   BankFileError,
@@ -107,14 +108,64 @@ export function parseOrExplain(bytes: Buffer, options: ParseBankFileOptions): Pa
 }
 
 /**
- * The identity of a statement's content, whatever format carried it: the account, the period,
- * the balances and every entry's date and amount. The same statement in a camt.053 and in an
- * MT940 gets the same fingerprint; two different days never do.
+ * The identity of a statement's content, whatever format carried it. The same statement in a
+ * camt.053 and in an MT940 gets the same fingerprint; two different days never do.
+ *
+ * A statement with both an opening and a closing balance (camt.052/053, MT940, BAI2) is
+ * identified by the account, the period, both balances and the day's credits and debits. Not
+ * by its entries: formats itemize them differently (a camt entry with two transaction details
+ * is two lines, the MT940 of the same day one line of their sum) and spell them differently
+ * (MT940's SWIFT character set turns "Müller & Söhne" into "Mueller + Soehne").
+ *
+ * A statement without balances (camt.054 notifications, CSV exports) is identified by its
+ * entries: date, amount and what identifies each (bank reference, end-to-end id, counterparty
+ * and remittance text folded to plain letters and digits), so two notifications of one day
+ * with equal amounts from different payers are two statements, not one.
  */
 export function statementFingerprint(accountIdentifier: string, s: ParsedStatement): string {
-  // every entry's date, amount and what identifies it (bank reference, else end-to-end id,
-  // counterparty and remittance): two notifications of one day with equal amounts from
-  // different payers are two statements, not one
+  const head = [
+    accountIdentifier,
+    s.currency,
+    s.fromDate ?? '',
+    s.toDate ?? '',
+    s.openingBalance ? `${s.openingBalance.amountMinor}@${s.openingBalance.date ?? ''}` : '',
+    s.closingBalance ? `${s.closingBalance.amountMinor}@${s.closingBalance.date ?? ''}` : '',
+  ];
+  let body: string;
+  if (s.openingBalance && s.closingBalance) {
+    // per booking day: what came in and what went out
+    const days = new Map<string, { credits: bigint; debits: bigint }>();
+    for (const l of s.lines) {
+      const day = l.bookingDate ?? l.valueDate ?? '';
+      const d = days.get(day) ?? { credits: 0n, debits: 0n };
+      if (l.amountMinor > 0n) d.credits += l.amountMinor;
+      else d.debits += l.amountMinor;
+      days.set(day, d);
+    }
+    body = [...days]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([day, d]) => `${day}:+${d.credits}:${d.debits}`)
+      .join('\n');
+  } else {
+    body = s.lines
+      .map(
+        (l) =>
+          `${l.bookingDate ?? l.valueDate ?? ''}:${l.amountMinor}:${l.bankReference ?? ''}:${l.endToEndId ?? ''}:${foldedText(l.counterpartyName)}:${foldedText(l.remittanceInfo)}`,
+      )
+      .sort()
+      .join('\n');
+  }
+  return crypto
+    .createHash('sha256')
+    .update(['v2', ...head, body].join('|'))
+    .digest('hex');
+}
+
+/**
+ * The fingerprint statements imported before 2026-11-23 were stored under: every entry's text
+ * as the file spelled it. Looked up too, so an old file imported again is still recognised.
+ */
+export function legacyStatementFingerprint(accountIdentifier: string, s: ParsedStatement): string {
   const entries = s.lines
     .map(
       (l) =>
@@ -132,6 +183,17 @@ export function statementFingerprint(accountIdentifier: string, s: ParsedStateme
     entries,
   ].join('|');
   return crypto.createHash('sha256').update(material).digest('hex');
+}
+
+/**
+ * Text as any bank format can carry it: plain letters and digits only, umlauts and their SWIFT
+ * spellings alike ("Müller & Söhne" and "Mueller + Soehne" both "MULLERSOHNE").
+ */
+function foldedText(text: string | null | undefined): string {
+  if (!text) return '';
+  return normalizeText(text)
+    .replace(/([AOU])E/g, '$1')
+    .replace(/ /g, '');
 }
 
 /** The key that recognises one bank entry in two statements: bank reference, amount, date. */
@@ -265,12 +327,25 @@ export async function importBankFile(
   const results: ImportedStatement[] = [];
   for (const statement of parsed.statements) {
     const account = await accountFor(ctx, statement, forcedAccount);
+    // one import of an account's statements at a time: two uploads of the same day at once
+    // (a double click, or the intraday and end-of-day reports) see each other's statement and
+    // lines instead of both storing theirs
+    await ctx.db
+      .selectFrom('bank_accounts')
+      .select('id')
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('id', '=', account.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const fingerprint = statementFingerprint(account.identifier, statement);
     const existing = await ctx.db
       .selectFrom('bank_statements')
       .select('id')
       .where('org_id', '=', ctx.actor.orgId)
-      .where('fingerprint', '=', fingerprint)
+      .where('fingerprint', 'in', [
+        fingerprint,
+        legacyStatementFingerprint(account.identifier, statement),
+      ])
       .executeTakeFirst();
     if (existing) {
       results.push({ id: existing.id, created: false });

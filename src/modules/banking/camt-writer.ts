@@ -1,5 +1,6 @@
 /**
- * Writes a camt.053.001.08 bank-to-customer statement: what the demo organization's bank
+ * Writes a camt.053.001.08 bank-to-customer statement (or the same entries as a camt.054
+ * notification): what the demo organization's bank
  * "sends", and what tests and benchmarks import through the same path as a real bank's file.
  * Text is XML-escaped; amounts are exact decimals from minor units.
  */
@@ -75,29 +76,45 @@ function entry(e: CamtEntryInput, currency: string): string {
 
 /** One camt.053 document holding the given statements (closing = opening + entries). */
 export function writeCamt053(statements: readonly CamtStatementInput[]): string {
+  return writeCamt('053', statements);
+}
+
+/**
+ * The same as a camt.054.001.08 debit/credit notification: the entries without balances (the
+ * statements' opening amounts are not written).
+ */
+export function writeCamt054(notifications: readonly CamtStatementInput[]): string {
+  return writeCamt('054', notifications);
+}
+
+function writeCamt(kind: '053' | '054', statements: readonly CamtStatementInput[]): string {
+  const [root, item] =
+    kind === '053' ? ['BkToCstmrStmt', 'Stmt'] : ['BkToCstmrDbtCdtNtfctn', 'Ntfctn'];
   const body = statements
     .map((s) => {
       const closing = s.entries.reduce((sum, e) => sum + e.amountMinor, s.openingMinor);
       return (
-        `<Stmt><Id>${escape(s.id)}</Id>` +
+        `<${item}><Id>${escape(s.id)}</Id>` +
         (s.sequenceNumber !== undefined ? `<ElctrncSeqNb>${s.sequenceNumber}</ElctrncSeqNb>` : '') +
         `<CreDtTm>${s.createdAt}</CreDtTm><FrToDt><FrDtTm>${s.fromDate}T00:00:00</FrDtTm><ToDtTm>${s.toDate}T23:59:59</ToDtTm></FrToDt>` +
         `<Acct>${accountId(s.iban)}<Ccy>${s.currency}</Ccy>` +
         (s.bic ? `<Svcr><FinInstnId><BICFI>${escape(s.bic)}</BICFI></FinInstnId></Svcr>` : '') +
         `</Acct>` +
-        balance('OPBD', s.openingMinor, s.currency, s.fromDate) +
-        balance('CLBD', closing, s.currency, s.toDate) +
+        (kind === '053'
+          ? balance('OPBD', s.openingMinor, s.currency, s.fromDate) +
+            balance('CLBD', closing, s.currency, s.toDate)
+          : '') +
         s.entries.map((e) => entry(e, s.currency)).join('') +
-        `</Stmt>`
+        `</${item}>`
       );
     })
     .join('');
   const created = statements[0]?.createdAt ?? '2026-01-01T00:00:00';
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>` +
+    `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.${kind}.001.08"><${root}>` +
     `<GrpHdr><MsgId>${escape(statements[0]?.id ?? 'MSG')}</MsgId><CreDtTm>${created}</CreDtTm></GrpHdr>` +
     body +
-    `</BkToCstmrStmt></Document>\n`
+    `</${root}></Document>\n`
   );
 }

@@ -395,7 +395,27 @@ async function reconcileRecorded(
       });
     }
   }
+  await adoptBankAccount(
+    ctx,
+    bankAccountId,
+    [...result.values()].flatMap((t) => (t.paymentId ? [t.paymentId] : [])),
+  );
   return result;
+}
+
+/**
+ * Receipts recorded without a bank account, now tied to a line of one: the bank says where the
+ * money arrived, so they become receipts of that account (its cash reconciliation counts them).
+ */
+async function adoptBankAccount(ctx: Ctx, bankAccountId: string, paymentIds: readonly string[]) {
+  if (paymentIds.length === 0) return;
+  await ctx.db
+    .updateTable('payments')
+    .set({ bank_account_id: bankAccountId })
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', 'in', paymentIds)
+    .where('bank_account_id', 'is', null)
+    .execute();
 }
 
 export type MatchCounts = { reconciled: number; suggested: number; unmatched: number };
@@ -842,6 +862,7 @@ export async function linkLine(ctx: Ctx, lineId: string, paymentId: string): Pro
       note: `Tied to ${payment.number} by ${ctx.actor.name}`,
     },
   ]);
+  await adoptBankAccount(ctx, line.bank_account_id, [paymentId]);
 }
 
 // ---------------------------------------------------------------------------------------------

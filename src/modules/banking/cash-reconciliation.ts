@@ -57,6 +57,7 @@ export async function cashReconciliation(
       'id',
       'statement_id',
       'booking_date',
+      'value_date',
       'amount_minor',
       'counterparty_name',
       'remittance_info',
@@ -68,9 +69,10 @@ export async function cashReconciliation(
     .where('bank_account_id', '=', account.id)
     .where('amount_minor', '>', 0n)
     .where('status', '<>', 'duplicate')
-    .where('booking_date', '>=', query.from)
-    .where('booking_date', '<=', query.to)
-    .orderBy('booking_date')
+    // a line the bank gave no booking date is placed on its value date, as matching does
+    .where(sql`coalesce(booking_date, value_date)`, '>=', query.from)
+    .where(sql`coalesce(booking_date, value_date)`, '<=', query.to)
+    .orderBy(sql`coalesce(booking_date, value_date)`)
     .orderBy('line_no')
     .execute();
   // receipts that reach this account directly (not through a deposit batch), and batch deposits
@@ -142,7 +144,7 @@ export async function cashReconciliation(
     return d;
   };
   for (const l of lines) {
-    const d = dayOf(l.booking_date!);
+    const d = dayOf((l.booking_date ?? l.value_date)!);
     d.bank += l.amount_minor;
     if (l.payment_id || l.deposit_batch_id) d.matched += l.amount_minor;
     else

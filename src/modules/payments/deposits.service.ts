@@ -239,7 +239,13 @@ export async function depositBatch(
   });
   await ctx.db
     .updateTable('deposit_batches')
-    .set({ status: 'deposited', deposit_date: date, deposited_minor: total, deposited_at: ctx.now })
+    .set({
+      status: 'deposited',
+      deposit_date: date,
+      deposited_minor: total,
+      deposited_count: Number(totals.count),
+      deposited_at: ctx.now,
+    })
     .where('org_id', '=', ctx.actor.orgId)
     .where('id', '=', id)
     .execute();
@@ -277,7 +283,8 @@ export async function listDepositBatches(
       sql<string>`coalesce(b.deposited_minor, (select coalesce(sum(p.amount_minor), 0) from payments p where p.org_id = b.org_id and p.deposit_batch_id = b.id and p.status = 'posted'))`.as(
         'total',
       ),
-      sql<string>`(select count(*) from payments p where p.org_id = b.org_id and p.deposit_batch_id = b.id and p.status = 'posted')`.as(
+      // and so does its count: a check returned unpaid later was still deposited
+      sql<string>`coalesce(b.deposited_count, (select count(*) from payments p where p.org_id = b.org_id and p.deposit_batch_id = b.id and p.status = 'posted'))`.as(
         'count',
       ),
     ])
