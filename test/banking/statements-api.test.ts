@@ -991,4 +991,49 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     // and the entry both carry is counted once
     expect((await reconcile('2026-10-12')).totals.bankCredits).toBe('15.00');
   });
+
+  it('a statement uploaded twice at once is stored once, and auto-applied by several clients at once posts each line once', async () => {
+    const inv = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
+      customerId,
+      issueDate: '2026-10-01',
+      currency: 'EUR',
+      lines: [{ description: 'Race goods', quantity: '1', unitPrice: '613.27' }],
+    });
+    expect(inv.status, JSON.stringify(inv.body)).toBe(201);
+    const xml = writeCamt053([
+      statement('STMT-RACE', '2026-10-14', [
+        {
+          amountMinor: 61327n,
+          bookingDate: '2026-10-14',
+          counterpartyName: 'NORDWIND LOGISTIK GMBH',
+          remittance: `Invoice ${inv.body.number}`,
+          bankReference: 'RACE-1',
+        },
+      ]),
+    ]);
+    // uploaded twice at once (a double click): one statement, both answers name it
+    const [one, two] = await Promise.all([
+      collector.post<Imported>('/api/v1/bank-statements', upload(xml, 'race.xml')),
+      collector.post<Imported>('/api/v1/bank-statements', upload(xml, 'race.xml')),
+    ]);
+    expect([one.status, two.status].sort()).toEqual([200, 201]);
+    expect(one.body.id).toBe(two.body.id);
+    const res = one;
+    const runs = await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        collector.post<{ applied: number }>(`/api/v1/bank-statements/${res.body.id}/auto-apply`),
+      ),
+    );
+    expect(runs.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(runs.reduce((n, r) => n + r.body.applied, 0)).toBe(1);
+    const payments = await server.runtime.database.db
+      .selectFrom('ar_applications')
+      .select('id')
+      .where('org_id', '=', actor.orgId)
+      .where('debit_document_id', '=', inv.body.id)
+      .execute();
+    expect(payments).toHaveLength(1);
+    const doc = await manager.get<{ openBalance: string }>(`/api/v1/invoices/${inv.body.id}`);
+    expect(doc.body.openBalance).toBe('0.00');
+  });
 });
