@@ -5,6 +5,7 @@ import {
   writeCamt054,
   type CamtEntryInput,
 } from '../../src/modules/banking/camt-writer.ts';
+import { accountIdentifierOf } from '../../src/modules/payments/payments.service.ts';
 import type { Actor } from '../../src/shared/actor.ts';
 import { parseIsoDate } from '../../src/shared/dates.ts';
 import { newId } from '../../src/shared/ids.ts';
@@ -1035,5 +1036,27 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     expect(payments).toHaveLength(1);
     const doc = await manager.get<{ openBalance: string }>(`/api/v1/invoices/${inv.body.id}`);
     expect(doc.body.openBalance).toBe('0.00');
+  });
+
+  it('reads a German MT940 account given as bank code and account number as its IBAN', async () => {
+    expect(accountIdentifierOf('37040044/532013000')).toBe('DE89370400440532013000');
+    expect(accountIdentifierOf('50010517/5407324931')).toBe(IBAN);
+    expect(accountIdentifierOf('GB29 NWBK 6016 1331 9268 19')).toBe('GB29NWBK60161331926819');
+    const before = await collector.get<{ items: unknown[] }>('/api/v1/bank-accounts');
+    const mt = [
+      ':20:STMT-BLZ',
+      ':25:50010517/5407324931',
+      ':28C:1/1',
+      ':60F:C261015EUR0,00',
+      ':61:2610151015C12,00NTRFNONREF//BLZ-1',
+      ':62F:C261015EUR12,00',
+      '-',
+    ].join('\r\n');
+    // by a manager, who would otherwise get a new bank account made for it
+    const res = await manager.post<Imported>('/api/v1/bank-statements', upload(mt, 'blz.sta'));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const after = await collector.get<{ items: unknown[] }>('/api/v1/bank-accounts');
+    expect(after.body.items).toHaveLength(before.body.items.length);
+    expect((await reconcile('2026-10-15')).totals.bankCredits).toBe('12.00');
   });
 });

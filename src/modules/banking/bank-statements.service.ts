@@ -22,7 +22,7 @@ import { formatAmount } from '../../shared/money.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Ctx } from '../billing/documents.service.ts';
 import { insertBankAccount } from '../payments/deposits.service.ts';
-import { normalizeAccount } from '../payments/payments.service.ts';
+import { accountIdentifierOf, normalizeAccount } from '../payments/payments.service.ts';
 import { normalizeText } from './matching/normalize.ts';
 import {
   balanceProblem,
@@ -234,7 +234,11 @@ async function loadMapping(ctx: Ctx, id: string) {
 
 /** Finds the organization's account for a statement, or adds it (named by its number). */
 async function accountFor(ctx: Ctx, statement: ParsedStatement, given: string | undefined) {
-  const identifier = normalizeAccount(statement.accountIdentifier) ?? 'UNKNOWN';
+  const identifier = accountIdentifierOf(statement.accountIdentifier) ?? 'UNKNOWN';
+  // an account stored under the form the file gave before IBANs were derived is still found
+  const spellings = [
+    ...new Set([identifier, normalizeAccount(statement.accountIdentifier) ?? identifier]),
+  ];
   if (given) {
     const account = await ctx.db
       .selectFrom('bank_accounts')
@@ -247,7 +251,7 @@ async function accountFor(ctx: Ctx, statement: ParsedStatement, given: string | 
         { path: 'bankAccountId', message: 'no such bank account' },
       ]);
     }
-    if (account.identifier !== identifier || account.currency !== statement.currency) {
+    if (!spellings.includes(account.identifier) || account.currency !== statement.currency) {
       throw new DomainError(
         'wrong_bank_account',
         `The statement is for account ${identifier} in ${statement.currency}, not ${account.name} (${account.identifier}, ${account.currency})`,
@@ -260,8 +264,9 @@ async function accountFor(ctx: Ctx, statement: ParsedStatement, given: string | 
     .selectFrom('bank_accounts')
     .selectAll()
     .where('org_id', '=', ctx.actor.orgId)
-    .where('identifier', '=', identifier)
+    .where('identifier', 'in', spellings)
     .where('currency', '=', statement.currency)
+    .orderBy(sql`identifier = ${identifier}`, 'desc')
     .executeTakeFirst();
   if (known) return known;
   if (!hasRole(ctx.actor, ACCESS.manage)) {

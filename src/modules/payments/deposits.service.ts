@@ -21,7 +21,7 @@ import { dateOf, orgToday, requireManager, type Ctx } from '../billing/documents
 import { accountsByRole } from '../ledger/accounts.ts';
 import { assertPeriodOpen, postEntry } from '../ledger/journal.ts';
 import { nextNumber } from '../ledger/numbering.ts';
-import { loadBankAccount, normalizeAccount } from './payments.service.ts';
+import { accountIdentifierOf, loadBankAccount } from './payments.service.ts';
 
 export type BankAccountInput = {
   name: string;
@@ -32,7 +32,7 @@ export type BankAccountInput = {
 
 export async function createBankAccount(ctx: Ctx, input: BankAccountInput): Promise<string> {
   requireManager(ctx.actor, 'add a bank account');
-  const identifier = normalizeAccount(input.identifier);
+  const identifier = accountIdentifierOf(input.identifier);
   if (!identifier) {
     throw new ValidationError('The account number is required', [
       { path: 'identifier', message: 'is required' },

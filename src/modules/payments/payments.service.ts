@@ -180,6 +180,21 @@ export function normalizeAccount(value: string | null | undefined): string | nul
   return t ? t : null;
 }
 
+/**
+ * A German account as MT940's :25: often gives it, bank code and account number
+ * ("50010517/5407324931"), as its IBAN (DE44500105175407324931), which camt files and the bank
+ * accounts page use; anything else as it is (without spaces, upper case).
+ */
+export function accountIdentifierOf(raw: string | null | undefined): string | null {
+  const plain = normalizeAccount(raw);
+  const german = plain ? /^(\d{8})\/(\d{1,10})$/.exec(plain) : null;
+  if (!german) return plain;
+  const bban = `${german[1]}${german[2]!.padStart(10, '0')}`;
+  // ISO 13616 check digits: the BBAN, then "DE" as 1314 and "00", modulo 97
+  const check = 98n - (BigInt(`${bban}131400`) % 97n);
+  return `DE${check.toString().padStart(2, '0')}${bban}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // AR documents the payment posts (payment, discount, short-pay write-off)
 // ---------------------------------------------------------------------------------------------
