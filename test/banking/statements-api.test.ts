@@ -811,6 +811,12 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
       difference: string;
       unmatchedBankLines: unknown[];
       unmatchedReceipts: unknown[];
+      matchedOnOtherDays: Array<{
+        side: string;
+        number: string;
+        amount: string;
+        otherDate: string;
+      }>;
     }>;
   };
   const reconcile = async (from: string, to = from) => {
@@ -1058,5 +1064,41 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     const after = await collector.get<{ items: unknown[] }>('/api/v1/bank-accounts');
     expect(after.body.items).toHaveLength(before.body.items.length);
     expect((await reconcile('2026-10-15')).totals.bankCredits).toBe('12.00');
+  });
+
+  it('shows a receipt the bank booked a day later as matched on another day, on both days', async () => {
+    const p = await collector.post<{ id: string; number: string }>('/api/v1/payments', {
+      customerId,
+      method: 'wire',
+      amount: '30.00',
+      currency: 'EUR',
+      receivedDate: '2026-10-20',
+      reference: 'LATE-30',
+    });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    const xml = writeCamt053([
+      statement('STMT-LATER', '2026-10-21', [
+        {
+          amountMinor: 3000n,
+          bookingDate: '2026-10-21',
+          remittance: 'LATE-30',
+          bankReference: 'L-1',
+        },
+      ]),
+    ]);
+    const res = await collector.post<Imported>('/api/v1/bank-statements', upload(xml, 'late.xml'));
+    expect(res.body.match.reconciled).toBe(1);
+    const rec = await reconcile('2026-10-20', '2026-10-21');
+    const [recorded, booked] = rec.days;
+    expect(recorded).toMatchObject({ date: '2026-10-20', receipts: '30.00', difference: '-30.00' });
+    expect(recorded!.matchedOnOtherDays).toEqual([
+      expect.objectContaining({ side: 'recorded', number: p.body.number, otherDate: '2026-10-21' }),
+    ]);
+    expect(booked).toMatchObject({ date: '2026-10-21', bankCredits: '30.00', difference: '30.00' });
+    expect(booked!.matchedOnOtherDays).toEqual([
+      expect.objectContaining({ side: 'bank', number: p.body.number, otherDate: '2026-10-20' }),
+    ]);
+    expect([...recorded!.unmatchedReceipts, ...booked!.unmatchedBankLines]).toEqual([]);
+    expect(rec.totals.difference).toBe('0.00');
   });
 });

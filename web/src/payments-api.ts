@@ -631,6 +631,15 @@ export interface CashReconciliationDay extends CashFigures {
     amount: string;
     method: string;
   }[];
+  /** Matched, with the other side on `otherDate`: a bank line, or a recorded receipt. */
+  matchedOnOtherDays: {
+    side: 'bank' | 'recorded';
+    number: string;
+    paymentId: string | null;
+    depositBatchId: string | null;
+    amount: string;
+    otherDate: string;
+  }[];
 }
 
 export interface CashReconciliation {

@@ -31,6 +31,20 @@ export type ReconciliationDay = {
     amount: string;
     method: string;
   }>;
+  /**
+   * Matched, but the other side is on another day: a bank line whose receipt was recorded on
+   * `otherDate`, or a receipt the bank shows on `otherDate`. What makes up a day's difference
+   * when nothing is unmatched.
+   */
+  matchedOnOtherDays: Array<{
+    side: 'bank' | 'recorded';
+    /** the receipt or deposit batch */
+    number: string;
+    paymentId: string | null;
+    depositBatchId: string | null;
+    amount: string;
+    otherDate: string;
+  }>;
 };
 
 const MAX_DAYS = 366;
@@ -64,6 +78,12 @@ export async function cashReconciliation(
       'status',
       'payment_id',
       'deposit_batch_id',
+      // the day and number of the receipt or deposit a tied line stands for
+      sql<
+        string | null
+      >`coalesce((select p.received_date::text || ' ' || p.number from payments p where p.org_id = bank_statement_lines.org_id and p.id = bank_statement_lines.payment_id), (select b.deposit_date::text || ' ' || b.number from deposit_batches b where b.org_id = bank_statement_lines.org_id and b.id = bank_statement_lines.deposit_batch_id))`.as(
+        'recorded',
+      ),
     ])
     .where('org_id', '=', ctx.actor.orgId)
     .where('bank_account_id', '=', account.id)
@@ -89,6 +109,11 @@ export async function cashReconciliation(
       >`(select l.id::text from bank_statement_lines l where l.org_id = p.org_id and l.payment_id = p.id limit 1)`.as(
         'line_id',
       ),
+      sql<
+        string | null
+      >`(select coalesce(l.booking_date, l.value_date)::text from bank_statement_lines l where l.org_id = p.org_id and l.payment_id = p.id limit 1)`.as(
+        'line_date',
+      ),
     ])
     .where('p.org_id', '=', ctx.actor.orgId)
     .where('p.bank_account_id', '=', account.id)
@@ -110,6 +135,11 @@ export async function cashReconciliation(
         string | null
       >`(select l.id::text from bank_statement_lines l where l.org_id = b.org_id and l.deposit_batch_id = b.id limit 1)`.as(
         'line_id',
+      ),
+      sql<
+        string | null
+      >`(select coalesce(l.booking_date, l.value_date)::text from bank_statement_lines l where l.org_id = b.org_id and l.deposit_batch_id = b.id limit 1)`.as(
+        'line_date',
       ),
     ])
     .where('b.org_id', '=', ctx.actor.orgId)
@@ -137,6 +167,7 @@ export async function cashReconciliation(
           difference: '',
           unmatchedBankLines: [],
           unmatchedReceipts: [],
+          matchedOnOtherDays: [],
         },
       };
       days.set(date, d);
@@ -144,10 +175,26 @@ export async function cashReconciliation(
     return d;
   };
   for (const l of lines) {
-    const d = dayOf((l.booking_date ?? l.value_date)!);
+    const date = (l.booking_date ?? l.value_date)!;
+    const d = dayOf(date);
     d.bank += l.amount_minor;
-    if (l.payment_id || l.deposit_batch_id) d.matched += l.amount_minor;
-    else
+    if (l.payment_id || l.deposit_batch_id) {
+      d.matched += l.amount_minor;
+      // "<date> <number>"
+      const recorded = l.recorded ?? '';
+      const recordedOn = recorded.slice(0, 10);
+      const number = recorded.slice(11);
+      if (recordedOn && recordedOn !== date) {
+        d.day.matchedOnOtherDays.push({
+          side: 'bank',
+          number,
+          paymentId: l.payment_id,
+          depositBatchId: l.deposit_batch_id,
+          amount: formatAmount(l.amount_minor, c),
+          otherDate: recordedOn,
+        });
+      }
+    } else
       d.day.unmatchedBankLines.push({
         lineId: l.id,
         statementId: l.statement_id,
@@ -160,6 +207,16 @@ export async function cashReconciliation(
   for (const p of receipts) {
     const d = dayOf(p.received_date);
     d.receipts += p.amount_minor;
+    if (p.line_date && p.line_date !== p.received_date) {
+      d.day.matchedOnOtherDays.push({
+        side: 'recorded',
+        number: p.number,
+        paymentId: p.id,
+        depositBatchId: null,
+        amount: formatAmount(p.amount_minor, c),
+        otherDate: p.line_date,
+      });
+    }
     if (!p.line_id)
       d.day.unmatchedReceipts.push({
         paymentId: p.id,
@@ -173,6 +230,16 @@ export async function cashReconciliation(
     const d = dayOf(b.deposit_date!);
     const total = BigInt(b.total);
     d.receipts += total;
+    if (b.line_date && b.line_date !== b.deposit_date) {
+      d.day.matchedOnOtherDays.push({
+        side: 'recorded',
+        number: b.number,
+        paymentId: null,
+        depositBatchId: b.id,
+        amount: formatAmount(total, c),
+        otherDate: b.line_date,
+      });
+    }
     if (!b.line_id)
       d.day.unmatchedReceipts.push({
         paymentId: null,

@@ -139,6 +139,13 @@ function DayRows({
   onToggle: () => void;
 }) {
   const unmatched = day.unmatchedBankLines.length + day.unmatchedReceipts.length;
+  const elsewhere = day.matchedOnOtherDays.length;
+  const shown = [
+    unmatched > 0 ? `${unmatched} unmatched` : null,
+    elsewhere > 0 ? `${elsewhere} on another day` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const off = !isZero(day.difference);
   return (
     <Fragment>
@@ -157,14 +164,14 @@ function DayRows({
           <Money value={day.difference} />
         </td>
         <td>
-          {unmatched > 0 ? (
+          {shown ? (
             <button
               type="button"
               className="btn btn-ghost btn-sm"
               aria-expanded={expanded}
               onClick={onToggle}
             >
-              {expanded ? 'Hide' : 'Show'} {unmatched} unmatched
+              {expanded ? 'Hide' : 'Show'} {shown}
             </button>
           ) : (
             <span className="ok-text">All matched</span>
@@ -208,19 +215,11 @@ function DayRows({
                   <ul>
                     {day.unmatchedReceipts.map((r) => (
                       <li key={r.paymentId ?? r.depositBatchId ?? r.number}>
-                        {r.paymentId ? (
-                          <Link to="/payments/$id" params={{ id: r.paymentId }} className="mono">
-                            {r.number}
-                          </Link>
-                        ) : (
-                          <Link
-                            to="/cash/deposits"
-                            search={{ batch: r.depositBatchId ?? undefined }}
-                            className="mono"
-                          >
-                            {r.number}
-                          </Link>
-                        )}{' '}
+                        <ReceiptLink
+                          number={r.number}
+                          paymentId={r.paymentId}
+                          depositBatchId={r.depositBatchId}
+                        />{' '}
                         <strong>
                           {formatMoney(r.amount)} {currency}
                         </strong>{' '}
@@ -230,10 +229,53 @@ function DayRows({
                   </ul>
                 )}
               </div>
+              {elsewhere > 0 ? (
+                <div data-testid="rec-other-days">
+                  <h3>Matched on another day</h3>
+                  <ul>
+                    {day.matchedOnOtherDays.map((m) => (
+                      <li key={`${m.side}-${m.paymentId ?? m.depositBatchId ?? m.number}`}>
+                        <ReceiptLink
+                          number={m.number}
+                          paymentId={m.paymentId}
+                          depositBatchId={m.depositBatchId}
+                        />{' '}
+                        <strong>
+                          {formatMoney(m.amount)} {currency}
+                        </strong>{' '}
+                        {m.side === 'bank'
+                          ? `at the bank today, recorded on ${formatDate(m.otherDate)}`
+                          : `recorded today, at the bank on ${formatDate(m.otherDate)}`}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ) : null}
             </div>
           </td>
         </tr>
       ) : null}
     </Fragment>
+  );
+}
+
+/** A receipt's page, or a deposit batch's. */
+function ReceiptLink({
+  number,
+  paymentId,
+  depositBatchId,
+}: {
+  number: string;
+  paymentId: string | null;
+  depositBatchId: string | null;
+}) {
+  return paymentId ? (
+    <Link to="/payments/$id" params={{ id: paymentId }} className="mono">
+      {number}
+    </Link>
+  ) : (
+    <Link to="/cash/deposits" search={{ batch: depositBatchId ?? undefined }} className="mono">
+      {number}
+    </Link>
   );
 }
