@@ -5,6 +5,11 @@ import {
   writeCamt054,
   type CamtEntryInput,
 } from '../../src/modules/banking/camt-writer.ts';
+import {
+  legacyStatementFingerprint,
+  statementFingerprint,
+} from '../../src/modules/banking/bank-statements.service.ts';
+import { parseBankFile } from '../../src/modules/banking/parsers/index.ts';
 import { accountIdentifierOf } from '../../src/modules/payments/payments.service.ts';
 import type { Actor } from '../../src/shared/actor.ts';
 import { parseIsoDate } from '../../src/shared/dates.ts';
@@ -1100,5 +1105,35 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     ]);
     expect([...recorded!.unmatchedReceipts, ...booked!.unmatchedBankLines]).toEqual([]);
     expect(rec.totals.difference).toBe('0.00');
+  });
+
+  it('still recognises a statement stored under the fingerprint of before 2026-11-23', async () => {
+    const xml = writeCamt053([
+      statement(
+        'STMT-OLD',
+        '2026-10-22',
+        [
+          {
+            amountMinor: 4100n,
+            bookingDate: '2026-10-22',
+            counterpartyName: 'Jürgen',
+            bankReference: 'O-1',
+          },
+        ],
+        0n,
+      ),
+    ]);
+    const first = await collector.post<Imported>('/api/v1/bank-statements', upload(xml, 'old.xml'));
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const parsed = parseBankFile(Buffer.from(xml)).statements[0]!;
+    const legacy = legacyStatementFingerprint(IBAN, parsed);
+    expect(legacy).not.toBe(statementFingerprint(IBAN, parsed));
+    await server.runtime.database.db
+      .updateTable('bank_statements')
+      .set({ fingerprint: legacy })
+      .where('id', '=', first.body.id)
+      .execute();
+    const again = await collector.post<Imported>('/api/v1/bank-statements', upload(xml, 'old.xml'));
+    expect([again.status, again.body.id]).toEqual([200, first.body.id]);
   });
 });

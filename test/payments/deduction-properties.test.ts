@@ -13,7 +13,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/shared/actor.ts';
+import { systemActor, type Actor } from '../../src/shared/actor.ts';
 import { parseIsoDate, type IsoDate } from '../../src/shared/dates.ts';
 import { formatAmount } from '../../src/shared/money.ts';
 import type { ApiClient } from '../support/api.ts';
@@ -76,14 +76,7 @@ describe.each(databaseKinds())('deductions follow their invoice on %s', (kind) =
     const org = await createTestOrg(server, 'dedprop');
     manager = org.clients.manager;
     collector = org.clients.collector;
-    actor = {
-      orgId: org.orgId,
-      type: 'system',
-      id: null,
-      name: 'test',
-      role: 'admin',
-      requestId: null,
-    };
+    actor = systemActor(org.orgId, 'test');
     const res = await manager.post<{ id: string }>('/api/v1/customers', {
       accountNumber: 'DED-1',
       name: 'Deducting Retail Ltd',

@@ -123,14 +123,6 @@ export function parseOrExplain(bytes: Buffer, options: ParseBankFileOptions): Pa
  * with equal amounts from different payers are two statements, not one.
  */
 export function statementFingerprint(accountIdentifier: string, s: ParsedStatement): string {
-  const head = [
-    accountIdentifier,
-    s.currency,
-    s.fromDate ?? '',
-    s.toDate ?? '',
-    s.openingBalance ? `${s.openingBalance.amountMinor}@${s.openingBalance.date ?? ''}` : '',
-    s.closingBalance ? `${s.closingBalance.amountMinor}@${s.closingBalance.date ?? ''}` : '',
-  ];
   let body: string;
   if (s.openingBalance && s.closingBalance) {
     // per booking day: what came in and what went out
@@ -147,18 +139,9 @@ export function statementFingerprint(accountIdentifier: string, s: ParsedStateme
       .map(([day, d]) => `${day}:+${d.credits}:${d.debits}`)
       .join('\n');
   } else {
-    body = s.lines
-      .map(
-        (l) =>
-          `${l.bookingDate ?? l.valueDate ?? ''}:${l.amountMinor}:${l.bankReference ?? ''}:${l.endToEndId ?? ''}:${foldedText(l.counterpartyName)}:${foldedText(l.remittanceInfo)}`,
-      )
-      .sort()
-      .join('\n');
+    body = entriesText(s, foldedText);
   }
-  return crypto
-    .createHash('sha256')
-    .update(['v2', ...head, body].join('|'))
-    .digest('hex');
+  return sha256(['v2', ...statementHead(accountIdentifier, s), body].join('|'));
 }
 
 /**
@@ -166,22 +149,34 @@ export function statementFingerprint(accountIdentifier: string, s: ParsedStateme
  * as the file spelled it. Looked up too, so an old file imported again is still recognised.
  */
 export function legacyStatementFingerprint(accountIdentifier: string, s: ParsedStatement): string {
-  const entries = s.lines
-    .map(
-      (l) =>
-        `${l.bookingDate ?? l.valueDate ?? ''}:${l.amountMinor}:${l.bankReference ?? ''}:${l.endToEndId ?? ''}:${l.counterpartyName ?? ''}:${l.remittanceInfo ?? ''}`,
-    )
-    .sort()
-    .join('\n');
-  const material = [
+  const asGiven = (text: string | null | undefined) => text ?? '';
+  return sha256([...statementHead(accountIdentifier, s), entriesText(s, asGiven)].join('|'));
+}
+
+/** The account, currency, period and balances of a statement, as fingerprints read them. */
+function statementHead(accountIdentifier: string, s: ParsedStatement): string[] {
+  return [
     accountIdentifier,
     s.currency,
     s.fromDate ?? '',
     s.toDate ?? '',
     s.openingBalance ? `${s.openingBalance.amountMinor}@${s.openingBalance.date ?? ''}` : '',
     s.closingBalance ? `${s.closingBalance.amountMinor}@${s.closingBalance.date ?? ''}` : '',
-    entries,
-  ].join('|');
+  ];
+}
+
+/** Every entry's date, amount, references and texts (through `text`), sorted. */
+function entriesText(s: ParsedStatement, text: (t: string | null | undefined) => string): string {
+  return s.lines
+    .map(
+      (l) =>
+        `${l.bookingDate ?? l.valueDate ?? ''}:${l.amountMinor}:${l.bankReference ?? ''}:${l.endToEndId ?? ''}:${text(l.counterpartyName)}:${text(l.remittanceInfo)}`,
+    )
+    .sort()
+    .join('\n');
+}
+
+function sha256(material: string): string {
   return crypto.createHash('sha256').update(material).digest('hex');
 }
 
