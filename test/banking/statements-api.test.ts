@@ -1136,4 +1136,35 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     const again = await collector.post<Imported>('/api/v1/bank-statements', upload(xml, 'old.xml'));
     expect([again.status, again.body.id]).toEqual([200, first.body.id]);
   });
+
+  it('two statements carrying the same entry, uploaded at the same moment, keep it open once', async () => {
+    const entry = {
+      amountMinor: 7300n,
+      bookingDate: '2026-10-23',
+      remittance: 'shared entry',
+      bankReference: 'SH-1',
+    };
+    const intraday = writeCamt053([statement('STMT-SH-ID', '2026-10-23', [entry], 0n)]);
+    const endOfDay = writeCamt053([
+      statement(
+        'STMT-SH-EOD',
+        '2026-10-23',
+        [entry, { ...entry, amountMinor: 100n, bankReference: 'SH-2', remittance: 'later' }],
+        0n,
+      ),
+    ]);
+    const [a, b] = await Promise.all([
+      collector.post<Imported>('/api/v1/bank-statements', upload(intraday, 'sh1.xml')),
+      collector.post<Imported>('/api/v1/bank-statements', upload(endOfDay, 'sh2.xml')),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const statuses = await server.runtime.database.db
+      .selectFrom('bank_statement_lines')
+      .select('status')
+      .where('org_id', '=', actor.orgId)
+      .where('bank_reference', '=', 'SH-1')
+      .execute();
+    expect(statuses.map((r) => r.status === 'duplicate').sort()).toEqual([false, true]);
+    expect((await reconcile('2026-10-23')).totals.bankCredits).toBe('74.00');
+  });
 });
