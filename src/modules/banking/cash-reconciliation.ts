@@ -65,55 +65,56 @@ export async function cashReconciliation(
   }
   const account = await loadBankAccount(ctx as Ctx, query.bankAccountId, null, 'bankAccountId');
   const c = account.currency;
+  // the day a line is on: its booking date, or its value date when the bank gave none (as
+  // matching reads it)
+  const lineDay = sql<string>`coalesce(l.booking_date, l.value_date)`;
   const lines = await ctx.db
-    .selectFrom('bank_statement_lines')
+    .selectFrom('bank_statement_lines as l')
+    // the receipt or deposit a tied line stands for
+    .leftJoin('payments as p', (j) =>
+      j.onRef('p.org_id', '=', 'l.org_id').onRef('p.id', '=', 'l.payment_id'),
+    )
+    .leftJoin('deposit_batches as b', (j) =>
+      j.onRef('b.org_id', '=', 'l.org_id').onRef('b.id', '=', 'l.deposit_batch_id'),
+    )
     .select([
-      'id',
-      'statement_id',
-      'booking_date',
-      'value_date',
-      'amount_minor',
-      'counterparty_name',
-      'remittance_info',
-      'status',
-      'payment_id',
-      'deposit_batch_id',
-      // the day and number of the receipt or deposit a tied line stands for
-      sql<
-        string | null
-      >`coalesce((select p.received_date::text || ' ' || p.number from payments p where p.org_id = bank_statement_lines.org_id and p.id = bank_statement_lines.payment_id), (select b.deposit_date::text || ' ' || b.number from deposit_batches b where b.org_id = bank_statement_lines.org_id and b.id = bank_statement_lines.deposit_batch_id))`.as(
-        'recorded',
-      ),
+      'l.id',
+      'l.statement_id',
+      lineDay.as('day'),
+      'l.amount_minor',
+      'l.counterparty_name',
+      'l.remittance_info',
+      'l.status',
+      'l.payment_id',
+      'l.deposit_batch_id',
+      sql<string | null>`coalesce(p.received_date, b.deposit_date)::text`.as('recorded_on'),
+      sql<string | null>`coalesce(p.number, b.number)`.as('recorded_number'),
     ])
-    .where('org_id', '=', ctx.actor.orgId)
-    .where('bank_account_id', '=', account.id)
-    .where('amount_minor', '>', 0n)
-    .where('status', '<>', 'duplicate')
-    // a line the bank gave no booking date is placed on its value date, as matching does
-    .where(sql`coalesce(booking_date, value_date)`, '>=', query.from)
-    .where(sql`coalesce(booking_date, value_date)`, '<=', query.to)
-    .orderBy(sql`coalesce(booking_date, value_date)`)
-    .orderBy('line_no')
+    .where('l.org_id', '=', ctx.actor.orgId)
+    .where('l.bank_account_id', '=', account.id)
+    .where('l.amount_minor', '>', 0n)
+    .where('l.status', '<>', 'duplicate')
+    .where(lineDay, '>=', query.from)
+    .where(lineDay, '<=', query.to)
+    .orderBy(lineDay)
+    .orderBy('l.line_no')
     .execute();
-  // receipts that reach this account directly (not through a deposit batch), and batch deposits
+  // receipts that reach this account directly (not through a deposit batch), and batch deposits,
+  // each with the line it is tied to, if any
   const receipts = await ctx.db
     .selectFrom('payments as p')
+    // a receipt is tied to one line at most (bank_statement_lines_payment_key)
+    .leftJoin('bank_statement_lines as l', (j) =>
+      j.onRef('l.org_id', '=', 'p.org_id').onRef('l.payment_id', '=', 'p.id'),
+    )
     .select([
       'p.id',
       'p.number',
       'p.amount_minor',
       'p.received_date',
       'p.method',
-      sql<
-        string | null
-      >`(select l.id::text from bank_statement_lines l where l.org_id = p.org_id and l.payment_id = p.id limit 1)`.as(
-        'line_id',
-      ),
-      sql<
-        string | null
-      >`(select coalesce(l.booking_date, l.value_date)::text from bank_statement_lines l where l.org_id = p.org_id and l.payment_id = p.id limit 1)`.as(
-        'line_date',
-      ),
+      'l.id as line_id',
+      sql<string | null>`${lineDay}::text`.as('line_date'),
     ])
     .where('p.org_id', '=', ctx.actor.orgId)
     .where('p.bank_account_id', '=', account.id)
@@ -126,21 +127,24 @@ export async function cashReconciliation(
     .execute();
   const deposits = await ctx.db
     .selectFrom('deposit_batches as b')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('bank_statement_lines as l')
+          .select(['l.id', sql<string>`${lineDay}::text`.as('day')])
+          .whereRef('l.org_id', '=', 'b.org_id')
+          .whereRef('l.deposit_batch_id', '=', 'b.id')
+          .limit(1)
+          .as('tied'),
+      (j) => j.onTrue(),
+    )
     .select([
       'b.id',
       'b.number',
       'b.deposit_date',
       sql<string>`coalesce(b.deposited_minor, 0)`.as('total'),
-      sql<
-        string | null
-      >`(select l.id::text from bank_statement_lines l where l.org_id = b.org_id and l.deposit_batch_id = b.id limit 1)`.as(
-        'line_id',
-      ),
-      sql<
-        string | null
-      >`(select coalesce(l.booking_date, l.value_date)::text from bank_statement_lines l where l.org_id = b.org_id and l.deposit_batch_id = b.id limit 1)`.as(
-        'line_date',
-      ),
+      'tied.id as line_id',
+      'tied.day as line_date',
     ])
     .where('b.org_id', '=', ctx.actor.orgId)
     .where('b.bank_account_id', '=', account.id)
@@ -175,23 +179,18 @@ export async function cashReconciliation(
     return d;
   };
   for (const l of lines) {
-    const date = (l.booking_date ?? l.value_date)!;
-    const d = dayOf(date);
+    const d = dayOf(l.day);
     d.bank += l.amount_minor;
     if (l.payment_id || l.deposit_batch_id) {
       d.matched += l.amount_minor;
-      // "<date> <number>"
-      const recorded = l.recorded ?? '';
-      const recordedOn = recorded.slice(0, 10);
-      const number = recorded.slice(11);
-      if (recordedOn && recordedOn !== date) {
+      if (l.recorded_on && l.recorded_on !== l.day) {
         d.day.matchedOnOtherDays.push({
           side: 'bank',
-          number,
+          number: l.recorded_number ?? '',
           paymentId: l.payment_id,
           depositBatchId: l.deposit_batch_id,
           amount: formatAmount(l.amount_minor, c),
-          otherDate: recordedOn,
+          otherDate: l.recorded_on,
         });
       }
     } else

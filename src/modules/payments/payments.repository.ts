@@ -2,9 +2,10 @@
  * Reads of payments: the list (keyset-paged, newest first) and the detail with everything the
  * payment touched (applications, its documents, deductions, the bank line it came from).
  */
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type {
   DB,
+  DeductionsTable,
   PaymentKind,
   PaymentMethod,
   PaymentsTable,
@@ -425,12 +426,7 @@ export async function getPaymentDetail(
       id: d.id,
       documentId: d.document_id,
       documentNumber: d.number,
-      amount: formatAmount(d.amount_minor, c),
-      openAmount: formatAmount(d.open_minor, c),
-      reasonCode: d.reason_code,
-      note: d.note,
-      status: d.status,
-      resolution: d.resolution,
+      ...deductionFigures(d, c),
     })),
     statementLine: line
       ? {
@@ -443,6 +439,24 @@ export async function getPaymentDetail(
           remittanceInfo: line.remittance_info,
         }
       : null,
+  };
+}
+
+/** What a deduction claimed, what it still holds, why, and where it stands. */
+function deductionFigures(
+  d: Pick<
+    Selectable<DeductionsTable>,
+    'amount_minor' | 'open_minor' | 'reason_code' | 'note' | 'status' | 'resolution'
+  >,
+  currency: string,
+) {
+  return {
+    amount: formatAmount(d.amount_minor, currency),
+    openAmount: formatAmount(d.open_minor, currency),
+    reasonCode: d.reason_code,
+    note: d.note,
+    status: d.status,
+    resolution: d.resolution,
   };
 }
 
@@ -516,12 +530,7 @@ export async function listDeductions(
       paymentId: r.payment_id,
       paymentNumber: r.payment_number,
       currency: r.currency,
-      amount: formatAmount(r.amount_minor, r.currency),
-      openAmount: formatAmount(r.open_minor, r.currency),
-      reasonCode: r.reason_code,
-      note: r.note,
-      status: r.status,
-      resolution: r.resolution,
+      ...deductionFigures(r, r.currency),
       createdAt: r.created_at.toISOString(),
     })),
   };

@@ -766,19 +766,19 @@ export async function applyPayment(
   const tolerance = await shortPayTolerance(ctx.db, ctx.actor.orgId, payment.currency);
   if (!hasRole(ctx.actor, ACCESS.manage)) {
     const limit = tolerance.set
-      ? `is above the ${formatAmount(tolerance.minor, payment.currency)} ${payment.currency} tolerance`
-      : `is in ${payment.currency}, which has no short-pay tolerance`;
+      ? `above the ${formatAmount(tolerance.minor, payment.currency)} ${payment.currency} tolerance`
+      : `in ${payment.currency}, which has no short-pay tolerance`;
     for (const p of planned) {
       const label = documentLabel(p.invoice.kind, p.invoice.number);
       const rest = p.invoice.open_minor - p.cash - p.discount;
       if (p.shortPay?.action === 'write_off' && rest > tolerance.minor) {
         throw new ForbiddenError(
-          `The short pay of ${formatAmount(rest, payment.currency)} on ${label} ${limit}: only a manager can write it off; keep it as a deduction instead`,
+          `The short pay of ${formatAmount(rest, payment.currency)} on ${label} is ${limit}: only a manager can write it off; keep it as a deduction instead`,
         );
       }
       if (p.unearned > tolerance.minor) {
         throw new ForbiddenError(
-          `The discount on ${label} goes ${formatAmount(p.unearned, payment.currency)} beyond what its terms offer now, ${tolerance.set ? `above the ${formatAmount(tolerance.minor, payment.currency)} ${payment.currency} tolerance` : `and ${payment.currency} has no short-pay tolerance`}: only a manager can grant it`,
+          `The discount on ${label} goes ${formatAmount(p.unearned, payment.currency)} beyond what its terms offer now, ${limit}: only a manager can grant it`,
         );
       }
     }
