@@ -64,13 +64,23 @@ function insertStatement(table: string, rows: readonly object[]): RawBuilder<unk
     select ${picked} from json_populate_recordset(null::${sql.table(table)}, ${rowsJson(rows)}::json) as r`;
 }
 
+/** Inserts run as one statement: all but the last as writable CTEs (`with partN as (…)`). */
+function oneStatement(inserts: readonly RawBuilder<unknown>[]): RawBuilder<unknown> {
+  const last = inserts.at(-1)!;
+  if (inserts.length === 1) return last;
+  const parts = inserts.slice(0, -1).map((s, i) => sql`${sql.raw(`part${i}`)} as (${s})`);
+  return sql`with ${sql.join(parts)} ${last}`;
+}
+
 /**
  * Insert statements built ahead of time and run later, in order: the rows are serialized when
  * they are added, so that a pipeline ({@link pipelineWrites}) can do that work for the next
  * chunk while the database runs this one's statements.
  */
 export class PreparedWrites {
-  private readonly statements: RawBuilder<unknown>[] = [];
+  /** each group of inserts runs as one statement */
+  private readonly groups: RawBuilder<unknown>[][] = [];
+  private merged = false;
 
   /** Adds the inserts of `rows`, `chunkRows` (5,000) per statement. */
   insert<T extends keyof DB & string>(
@@ -79,7 +89,7 @@ export class PreparedWrites {
     chunkRows = CHUNK_ROWS,
   ): this {
     for (let i = 0; i < rows.length; i += chunkRows) {
-      this.statements.push(insertStatement(table, rows.slice(i, i + chunkRows)));
+      this.groups.push([insertStatement(table, rows.slice(i, i + chunkRows))]);
     }
     return this;
   }
@@ -93,19 +103,30 @@ export class PreparedWrites {
     const inserts = parts
       .filter((p) => p.rows.length > 0)
       .map((p) => insertStatement(p.table, p.rows));
-    if (inserts.length === 0) return this;
-    const last = inserts.pop()!;
-    this.statements.push(
-      inserts.length === 0
-        ? last
-        : sql`with ${sql.join(inserts.map((s, i) => sql`${sql.raw(`part${i}`)} as (${s})`))} ${last}`,
-    );
+    if (inserts.length > 0) this.groups.push(inserts);
+    return this;
+  }
+
+  /**
+   * Runs everything added, before or after, as a single statement. The database then has a
+   * whole chunk to work on while the next one is prepared: with a statement per table, it
+   * finished each quickly and waited for this thread to send the next (measured on the
+   * auto-apply batch). Foreign keys and the AFTER STATEMENT checks run once, when all rows
+   * are in; a table in several parts is seen by its triggers as one transition table.
+   */
+  asOneStatement(): this {
+    this.merged = true;
     return this;
   }
 
   /** Runs the statements in the order they were added, in the caller's transaction. */
   async execute(db: Kysely<DB>): Promise<void> {
-    for (const statement of this.statements) await statement.execute(db);
+    if (this.merged) {
+      const all = this.groups.flat();
+      if (all.length > 0) await oneStatement(all).execute(db);
+      return;
+    }
+    for (const group of this.groups) await oneStatement(group).execute(db);
   }
 }
 

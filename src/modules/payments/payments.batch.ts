@@ -384,7 +384,7 @@ export async function postReceiptsBatch(
       prepareEntries(writes, ctx.actor, ctx.now, documentPostings);
       writes.insert('ar_applications', applicationRows);
       prepareEntries(writes, ctx.actor, ctx.now, applicationPostings);
-      return writes.insert('audit_log', auditRows(ctx.actor, ctx.now, audits));
+      return writes.insert('audit_log', auditRows(ctx.actor, ctx.now, audits)).asOneStatement();
     },
     (writes) => writes.execute(ctx.db),
   );
