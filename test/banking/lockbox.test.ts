@@ -11,6 +11,7 @@ import {
 import { BankFileError } from '../../src/modules/banking/parsers/statement.ts';
 import type { ApiClient } from '../support/api.ts';
 import { databaseKinds } from '../support/db.ts';
+import { createCustomer, createInvoice } from '../support/ar.ts';
 import { createTestOrg } from '../support/orgs.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { REPEATED_COLUMNS_LOCKBOX } from './support/fixture-mappings.ts';
@@ -240,29 +241,21 @@ describe.each(databaseKinds())('a lockbox file imported and matched on %s', (kin
     const org = await createTestOrg(server, 'lockbox');
     manager = org.clients.manager;
     collector = org.clients.collector;
-    const customer = await manager.post<{ id: string }>('/api/v1/customers', {
+    customerId = await createCustomer(manager, {
       accountNumber: 'C-2001',
       name: 'Lakeside Tools Inc.',
-      currency: 'EUR',
-      paymentTerms: 'NET30',
     });
-    expect(customer.status).toBe(201);
-    customerId = customer.body.id;
     // the text scanner reads "INV-000001" as too short a number: start the series at INV-000010
-    const other = await manager.post<{ id: string }>('/api/v1/customers', {
+    const otherId = await createCustomer(manager, {
       accountNumber: 'C-2002',
       name: 'Harbor Freight Partners',
-      currency: 'EUR',
-      paymentTerms: 'NET30',
     });
     for (let k = 0; k < 9; k++) {
-      const filler = await manager.post('/api/v1/invoices', {
-        customerId: other.body.id,
-        issueDate: '2026-11-02',
-        currency: 'EUR',
-        lines: [{ description: 'Filler', quantity: '1', unitPrice: `${k + 1}.11` }],
+      await createInvoice(manager, {
+        customerId: otherId,
+        amount: `${k + 1}.11`,
+        description: 'Filler',
       });
-      expect(filler.status).toBe(201);
     }
     for (const [key, amount] of [
       ['a', '100.00'],
@@ -270,14 +263,7 @@ describe.each(databaseKinds())('a lockbox file imported and matched on %s', (kin
       ['c', '250.00'],
       ['d', '40.00'],
     ] as const) {
-      const res = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
-        customerId,
-        issueDate: '2026-11-02',
-        currency: 'EUR',
-        lines: [{ description: 'Tools', quantity: '1', unitPrice: amount }],
-      });
-      expect(res.status).toBe(201);
-      invoices[key] = res.body;
+      invoices[key] = await createInvoice(manager, { customerId, amount, description: 'Tools' });
     }
     const bank = await manager.post<{ id: string }>('/api/v1/bank-accounts', {
       name: 'Lockbox 778',

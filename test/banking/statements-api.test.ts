@@ -22,8 +22,9 @@ import {
   expectApplicationsWellFormed,
   expectDocumentsConsistent,
   expectJournalBalanced,
-  expectReconciled,
+  expectLedgerTies,
 } from '../ledger/support/ledger-checks.ts';
+import { createCustomer, createInvoice } from '../support/ar.ts';
 
 type Imported = {
   id: string;
@@ -82,22 +83,11 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     const org = await createTestOrg(server, 'bank');
     manager = org.clients.manager;
     collector = org.clients.collector;
-    actor = {
-      orgId: org.orgId,
-      type: 'system',
-      id: null,
-      name: 'test',
-      role: 'admin',
-      requestId: null,
-    };
-    const c = await manager.post<{ id: string }>('/api/v1/customers', {
+    actor = org.actor;
+    customerId = await createCustomer(manager, {
       accountNumber: 'C-1001',
       name: 'Nordwind Logistik GmbH',
-      currency: 'EUR',
-      paymentTerms: 'NET30',
     });
-    expect(c.status).toBe(201);
-    customerId = c.body.id;
     // collectors import into the organization's known accounts only
     const unknown = await collector.post<Problem>(
       '/api/v1/bank-statements',
@@ -123,14 +113,12 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
       ['b', '250.00'],
       ['c', '75.50'],
     ] as const) {
-      const res = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
+      invoices[key] = await createInvoice(manager, {
         customerId,
+        amount,
         issueDate: '2026-10-15',
-        currency: 'EUR',
-        lines: [{ description: 'Freight', quantity: '1', unitPrice: amount }],
+        description: 'Freight',
       });
-      expect(res.status).toBe(201);
-      invoices[key] = res.body;
     }
   });
   afterAll(() => server?.close());
@@ -232,36 +220,28 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
       'debit',
     ]);
     expect(after.body.items[0]!.paymentId).toBeTruthy();
-    const db = server.runtime.database.db;
-    await expectJournalBalanced(db, actor.orgId);
-    await expectDocumentsConsistent(db, actor.orgId);
-    await expectApplicationsWellFormed(db, actor.orgId);
-    await expectReconciled(db, actor, [parseIsoDate('2026-11-30')]);
+    await expectLedgerTies(server.runtime.database.db, actor, [parseIsoDate('2026-11-30')]);
   });
 
   it('does not offer again an early-payment discount that an earlier part payment took', async () => {
-    const c = await manager.post<{ id: string }>('/api/v1/customers', {
+    const sonnenhofId = await createCustomer(manager, {
       accountNumber: 'C-2002',
       name: 'Sonnenhof Handel AG',
-      currency: 'EUR',
       paymentTerms: '2/10NET30',
     });
-    expect(c.status).toBe(201);
-    const inv = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
-      customerId: c.body.id,
+    const inv = await createInvoice(manager, {
+      customerId: sonnenhofId,
+      amount: '1000.00',
       issueDate: '2026-11-10',
-      currency: 'EUR',
-      lines: [{ description: 'Goods', quantity: '1', unitPrice: '1000.00' }],
     });
-    expect(inv.status).toBe(201);
     // 400.00 paid by hand with the whole 20.00 discount: 580.00 left
     const paid = await collector.post('/api/v1/payments', {
-      customerId: c.body.id,
+      customerId: sonnenhofId,
       method: 'wire',
       amount: '400.00',
       currency: 'EUR',
       receivedDate: '2026-11-11',
-      applications: [{ invoiceId: inv.body.id, amount: '400.00', discount: '20.00' }],
+      applications: [{ invoiceId: inv.id, amount: '400.00', discount: '20.00' }],
     });
     expect(paid.status, JSON.stringify(paid.body)).toBe(201);
     // the rest, less the discount once more, inside the window
@@ -271,7 +251,7 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
           amountMinor: 56000n,
           bookingDate: '2026-11-14',
           counterpartyName: 'SONNENHOF HANDEL AG',
-          remittance: `Invoice ${inv.body.number} rest`,
+          remittance: `Invoice ${inv.number} rest`,
           bankReference: 'BR-DISCOUNT',
         },
       ]),
@@ -283,7 +263,7 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     );
     const best = lines.body.items[0]!.suggestions[0]!;
     expect(best.allocations).toEqual([
-      expect.objectContaining({ number: inv.body.number, amount: '560.00', discount: '0.00' }),
+      expect.objectContaining({ number: inv.number, amount: '560.00', discount: '0.00' }),
     ]);
     expect(best.shortPay).toBe('20.00');
     const auto = await collector.post(`/api/v1/bank-statements/${res.body.id}/auto-apply`);
@@ -293,7 +273,7 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
       .select('amount_minor')
       .where('org_id', '=', actor.orgId)
       .where('kind', '=', 'discount')
-      .where('related_document_id', '=', inv.body.id)
+      .where('related_document_id', '=', inv.id)
       .execute();
     expect(discounts.map((d) => d.amount_minor)).toEqual([-2000n]);
     const db = server.runtime.database.db;
@@ -354,11 +334,11 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
   });
 
   it('records the unknown payer line in suspense, then a manual match teaches the payer', async () => {
-    const inv = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
+    const inv = await createInvoice(manager, {
       customerId,
+      amount: '333.33',
       issueDate: '2026-10-20',
-      currency: 'EUR',
-      lines: [{ description: 'Storage', quantity: '1', unitPrice: '333.33' }],
+      description: 'Storage',
     });
     const xml = writeCamt053([
       statement('STMT-2', '2026-11-17', [
@@ -387,7 +367,7 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
       payment: { number: string; status: string };
     }>(`/api/v1/bank-statement-lines/${line!.id}/apply`, {
       customerId,
-      applications: [{ invoiceId: inv.body.id, amount: '333.33' }],
+      applications: [{ invoiceId: inv.id, amount: '333.33' }],
     });
     expect(applied.status, JSON.stringify(applied.body)).toBe(200);
     expect(applied.body.line.status).toBe('applied');
@@ -398,11 +378,11 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     });
     expect(twice.status).toBe(422);
     // the next payment from that account is recognised by its account alone
-    const inv2 = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
+    const inv2 = await createInvoice(manager, {
       customerId,
+      amount: '444.44',
       issueDate: '2026-10-21',
-      currency: 'EUR',
-      lines: [{ description: 'Storage', quantity: '1', unitPrice: '444.44' }],
+      description: 'Storage',
     });
     const xml3 = writeCamt053([
       statement('STMT-3', '2026-11-18', [
@@ -423,7 +403,7 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     const [line3] = (
       await collector.get<{ items: Line[] }>(`/api/v1/bank-statements/${res3.body.id}/lines`)
     ).body.items;
-    expect(line3!.suggestions[0]!.allocations.map((a) => a.number)).toEqual([inv2.body.number]);
+    expect(line3!.suggestions[0]!.allocations.map((a) => a.number)).toEqual([inv2.number]);
     expect(line3!.suggestions[0]!.evidence.join(' ')).toMatch(/NL91/);
   });
 
@@ -667,18 +647,18 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
   });
 
   it('a payment reversed as an error gives its bank line back', async () => {
-    const inv = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
+    const inv = await createInvoice(manager, {
       customerId,
+      amount: '310.00',
       issueDate: '2026-10-22',
-      currency: 'EUR',
-      lines: [{ description: 'Handling', quantity: '1', unitPrice: '310.00' }],
+      description: 'Handling',
     });
     const xml = writeCamt053([
       statement('ERR-1', '2026-11-22', [
         {
           amountMinor: 31000n,
           bookingDate: '2026-11-22',
-          remittance: inv.body.number,
+          remittance: inv.number,
           bankReference: 'ERR-1',
         },
       ]),
@@ -1005,20 +985,19 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
   });
 
   it('a statement uploaded twice at once is stored once, and auto-applied by several clients at once posts each line once', async () => {
-    const inv = await manager.post<{ id: string; number: string }>('/api/v1/invoices', {
+    const inv = await createInvoice(manager, {
       customerId,
+      amount: '613.27',
       issueDate: '2026-10-01',
-      currency: 'EUR',
-      lines: [{ description: 'Race goods', quantity: '1', unitPrice: '613.27' }],
+      description: 'Race goods',
     });
-    expect(inv.status, JSON.stringify(inv.body)).toBe(201);
     const xml = writeCamt053([
       statement('STMT-RACE', '2026-10-14', [
         {
           amountMinor: 61327n,
           bookingDate: '2026-10-14',
           counterpartyName: 'NORDWIND LOGISTIK GMBH',
-          remittance: `Invoice ${inv.body.number}`,
+          remittance: `Invoice ${inv.number}`,
           bankReference: 'RACE-1',
         },
       ]),
@@ -1042,10 +1021,10 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
       .selectFrom('ar_applications')
       .select('id')
       .where('org_id', '=', actor.orgId)
-      .where('debit_document_id', '=', inv.body.id)
+      .where('debit_document_id', '=', inv.id)
       .execute();
     expect(payments).toHaveLength(1);
-    const doc = await manager.get<{ openBalance: string }>(`/api/v1/invoices/${inv.body.id}`);
+    const doc = await manager.get<{ openBalance: string }>(`/api/v1/invoices/${inv.id}`);
     expect(doc.body.openBalance).toBe('0.00');
   });
 

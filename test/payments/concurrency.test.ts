@@ -11,12 +11,8 @@ import type { ApiClient, ApiResponse } from '../support/api.ts';
 import { databaseKinds } from '../support/db.ts';
 import { createTestOrg } from '../support/orgs.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import {
-  expectApplicationsWellFormed,
-  expectDocumentsConsistent,
-  expectJournalBalanced,
-  expectReconciled,
-} from '../ledger/support/ledger-checks.ts';
+import { expectLedgerTies } from '../ledger/support/ledger-checks.ts';
+import { createCustomer, createInvoice } from '../support/ar.ts';
 
 const CLIENTS = 32;
 const onPostgres = databaseKinds().includes('postgres');
@@ -32,39 +28,20 @@ describe.skipIf(!onPostgres)('concurrent cash application on postgres', () => {
   beforeAll(async () => {
     server = await startTestServer({ kind: 'postgres', demo: false });
     const org = await createTestOrg(server, 'race-pay');
-    actor = {
-      orgId: org.orgId,
-      type: 'system',
-      id: null,
-      name: 'test',
-      role: 'admin',
-      requestId: null,
-    };
+    actor = org.actor;
     // several sessions of the collector and the manager, as a busy team would have
     clients = Array.from({ length: CLIENTS }, (_, i) =>
       i % 2 === 0 ? org.clients.collector : org.clients.manager,
     );
-    const res = await org.clients.manager.post<{ id: string }>('/api/v1/customers', {
+    customerId = await createCustomer(org.clients.manager, {
       accountNumber: 'RACE-PAY',
       name: 'Racing Payer Ltd',
-      currency: 'EUR',
-      paymentTerms: 'NET30',
     });
-    expect(res.status).toBe(201);
-    customerId = res.body.id;
   });
   afterAll(() => server?.close());
 
-  const invoice = async (amount: string) => {
-    const res = await clients[1]!.post<Doc>('/api/v1/invoices', {
-      customerId,
-      issueDate: '2026-11-02',
-      currency: 'EUR',
-      lines: [{ description: 'Race', quantity: '1', unitPrice: amount }],
-    });
-    expect(res.status).toBe(201);
-    return res.body;
-  };
+  const invoice = (amount: string) =>
+    createInvoice(clients[1]!, { customerId, amount, description: 'Race' });
   const payment = async (amount: string) => {
     const res = await clients[0]!.post<Payment>('/api/v1/payments', {
       customerId,
@@ -85,13 +62,8 @@ describe.skipIf(!onPostgres)('concurrent cash application on postgres', () => {
     ).toEqual([]);
     return results;
   };
-  const ledgerHolds = async () => {
-    const db = server.runtime.database.db;
-    await expectJournalBalanced(db, actor.orgId);
-    await expectDocumentsConsistent(db, actor.orgId);
-    await expectApplicationsWellFormed(db, actor.orgId);
-    await expectReconciled(db, actor, [parseIsoDate('2026-11-30')]);
-  };
+  const ledgerHolds = () =>
+    expectLedgerTies(server.runtime.database.db, actor, [parseIsoDate('2026-11-30')]);
 
   it('32 payments racing for one invoice: exactly what was open is applied, never more', async () => {
     const inv = await invoice('1000.00');

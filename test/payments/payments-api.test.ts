@@ -6,12 +6,8 @@ import type { ApiClient } from '../support/api.ts';
 import { databaseKinds } from '../support/db.ts';
 import { createTestOrg } from '../support/orgs.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import {
-  expectApplicationsWellFormed,
-  expectDocumentsConsistent,
-  expectJournalBalanced,
-  expectReconciled,
-} from '../ledger/support/ledger-checks.ts';
+import { expectLedgerTies } from '../ledger/support/ledger-checks.ts';
+import { createCustomer, createInvoice } from '../support/ar.ts';
 
 type Payment = {
   id: string;
@@ -60,51 +56,28 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
     manager = org.clients.manager;
     collector = org.clients.collector;
     viewer = org.clients.viewer;
-    actor = {
-      orgId: org.orgId,
-      type: 'system',
-      id: null,
-      name: 'test',
-      role: 'admin',
-      requestId: null,
-    };
-    const res = await manager.post<{ id: string }>('/api/v1/customers', {
+    actor = org.actor;
+    customerId = await createCustomer(manager, {
       accountNumber: 'PAY-1',
       name: 'Paying Customer GmbH',
-      currency: 'EUR',
       paymentTerms: '2/10NET30',
     });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    customerId = res.body.id;
-    const other = await manager.post<{ id: string }>('/api/v1/customers', {
+    otherCustomerId = await createCustomer(manager, {
       accountNumber: 'PAY-2',
       name: 'Other Customer AG',
-      currency: 'EUR',
-      paymentTerms: 'NET30',
     });
-    expect(other.status, JSON.stringify(other.body)).toBe(201);
-    otherCustomerId = other.body.id;
   });
   afterAll(() => server?.close());
 
-  const invoice = async (amount: string, issueDate = '2026-11-02', customer = customerId) => {
-    const res = await manager.post<Doc>('/api/v1/invoices', {
-      customerId: customer,
-      issueDate,
-      currency: 'EUR',
-      lines: [{ description: 'Goods', quantity: '1', unitPrice: amount }],
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return res.body;
-  };
+  const invoice = (amount: string, issueDate = '2026-11-02', customer = customerId) =>
+    createInvoice(manager, { customerId: customer, amount, issueDate });
   const doc = async (id: string) => (await manager.get<Doc>(`/api/v1/ar-documents/${id}`)).body;
-  const checks = async (dates: string[] = ['2026-11-30']) => {
-    const db = server.runtime.database.db;
-    await expectJournalBalanced(db, actor.orgId);
-    await expectDocumentsConsistent(db, actor.orgId);
-    await expectApplicationsWellFormed(db, actor.orgId);
-    await expectReconciled(db, actor, dates.map((d) => parseIsoDate(d)) as IsoDate[]);
-  };
+  const checks = (dates: string[] = ['2026-11-30']) =>
+    expectLedgerTies(
+      server.runtime.database.db,
+      actor,
+      dates.map((d) => parseIsoDate(d) as IsoDate),
+    );
   const balanceOf = async (code: string, asOf = '2026-12-31') => {
     const tb = await manager.get<TrialBalance>(`/api/v1/ledger/trial-balance?asOf=${asOf}`);
     const row = tb.body.accounts.find((a) => a.code === code);
@@ -557,26 +530,21 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
   });
 
   it('holds a short-pay tolerance per currency: the base one is not read in yen', async () => {
-    const yenCustomer = await manager.post<{ id: string }>('/api/v1/customers', {
+    const yenCustomerId = await createCustomer(manager, {
       accountNumber: 'PAY-JPY',
       name: 'Yen Trading KK',
       currency: 'JPY',
-      paymentTerms: 'NET30',
     });
-    expect(yenCustomer.status, JSON.stringify(yenCustomer.body)).toBe(201);
-    const yenInvoice = async () => {
-      const res = await manager.post<Doc>('/api/v1/invoices', {
-        customerId: yenCustomer.body.id,
-        issueDate: '2026-11-02',
+    const yenInvoice = () =>
+      createInvoice(manager, {
+        customerId: yenCustomerId,
+        amount: '100000',
         currency: 'JPY',
-        lines: [{ description: 'Parts', quantity: '1', unitPrice: '100000' }],
+        description: 'Parts',
       });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return res.body;
-    };
     const writeOffShort = (client: ApiClient, invoiceId: string, short: number) =>
       client.post<Payment & Problem>('/api/v1/payments', {
-        customerId: yenCustomer.body.id,
+        customerId: yenCustomerId,
         method: 'wire',
         amount: String(100000 - short),
         currency: 'JPY',

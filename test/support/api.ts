@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { TestServer } from './server.ts';
 
 export type ApiResponse<T = unknown> = { status: number; body: T; headers: Headers };
@@ -50,6 +51,16 @@ export class ApiClient {
   }
   post<T = unknown>(path: string, body?: unknown, headers?: Record<string, string>) {
     return this.request<T>('POST', path, body, headers);
+  }
+  /** POSTs what must be created: anything but 201 fails the test with the answer's body. */
+  async created<T = unknown>(
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T> {
+    const res = await this.post<T>(path, body, headers);
+    expect(res.status, `POST ${path}: ${JSON.stringify(res.body)}`).toBe(201);
+    return res.body;
   }
   patch<T = unknown>(path: string, body?: unknown, headers?: Record<string, string>) {
     return this.request<T>('PATCH', path, body, headers);

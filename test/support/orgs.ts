@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../../src/db/schema.ts';
 import { addUser, createOrganization } from '../../src/modules/organizations/index.ts';
-import { systemActor } from '../../src/shared/actor.ts';
+import { systemActor, type Actor } from '../../src/shared/actor.ts';
 import { ApiClient } from './api.ts';
 import { TEST_PASSWORD, type TestServer } from './server.ts';
 
 export type TestOrg = {
   orgId: string;
+  /** the organization's system actor (an admin), for calling services and checks directly */
+  actor: Actor;
   slug: string;
   users: Record<Role, { id: string; email: string }>;
   clients: Record<Role, ApiClient>;
@@ -38,5 +40,5 @@ export async function createTestOrg(server: TestServer, slug: string): Promise<T
     };
     clients[role] = await ApiClient.login(server, email, TEST_PASSWORD);
   }
-  return { orgId, slug, users, clients };
+  return { orgId, actor: systemActor(orgId, 'test'), slug, users, clients };
 }

@@ -290,3 +290,19 @@ export async function expectNumbersContiguous(db: Kysely<DB>, orgId: string): Pr
 export function formatZero(currency: string): string {
   return formatAmount(0n, currency);
 }
+
+/**
+ * The whole ledger of one organization ties: entries balance, documents agree with their
+ * applications and journal lines, applications are well formed, and the sub-ledger equals the
+ * AR control account on each of `dates`.
+ */
+export async function expectLedgerTies(
+  db: Kysely<DB>,
+  actor: Actor,
+  dates: readonly IsoDate[],
+): Promise<void> {
+  await expectJournalBalanced(db, actor.orgId);
+  await expectDocumentsConsistent(db, actor.orgId);
+  await expectApplicationsWellFormed(db, actor.orgId);
+  await expectReconciled(db, actor, dates);
+}
