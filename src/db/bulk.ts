@@ -64,11 +64,11 @@ function insertStatement(table: string, rows: readonly object[]): RawBuilder<unk
     select ${picked} from json_populate_recordset(null::${sql.table(table)}, ${rowsJson(rows)}::json) as r`;
 }
 
-/** Inserts run as one statement: all but the last as writable CTEs (`with partN as (…)`). */
-function oneStatement(inserts: readonly RawBuilder<unknown>[]): RawBuilder<unknown> {
-  const last = inserts.at(-1)!;
-  if (inserts.length === 1) return last;
-  const parts = inserts.slice(0, -1).map((s, i) => sql`${sql.raw(`part${i}`)} as (${s})`);
+/** Statements run as one: all but the last as writable CTEs (`with partN as (…)`). */
+function oneStatement(statements: readonly RawBuilder<unknown>[]): RawBuilder<unknown> {
+  const last = statements.at(-1)!;
+  if (statements.length === 1) return last;
+  const parts = statements.slice(0, -1).map((s, i) => sql`${sql.raw(`part${i}`)} as (${s})`);
   return sql`with ${sql.join(parts)} ${last}`;
 }
 
@@ -104,6 +104,12 @@ export class PreparedWrites {
       .filter((p) => p.rows.length > 0)
       .map((p) => insertStatement(p.table, p.rows));
     if (inserts.length > 0) this.groups.push(inserts);
+    return this;
+  }
+
+  /** Adds a statement of the caller's (an INSERT, UPDATE or DELETE), run in its turn. */
+  statement(statement: RawBuilder<unknown>): this {
+    this.groups.push([statement]);
     return this;
   }
 

@@ -237,36 +237,40 @@ async function updateLines(
   onlyOpen = false,
 ) {
   for (let i = 0; i < updates.length; i += 5000) {
-    const chunk = updates.slice(i, i + 5000);
-    // the lines are found by their ids (an index scan of the primary key), whatever the
-    // planner's statistics say about a table that was just filled
-    const ids = JSON.stringify(chunk.map((u) => u.id));
-    const json = rowsJson(
-      chunk.map((u) => ({
-        id: u.id,
-        status: u.status,
-        suggestions: u.suggestions ?? null,
-        set_suggestions: u.suggestions !== undefined,
-        payment_id: u.paymentId ?? null,
-        batch_id: u.depositBatchId ?? null,
-        note: u.note ?? null,
-      })),
-    );
-    await sql`
-      update bank_statement_lines l set
-        status = v.status,
-        suggestions = case when v.set_suggestions then v.suggestions else l.suggestions end,
-        payment_id = coalesce(v.payment_id, l.payment_id),
-        deposit_batch_id = coalesce(v.batch_id, l.deposit_batch_id),
-        status_note = v.note,
-        matched_at = ${ctx.now},
-        updated_by_name = ${ctx.actor.name}
-      from json_to_recordset(${json}::json)
-        as v(id uuid, status text, suggestions json, set_suggestions boolean, payment_id uuid, batch_id uuid, note text)
-      where l.org_id = ${ctx.actor.orgId} and l.id = v.id
-        and l.id = any(array(select json_array_elements_text(${ids}::json)::uuid))
-        and (${!onlyOpen} or l.status in ('unmatched', 'suggested'))`.execute(ctx.db);
+    await linesUpdate(ctx, updates.slice(i, i + 5000), onlyOpen).execute(ctx.db);
   }
+}
+
+/** The UPDATE of {@link updateLines} for one chunk of lines, serialized now. */
+function linesUpdate(ctx: Ctx, chunk: readonly LineUpdate[], onlyOpen = false) {
+  // the lines are found by their ids (an index scan of the primary key), whatever the
+  // planner's statistics say about a table that was just filled
+  const ids = JSON.stringify(chunk.map((u) => u.id));
+  const json = rowsJson(
+    chunk.map((u) => ({
+      id: u.id,
+      status: u.status,
+      suggestions: u.suggestions ?? null,
+      set_suggestions: u.suggestions !== undefined,
+      payment_id: u.paymentId ?? null,
+      batch_id: u.depositBatchId ?? null,
+      note: u.note ?? null,
+    })),
+  );
+  return sql`
+    update bank_statement_lines l set
+      status = v.status,
+      suggestions = case when v.set_suggestions then v.suggestions else l.suggestions end,
+      payment_id = coalesce(v.payment_id, l.payment_id),
+      deposit_batch_id = coalesce(v.batch_id, l.deposit_batch_id),
+      status_note = v.note,
+      matched_at = ${ctx.now},
+      updated_by_name = ${ctx.actor.name}
+    from json_to_recordset(${json}::json)
+      as v(id uuid, status text, suggestions json, set_suggestions boolean, payment_id uuid, batch_id uuid, note text)
+    where l.org_id = ${ctx.actor.orgId} and l.id = v.id
+      and l.id = any(array(select json_array_elements_text(${ids}::json)::uuid))
+      and (${!onlyOpen} or l.status in ('unmatched', 'suggested'))`;
 }
 
 /**
@@ -638,27 +642,31 @@ export async function autoApply(
       })),
     });
   }
-  const outcomes = await postReceiptsBatch(ctx, receipts);
-  const updates: LineUpdate[] = [];
-  let applied = 0;
-  for (const o of outcomes) {
-    if ('paymentId' in o) {
-      applied++;
-      updates.push({
+  // each chunk's lines are marked applied in the statement that posts their receipts
+  const outcomes = await postReceiptsBatch(ctx, receipts, (posted) =>
+    linesUpdate(
+      ctx,
+      posted.map((o) => ({
         id: o.key,
         status: 'applied',
         paymentId: o.paymentId,
         note: `Applied automatically as ${o.paymentNumber}`,
-      });
-    } else {
-      updates.push({
+      })),
+    ),
+  );
+  const skipped: LineUpdate[] = [];
+  let applied = 0;
+  for (const o of outcomes) {
+    if ('paymentId' in o) applied++;
+    else {
+      skipped.push({
         id: o.key,
         status: 'suggested',
         note: `Not applied automatically: ${o.skipped}`,
       });
     }
   }
-  await updateLines(ctx, updates);
+  await updateLines(ctx, skipped);
   await recordAudit(ctx.db, ctx.actor, ctx.now, [
     {
       entityType: 'bank_statement',

@@ -6,7 +6,7 @@
  * refusing any over-application), checked in memory against the locked rows; a receipt that no
  * longer fits is returned as skipped instead of failing the batch.
  */
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type RawBuilder } from 'kysely';
 import { pipelineWrites, PreparedWrites } from '../../db/bulk.ts';
 import type {
   ArApplicationsTable,
@@ -64,9 +64,17 @@ type Open = Pick<
   | 'number'
 >;
 
+export type PostedReceipt = Extract<BatchOutcome, { paymentId: string }>;
+
+/**
+ * Posts what still fits of `receipts`. `alongside` may add a statement to each chunk's (for
+ * instance marking the bank lines the chunk's receipts came from), so that it is written with
+ * them, in the same statement.
+ */
 export async function postReceiptsBatch(
   ctx: Ctx,
   receipts: readonly BatchReceipt[],
+  alongside?: (posted: readonly PostedReceipt[]) => RawBuilder<unknown>,
 ): Promise<BatchOutcome[]> {
   if (receipts.length === 0) return [];
   const orgId = ctx.actor.orgId;
@@ -218,6 +226,7 @@ export async function postReceiptsBatch(
       const documentPostings: Posting[] = [];
       const applicationPostings: Posting[] = [];
       const audits: AuditEntry[] = [];
+      const posted: PostedReceipt[] = [];
       for (const [r, number] of chunk) {
         const paymentId = newId();
         const paymentDocId = newId();
@@ -371,12 +380,14 @@ export async function postReceiptsBatch(
             source: 'auto-apply',
           },
         });
-        outcomes.set(r.key, {
+        const outcome = {
           key: r.key,
           paymentId,
           paymentNumber: number,
           applications: r.allocations.length,
-        });
+        };
+        outcomes.set(r.key, outcome);
+        posted.push(outcome);
       }
       const writes = new PreparedWrites()
         .insert('payments', paymentRows)
@@ -384,7 +395,9 @@ export async function postReceiptsBatch(
       prepareEntries(writes, ctx.actor, ctx.now, documentPostings);
       writes.insert('ar_applications', applicationRows);
       prepareEntries(writes, ctx.actor, ctx.now, applicationPostings);
-      return writes.insert('audit_log', auditRows(ctx.actor, ctx.now, audits)).asOneStatement();
+      writes.insert('audit_log', auditRows(ctx.actor, ctx.now, audits));
+      if (alongside) writes.statement(alongside(posted));
+      return writes.asOneStatement();
     },
     (writes) => writes.execute(ctx.db),
   );
