@@ -238,3 +238,31 @@ describe('csvStatementMappingSchema', () => {
     );
   });
 });
+
+describe('CSV amounts as banks write them', () => {
+  const target = { accountIdentifier: 'DE02120300000000202051', currency: 'EUR' };
+
+  it('a negative amount in the credit column (a credit taken back) is money out', () => {
+    const mapping = csvStatementMappingSchema.parse({
+      hasHeader: true,
+      dateFormat: 'YYYY-MM-DD',
+      decimalSeparator: '.',
+      columns: { bookingDate: 'Date', credit: 'Credit', debit: 'Debit' },
+    });
+    const csv = 'Date,Credit,Debit\n2026-11-16,250.00,\n2026-11-17,-250.00,\n2026-11-18,,-40.00\n';
+    const [statement] = parseCsvStatement(csv, mapping, target).statements;
+    expect(statement!.lines.map((l) => l.amountMinor)).toEqual([25000n, -25000n, -4000n]);
+  });
+
+  it('reads thousands grouped by a no-break space (French exports) or a narrow one', () => {
+    const mapping = csvStatementMappingSchema.parse({
+      hasHeader: true,
+      dateFormat: 'DD/MM/YYYY',
+      decimalSeparator: ',',
+      columns: { bookingDate: 'Date', amount: 'Montant' },
+    });
+    const csv = 'Date;Montant\n16/11/2026;1\u00a0234,56\n17/11/2026;-12\u202f000,00\n';
+    const [statement] = parseCsvStatement(csv, mapping, target).statements;
+    expect(statement!.lines.map((l) => l.amountMinor)).toEqual([123456n, -1200000n]);
+  });
+});

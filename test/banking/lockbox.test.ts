@@ -119,6 +119,14 @@ describe('lockbox files with the default columns', () => {
     expect(file.format).toBe('lockbox');
     expect(file.statements[0]?.lines).toHaveLength(4);
   });
+
+  it('reads a check amount grouped by a no-break space', () => {
+    const csv =
+      'check_number,amount,payer,payer_account,deposit_date,invoices\n' +
+      '1001,"12\u00a0500.00",Acme,,2026-11-16,INV-1\n';
+    const [statement] = parseLockbox(csv, { accountIdentifier: 'LB', currency: 'USD' }).statements;
+    expect(statement!.lines[0]!.amountMinor).toBe(1250000n);
+  });
 });
 
 describe('lockbox files with a configured mapping', () => {

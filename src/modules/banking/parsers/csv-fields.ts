@@ -178,7 +178,11 @@ export function parseCsvAmount(
   if (parts.length > 2) return notAmount;
   const [integerPart = '', fraction = ''] = parts;
   if (parts.length === 2 && !/^[0-9]+$/.test(fraction)) return notAmount;
-  const grouping = new RegExp(`^[0-9]{1,3}(?:[${thousands === '.' ? '\\.' : ','} '’][0-9]{3})+$`);
+  // digits grouped by the other separator, a space, a no-break space (French exports), a
+  // narrow no-break space or an apostrophe (Swiss)
+  const grouping = new RegExp(
+    `^[0-9]{1,3}(?:[${thousands === '.' ? '\\.' : ','} '’\u00a0\u202f][0-9]{3})+$`,
+  );
   const integerDigits = /^[0-9]+$/.test(integerPart)
     ? integerPart
     : grouping.test(integerPart)

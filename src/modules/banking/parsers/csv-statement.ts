@@ -170,7 +170,9 @@ function lineAmount(
   if (credit === null && debit === null) {
     throw new BankFileError(`line ${row.line}: no amount in ${where}`, { line: row.line });
   }
-  return debit ? -abs(debit) : abs(credit ?? 0n);
+  // a debit is money out whatever its sign; a credit keeps its sign (a negative one is a
+  // credit taken back)
+  return debit ? -abs(debit) : (credit ?? 0n);
 }
 
 function readLine(
