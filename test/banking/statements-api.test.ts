@@ -32,6 +32,7 @@ type Imported = {
   format: string;
   lineCount: number;
   balanceProblem: string | null;
+  bankAccountId: string;
   statements: Array<{ id: string; created: boolean }>;
   counts: Record<string, number>;
   match: { reconciled: number; suggested: number; unmatched: number };
@@ -1048,6 +1049,40 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     const after = await collector.get<{ items: unknown[] }>('/api/v1/bank-accounts');
     expect(after.body.items).toHaveLength(before.body.items.length);
     expect((await reconcile('2026-10-15')).totals.bankCredits).toBe('12.00');
+  });
+
+  it('reads an MT940 account written with its currency after it (ING, Rabobank) as the account', async () => {
+    expect(accountIdentifierOf('NL77INGB0574908765EUR')).toBe('NL77INGB0574908765');
+    expect(accountIdentifierOf('NL34RABO0142623393 EUR')).toBe('NL34RABO0142623393');
+    expect(accountIdentifierOf('50010517/5407324931EUR')).toBe(IBAN);
+    // an IBAN whose own last letters read as a currency stays whole
+    expect(accountIdentifierOf('MT83MALT01100000000000123456EUR')).toBe(
+      'MT83MALT01100000000000123456EUR',
+    );
+    expect(accountIdentifierOf('ACCOUNT-USD')).toBe('ACCOUNTUSD');
+    const bank = await manager.post<{ id: string }>('/api/v1/bank-accounts', {
+      name: 'ING EUR',
+      identifier: 'NL77INGB0574908765',
+      currency: 'EUR',
+    });
+    expect(bank.status, JSON.stringify(bank.body)).toBe(201);
+    const ing = [
+      '{1:F01INGBNL2ABXXX0000000000}',
+      '{2:I940INGBNL2AXXXN}',
+      '{4:',
+      ':20:P261016000000001',
+      ':25:NL77INGB0574908765EUR',
+      ':28C:00000',
+      ':60F:C261015EUR662,23',
+      ':61:2610161016C1,56NTRFEREF//00000000001005',
+      ':86:/EREF/EV12341REP1231456T1234//CNTP/NL32INGB0000012345/INGBNL2A/ING BANK///REMI/USTD//EV10001/',
+      ':62F:C261016EUR663,79',
+      '-}',
+    ].join('\r\n');
+    // a collector imports into the organization's known accounts: this one is known
+    const res = await collector.post<Imported>('/api/v1/bank-statements', upload(ing, 'ing.940'));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.bankAccountId).toBe(bank.body.id);
   });
 
   it('shows a receipt the bank booked a day later as matched on another day, on both days', async () => {

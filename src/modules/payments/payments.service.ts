@@ -181,18 +181,42 @@ export function normalizeAccount(value: string | null | undefined): string | nul
 }
 
 /**
- * A German account as MT940's :25: often gives it, bank code and account number
- * ("50010517/5407324931"), as its IBAN (DE44500105175407324931), which camt files and the bank
- * accounts page use; anything else as it is (without spaces, upper case).
+ * An account as bank files name it, in the form camt files and the bank accounts page use:
+ * without spaces, upper case, and
+ * - without the currency some banks write after it in MT940's :25: (ING "NL77INGB0574908765EUR",
+ *   Rabobank "NL34RABO0142623393 EUR", "51210600/9223382012EUR"), when what is left reads as
+ *   an IBAN or a German bank code and account number and the whole is no IBAN;
+ * - a German bank code and account number ("50010517/5407324931") as its IBAN
+ *   (DE44500105175407324931).
  */
 export function accountIdentifierOf(raw: string | null | undefined): string | null {
-  const plain = normalizeAccount(raw);
-  const german = plain ? /^(\d{8})\/(\d{1,10})$/.exec(plain) : null;
+  let plain = normalizeAccount(raw);
+  if (!plain) return plain;
+  const withCurrency = /^(.+?)([A-Z]{3})$/.exec(plain);
+  if (withCurrency && isCurrency(withCurrency[2]!) && !isIban(plain)) {
+    const rest = withCurrency[1]!;
+    if (IBAN_SHAPE.test(rest) || GERMAN_ACCOUNT.test(rest)) plain = rest;
+  }
+  const german = GERMAN_ACCOUNT.exec(plain);
   if (!german) return plain;
   const bban = `${german[1]}${german[2]!.padStart(10, '0')}`;
   // ISO 13616 check digits: the BBAN, then "DE" as 1314 and "00", modulo 97
   const check = 98n - (BigInt(`${bban}131400`) % 97n);
   return `DE${check.toString().padStart(2, '0')}${bban}`;
+}
+
+/** A German bank code (8 digits) and account number (up to 10), as MT940 gives them. */
+const GERMAN_ACCOUNT = /^(\d{8})\/(\d{1,10})$/;
+
+/** Country, check digits and up to 30 letters and digits (test files' IBANs fail the check). */
+const IBAN_SHAPE = /^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/;
+
+/** Whether `text` (upper case, no spaces) is an IBAN: its shape, and mod 97 = 1. */
+function isIban(text: string): boolean {
+  if (!IBAN_SHAPE.test(text)) return false;
+  const moved = text.slice(4) + text.slice(0, 4);
+  const digits = moved.replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+  return BigInt(digits) % 97n === 1n;
 }
 
 // ---------------------------------------------------------------------------------------------
