@@ -519,6 +519,8 @@ export interface BankStatementLinesTable {
   source_line: number | null;
   status: StatementLineStatus;
   entry_key: string | null;
+  /** the key of the total of the lines sharing this one's bank reference and day, if several */
+  group_key: string | null;
   duplicate_of: string | null;
   /** JSON text through Kysely; the bulk writes (src/db/bulk.ts) send the value itself */
   suggestions: ColumnType<unknown, string | null | undefined, string | null>;

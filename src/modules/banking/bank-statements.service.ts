@@ -191,14 +191,117 @@ function foldedText(text: string | null | undefined): string {
     .replace(/ /g, '');
 }
 
-/** The key that recognises one bank entry in two statements: bank reference, amount, date. */
+/**
+ * The key that recognises one bank entry in two statements: bank reference, amount, date. A
+ * reference of the payer's only (a lockbox check number, an end-to-end id) is theirs alone:
+ * two payers' check 1001 for 500.00 on one day are two entries, so their account or name is
+ * part of the key.
+ */
 function entryKey(line: ParsedStatement['lines'][number]): string | null {
   const date = line.bookingDate ?? line.valueDate ?? '';
-  const ref = line.bankReference ?? line.endToEndId;
-  if (ref) return `${ref}|${line.amountMinor}|${date}`;
+  if (line.bankReference) return `${line.bankReference}|${line.amountMinor}|${date}`;
+  if (line.endToEndId) {
+    const payer = normalizeAccount(line.counterpartyAccount) ?? foldedText(line.counterpartyName);
+    return `${line.endToEndId}|${line.amountMinor}|${date}|${payer}`;
+  }
   // no reference (CSV exports often have none): the entry as it reads
   if (!line.counterpartyName && !line.remittanceInfo) return null;
   return `~${date}|${line.amountMinor}|${line.counterpartyName ?? ''}|${line.remittanceInfo ?? ''}`;
+}
+
+type Earlier = { duplicateOf: string; note: string } | null;
+
+/**
+ * Which of a new statement's lines the bank account already has from another statement.
+ * - Line by line, by {@link entryKey}, each earlier line taken once: a day export with two
+ *   equal receipts of which the morning export had one brings one new receipt.
+ * - A batch: lines that share a bank reference and a day carry the key of their total
+ *   (`groupKeys`), so a statement booking the batch as one entry and one itemizing it (a
+ *   camt.054 after or before the camt.053) are the same money, whichever came first.
+ */
+async function earlierEntries(
+  ctx: Ctx,
+  bankAccountId: string,
+  lines: ParsedStatement['lines'],
+  keys: readonly (string | null)[],
+  groupKeys: readonly (string | null)[],
+): Promise<Earlier[]> {
+  const wanted = [...new Set([...keys, ...groupKeys].filter((k): k is string => k !== null))];
+  const byEntry = new Map<string, string[]>();
+  const byGroup = new Map<string, string>();
+  for (let i = 0; i < wanted.length; i += 5000) {
+    const slice = wanted.slice(i, i + 5000);
+    const rows = await ctx.db
+      .selectFrom('bank_statement_lines')
+      .select(['id', 'entry_key', 'group_key'])
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('bank_account_id', '=', bankAccountId)
+      .where((eb) => eb.or([eb('entry_key', 'in', slice), eb('group_key', 'in', slice)]))
+      .where('status', '<>', 'duplicate')
+      .orderBy('id')
+      .execute();
+    for (const r of rows) {
+      if (r.entry_key) byEntry.set(r.entry_key, [...(byEntry.get(r.entry_key) ?? []), r.id]);
+      if (r.group_key && !byGroup.has(r.group_key)) byGroup.set(r.group_key, r.id);
+    }
+  }
+  const same = 'The same entry came in an earlier statement';
+  const out: Earlier[] = keys.map((key) => {
+    const id = key ? byEntry.get(key)?.shift() : undefined;
+    return id ? { duplicateOf: id, note: same } : null;
+  });
+  // the lines of each batch (bank reference and day shared by several lines)
+  const batches = new Map<string, number[]>();
+  groupKeys.forEach((g, i) => {
+    if (g) batches.set(g, [...(batches.get(g) ?? []), i]);
+  });
+  const usedGroups = new Set<string>();
+  for (const [group, members] of batches) {
+    if (members.some((i) => out[i] !== null)) continue;
+    // booked as one entry earlier, or itemized another way earlier
+    const reference = lines[members[0]!]!.bankReference;
+    const entry = byEntry.get(group)?.shift();
+    const id = entry ?? byGroup.get(group);
+    if (!id) continue;
+    usedGroups.add(group);
+    const note = entry
+      ? `An earlier statement booked these payments as one entry (${reference})`
+      : `An earlier statement itemized this batch (${reference}) another way`;
+    for (const i of members) out[i] = { duplicateOf: id, note };
+  }
+  // a single entry whose amount an earlier statement itemized under its reference
+  keys.forEach((key, i) => {
+    if (out[i] !== null || groupKeys[i] !== null || !key || usedGroups.has(key)) return;
+    const id = byGroup.get(key);
+    if (!id) return;
+    usedGroups.add(key);
+    out[i] = {
+      duplicateOf: id,
+      note: `An earlier statement itemized this entry (${lines[i]!.bankReference})`,
+    };
+  });
+  return out;
+}
+
+/** The key of the total of the lines that share a bank reference and a day, for each line. */
+function batchKeys(lines: ParsedStatement['lines']): (string | null)[] {
+  const groups = new Map<string, { members: number[]; total: bigint }>();
+  lines.forEach((l, i) => {
+    if (!l.bankReference) return;
+    const at = `${l.bankReference}|${l.bookingDate ?? l.valueDate ?? ''}`;
+    const g = groups.get(at) ?? { members: [], total: 0n };
+    g.members.push(i);
+    g.total += l.amountMinor;
+    groups.set(at, g);
+  });
+  const out: (string | null)[] = lines.map(() => null);
+  for (const g of groups.values()) {
+    if (g.members.length < 2) continue;
+    const l = lines[g.members[0]!]!;
+    const key = `${l.bankReference}|${g.total}|${l.bookingDate ?? l.valueDate ?? ''}`;
+    for (const i of g.members) out[i] = key;
+  }
+  return out;
 }
 
 async function loadMapping(ctx: Ctx, id: string) {
@@ -431,22 +534,11 @@ async function storeStatement(
     .execute();
   // entries this bank account already has from another statement
   const keys = statement.lines.map(entryKey);
-  const seen = new Map<string, string>();
-  const wanted = [...new Set(keys.filter((k): k is string => k !== null))];
-  for (let i = 0; i < wanted.length; i += 5000) {
-    const rows = await ctx.db
-      .selectFrom('bank_statement_lines')
-      .select(['id', 'entry_key'])
-      .where('org_id', '=', ctx.actor.orgId)
-      .where('bank_account_id', '=', bankAccountId)
-      .where('entry_key', 'in', wanted.slice(i, i + 5000))
-      .where('status', '<>', 'duplicate')
-      .execute();
-    for (const r of rows) if (r.entry_key) seen.set(r.entry_key, r.id);
-  }
+  const groupKeys = batchKeys(statement.lines);
+  const earlier = await earlierEntries(ctx, bankAccountId, statement.lines, keys, groupKeys);
   const rows = statement.lines.map((l, i): NewStatementLine => {
     const key = keys[i] ?? null;
-    const duplicateOf = key ? (seen.get(key) ?? null) : null;
+    const duplicateOf = earlier[i]?.duplicateOf ?? null;
     const status: StatementLineStatus = duplicateOf
       ? 'duplicate'
       : l.amountMinor < 0n
@@ -473,8 +565,9 @@ async function storeStatement(
       source_line: l.sourceLine,
       status,
       entry_key: key,
+      group_key: groupKeys[i] ?? null,
       duplicate_of: duplicateOf,
-      status_note: duplicateOf ? 'The same entry came in an earlier statement' : null,
+      status_note: earlier[i]?.note ?? null,
       // what cash application decides (options.classify)
       suggestions: null,
       payment_id: null,
