@@ -148,8 +148,9 @@ export function dateOf(text: string | undefined, field: string, fallback: IsoDat
 
 /**
  * The `date` of a movement that cannot precede `earliest` (its documents, their latest
- * application): as given, or today (`earliest` if that is later); refused with `refusal` when
- * given before `earliest`.
+ * application) nor follow today (what happened is booked, not what may): as given, or today;
+ * refused with `refusal` when given before `earliest`, and when given after today or
+ * `earliest` is after today.
  */
 export async function dateNotBefore(
   ctx: Ctx,
@@ -157,9 +158,20 @@ export async function dateNotBefore(
   earliest: IsoDate,
   refusal: string,
 ): Promise<IsoDate> {
-  const date = dateOf(text, 'date', maxIso(await orgToday(ctx), earliest));
+  const today = await orgToday(ctx);
+  const date = dateOf(text, 'date', maxIso(today, earliest));
   if (compareDates(date, earliest) < 0) {
     throw new ValidationError(refusal, [{ path: 'date', message: `is before ${earliest}` }]);
+  }
+  if (compareDates(date, today) > 0) {
+    throw new ValidationError(`This cannot be dated after today (${today})`, [
+      {
+        path: 'date',
+        message: text
+          ? `is after today (${today})`
+          : `would be ${date}, after today (${today}): a document it moves is dated then`,
+      },
+    ]);
   }
   return date;
 }

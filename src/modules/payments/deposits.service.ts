@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { ACCESS, hasRole } from '../../shared/actor.ts';
 import { isCurrency } from '../../shared/currencies.ts';
-import { compareDates, maxDate, type IsoDate } from '../../shared/dates.ts';
+import type { IsoDate } from '../../shared/dates.ts';
 import {
   ConflictError,
   DomainError,
@@ -17,7 +17,12 @@ import {
 import { newId } from '../../shared/ids.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { recordAudit } from '../audit/index.ts';
-import { dateOf, orgToday, requireManager, type Ctx } from '../billing/documents.service.ts';
+import {
+  dateNotBefore,
+  orgToday,
+  requireManager,
+  type Ctx,
+} from '../billing/documents.service.ts';
 import { accountsByRole } from '../ledger/accounts.ts';
 import { assertPeriodOpen, postEntry } from '../ledger/journal.ts';
 import { nextNumber } from '../ledger/numbering.ts';
@@ -218,12 +223,12 @@ export async function depositBatch(
     );
   }
   const floor = totals.latest ? (totals.latest as IsoDate) : await orgToday(ctx);
-  const date = dateOf(input.date, 'date', maxDate(await orgToday(ctx), floor));
-  if (compareDates(date, floor) < 0) {
-    throw new ValidationError('A batch cannot be deposited before its payments were received', [
-      { path: 'date', message: `is before ${floor}` },
-    ]);
-  }
+  const date = await dateNotBefore(
+    ctx,
+    input.date,
+    floor,
+    'A batch cannot be deposited before its payments were received',
+  );
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
   await postEntry(ctx.db, ctx.actor, ctx.now, {

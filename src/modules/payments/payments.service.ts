@@ -181,6 +181,46 @@ export function normalizeAccount(value: string | null | undefined): string | nul
 }
 
 /**
+ * Per invoice, the early-payment discounts granted on it so far beyond what its terms offered:
+ * those dated after its discount window (or on an invoice without one), and what those inside
+ * the window came to above the discount offered.
+ */
+async function discountsBeyondTerms(
+  ctx: Ctx,
+  invoices: ReadonlyArray<Pick<ArDocument, 'id' | 'discount_date' | 'discount_minor'>>,
+): Promise<Map<string, bigint>> {
+  const beyond = new Map<string, bigint>();
+  if (invoices.length === 0) return beyond;
+  const granted = await ctx.db
+    .selectFrom('ar_documents')
+    .select(['related_document_id', 'issue_date', 'amount_minor'])
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('kind', '=', 'discount')
+    .where('state', '=', 'posted')
+    .where(
+      'related_document_id',
+      'in',
+      invoices.map((i) => i.id),
+    )
+    .execute();
+  for (const invoice of invoices) {
+    let inWindow = 0n;
+    let outside = 0n;
+    for (const d of granted) {
+      if (d.related_document_id !== invoice.id) continue;
+      const inside =
+        invoice.discount_date !== null &&
+        compareDates(d.issue_date as IsoDate, invoice.discount_date as IsoDate) <= 0;
+      if (inside) inWindow -= d.amount_minor;
+      else outside -= d.amount_minor;
+    }
+    const above = inWindow > invoice.discount_minor ? inWindow - invoice.discount_minor : 0n;
+    beyond.set(invoice.id, outside + above);
+  }
+  return beyond;
+}
+
+/**
  * An account as bank files name it, in the form camt files and the bank accounts page use:
  * without spaces, upper case, and
  * - without the currency some banks write after it in MT940's :25: (ING "NL77INGB0574908765EUR",
@@ -562,16 +602,12 @@ export async function assignCustomer(
   }
   const customer = await loadCustomer(ctx, input.customerId);
   requireCustomerCurrency(customer, payment.currency, 'customerId');
-  const date = dateOf(
+  const date = await dateNotBefore(
+    ctx,
     input.date,
-    'date',
-    maxDate(await orgToday(ctx), payment.received_date as IsoDate),
+    payment.received_date as IsoDate,
+    'The customer cannot be named before the payment was received',
   );
-  if (compareDates(date, payment.received_date as IsoDate) < 0) {
-    throw new ValidationError('The customer cannot be named before the payment was received', [
-      { path: 'date', message: `is before ${payment.received_date}` },
-    ]);
-  }
   await assertPeriodOpen(ctx.db, ctx.actor.orgId, date);
   await ctx.db
     .updateTable('payments')
@@ -789,6 +825,10 @@ export async function applyPayment(
   // terms do not offer, each at most the tolerance of the payment's currency
   const tolerance = await shortPayTolerance(ctx.db, ctx.actor.orgId, payment.currency);
   if (!hasRole(ctx.actor, ACCESS.manage)) {
+    const unearnedBefore = await discountsBeyondTerms(
+      ctx,
+      planned.filter((p) => p.unearned > 0n).map((p) => p.invoice),
+    );
     const limit = tolerance.set
       ? `above the ${formatAmount(tolerance.minor, payment.currency)} ${payment.currency} tolerance`
       : `in ${payment.currency}, which has no short-pay tolerance`;
@@ -800,9 +840,17 @@ export async function applyPayment(
           `The short pay of ${formatAmount(rest, payment.currency)} on ${label} is ${limit}: only a manager can write it off; keep it as a deduction instead`,
         );
       }
-      if (p.unearned > tolerance.minor) {
+      if (p.unearned === 0n) continue;
+      // what was given on the invoice beyond its terms before counts too: twenty discounts of
+      // 5.00 are 100.00 given away
+      const before = unearnedBefore.get(p.invoice.id) ?? 0n;
+      if (p.unearned + before > tolerance.minor) {
+        const earlier =
+          before > 0n
+            ? ` (${formatAmount(before, payment.currency)} beyond its terms was granted before)`
+            : '';
         throw new ForbiddenError(
-          `The discount on ${label} goes ${formatAmount(p.unearned, payment.currency)} beyond what its terms offer now, ${limit}: only a manager can grant it`,
+          `The discount on ${label} goes ${formatAmount(p.unearned, payment.currency)} beyond what its terms offer now${earlier}, ${limit}: only a manager can grant it`,
         );
       }
     }
