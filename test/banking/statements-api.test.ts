@@ -647,6 +647,48 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     expect(again.body.line.status).toBe('duplicate');
   });
 
+  it('a line accepted later takes the discount the bank received in time, dated the booking day', async () => {
+    const early = await createCustomer(manager, {
+      accountNumber: 'C-2003',
+      name: 'Frühzahler KG',
+      paymentTerms: '2/10NET30',
+    });
+    // 2 % until 2026-11-15; the bank booked the net amount on the 14th; accepted today
+    const inv = await createInvoice(manager, {
+      customerId: early,
+      amount: '500.00',
+      issueDate: '2026-11-05',
+    });
+    const xml = writeCamt053([
+      statement('STMT-EARLY', '2026-11-14', [
+        {
+          amountMinor: 49000n,
+          bookingDate: '2026-11-14',
+          counterpartyName: 'Frühzahler KG',
+          remittance: `${inv.number} less 2%`,
+          bankReference: 'EARLY-1',
+        },
+      ]),
+    ]);
+    const res = await collector.post<Imported>('/api/v1/bank-statements', upload(xml, 'early.xml'));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const [line] = (
+      await collector.get<{ items: Line[] }>(`/api/v1/bank-statements/${res.body.id}/lines`)
+    ).body.items;
+    const applied = await collector.post<{ line: Line }>(
+      `/api/v1/bank-statement-lines/${line!.id}/accept`,
+      { suggestion: 0 },
+    );
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    const payment = await collector.get<{
+      applications: Array<{ via: string; amount: string; date: string }>;
+    }>(`/api/v1/payments/${applied.body.line.paymentId}`);
+    expect(payment.body.applications.map((a) => [a.via, a.amount, a.date])).toEqual([
+      ['cash', '490.00', '2026-11-14'],
+      ['discount', '10.00', '2026-11-14'],
+    ]);
+  });
+
   it('a payment reversed as an error gives its bank line back', async () => {
     const inv = await createInvoice(manager, {
       customerId,

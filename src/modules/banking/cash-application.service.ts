@@ -728,12 +728,13 @@ export async function applyLine(
   requireWriter(ctx);
   const line = await lockLine(ctx, lineId);
   requireOpen(line);
+  const receivedDate = (line.booking_date ?? line.value_date ?? (await orgToday(ctx))) as IsoDate;
   const paymentId = await createPayment(ctx, {
     customerId: input.customerId,
     method: methodOf(line.format, line.type_code),
     amount: formatAmount(line.amount_minor, line.currency),
     currency: line.currency,
-    receivedDate: line.booking_date ?? line.value_date ?? (await orgToday(ctx)),
+    receivedDate,
     reference: line.end_to_end_id ?? line.bank_reference,
     payerName: line.counterparty_name,
     payerAccount: line.counterparty_account,
@@ -741,7 +742,11 @@ export async function applyLine(
     bankAccountId: line.bank_account_id,
   });
   if (input.applications.length) {
-    await applyPayment(ctx, paymentId, { date: input.date, applications: input.applications });
+    await applyPayment(ctx, paymentId, {
+      date: input.date,
+      on: receivedDate,
+      applications: input.applications,
+    });
   }
   const payment = await loadPayment(ctx, paymentId);
   await updateLines(ctx, [

@@ -123,7 +123,16 @@ export type PaymentInput = {
   applications?: ApplicationLineInput[] | undefined;
 };
 
-export type ApplyInput = { date?: string | undefined; applications: ApplicationLineInput[] };
+export type ApplyInput = {
+  date?: string | undefined;
+  /**
+   * The day the money came (a bank line's booking date): without `date`, the applications are
+   * dated then, or later only as far as their documents require, so a discount is judged on
+   * the day the bank received the money (as the auto-apply batch does).
+   */
+  on?: IsoDate | undefined;
+  applications: ApplicationLineInput[];
+};
 
 export type ReverseInput = {
   reason: string;
@@ -703,7 +712,7 @@ export async function applyPayment(
   );
   const date = await dateNotBefore(
     ctx,
-    input.date,
+    input.date ?? (input.on ? maxDate(input.on, latest) : undefined),
     latest,
     'An application cannot be dated before the payment, its invoices or their latest application',
   );
