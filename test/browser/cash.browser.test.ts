@@ -414,6 +414,23 @@ describe.skipIf(!canRun)('payment and cash-application pages in a browser', () =
       await best.getByTestId('suggestion-allocation').filter({ hasText: named.number }).waitFor();
       await shot('07-suggestion');
 
+      // someone paid part of the invoice meanwhile: the stale suggestion is refused, and why
+      const meanwhile = await api<Payment>('POST', '/api/v1/payments', {
+        customerId,
+        method: 'check',
+        amount: '50.00',
+        currency: 'USD',
+        receivedDate: isoDaysFromToday(0),
+        applications: [{ invoiceId: named.id, amount: '50.00' }],
+      });
+      await best.getByRole('button', { name: 'Accept' }).click();
+      await panel.getByRole('alert').filter({ hasText: 'more than the open balance' }).waitFor();
+      await shot('07b-stale-suggestion-refused');
+      await api('POST', `/api/v1/payments/${meanwhile.id}/reverse`, {
+        reason: 'Keyed against the wrong invoice',
+        kind: 'error',
+      });
+
       await best.getByRole('button', { name: 'Accept' }).click();
       await expect.poll(() => panel.getByTestId('line-status').textContent()).toBe('Applied');
       await panel.getByTestId('notice').filter({ hasText: 'Applied' }).waitFor();

@@ -21,7 +21,7 @@ import {
   TextField,
   useCashWrite,
 } from './PaymentUi.tsx';
-import { ErrorBanner, Field, fieldErrorsOf, useDebounced } from './ui.tsx';
+import { ErrorBanner, Field, fieldErrorsOf, UnplacedErrors, useDebounced } from './ui.tsx';
 
 /** A matcher score (0–1) as a whole percentage: "92 %". Not money: a float is fine here. */
 export function scorePercent(score: number): string {
@@ -132,7 +132,12 @@ export function CashLinePanel({ line }: { line: StatementLine }) {
           </div>
         ) : null}
         <Notice notice={notice} />
-        {act.error && mode.kind === 'none' ? <ErrorBanner error={act.error} /> : null}
+        {act.error && mode.kind === 'none' ? (
+          <>
+            <ErrorBanner error={act.error} />
+            <UnplacedErrors errors={fieldErrorsOf(act.error)} placed={[]} />
+          </>
+        ) : null}
         {open ? (
           <Suggestions
             line={line}
@@ -332,6 +337,7 @@ function ManualApplyDialog({
   };
   return (
     <ActionDialog
+      placed={['customerId']}
       title={`Apply line ${line.lineNo} manually`}
       intro={
         <p>
@@ -385,6 +391,7 @@ function IgnoreDialog({
   const [reason, setReason] = useState('');
   return (
     <ActionDialog
+      placed={['reason']}
       title="Ignore this line"
       intro={
         <p className="muted">
@@ -426,8 +433,9 @@ function LinkDialog({
     queryKey: ['payments', 'list', { q, limit: 20, link: true }],
     queryFn: ({ signal }) => pay.listPayments({ q: q || undefined, limit: 20 }, signal),
   });
+  // a line is tied only to a receipt of its amount
   const candidates = (found.data?.items ?? []).filter(
-    (p) => p.currency === line.currency && p.status !== 'reversed',
+    (p) => p.currency === line.currency && p.amount === line.amount && p.status !== 'reversed',
   );
   return (
     <ActionDialog
@@ -451,7 +459,9 @@ function LinkDialog({
         hint="Number, reference or payer"
       />
       <fieldset className="form-group link-candidates">
-        <legend>Receipts in {line.currency}</legend>
+        <legend>
+          Receipts of {formatMoney(line.amount)} {line.currency}
+        </legend>
         {candidates.length === 0 ? (
           <p className="muted">{found.isPending ? 'Searching…' : 'No receipts match.'}</p>
         ) : (

@@ -55,6 +55,7 @@ export function ApplyPaymentDialog({ payment, onClose, onDone }: PaymentDialogPr
   const errs = fieldErrorsOf(m.error);
   return (
     <ActionDialog
+      placed={['date']}
       title={`Apply ${payment.number} to invoices`}
       intro={
         <p>
@@ -109,6 +110,7 @@ export function AssignCustomerDialog({ payment, onClose, onDone }: PaymentDialog
   const errs = fieldErrorsOf(m.error);
   return (
     <ActionDialog
+      placed={['customerId']}
       title={`Assign ${payment.number} to a customer`}
       intro={
         <p>
@@ -157,6 +159,7 @@ export function ReversePaymentDialog({ payment, onClose, onDone }: PaymentDialog
   };
   return (
     <ActionDialog
+      placed={['kind', 'date', 'fee', 'reason']}
       title={`Reverse ${payment.number}`}
       intro={
         <p className="muted">
@@ -231,6 +234,7 @@ export function RefundPaymentDialog({ payment, onClose, onDone }: PaymentDialogP
   };
   return (
     <ActionDialog
+      placed={['amount', 'method', 'reference', 'reason']}
       title={`Refund unapplied cash of ${payment.number}`}
       intro={
         <p>

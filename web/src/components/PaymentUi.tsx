@@ -10,7 +10,7 @@ import {
 import type { DeductionStatus, LineStatus, PaymentStatus } from '../payments-api.ts';
 import { invalidateLedger } from './DocumentDialogs.tsx';
 import { Dialog } from './ledger-ui.tsx';
-import { ErrorBanner, Field, fieldErrorsOf, useIdempotencyKey } from './ui.tsx';
+import { ErrorBanner, Field, fieldErrorsOf, UnplacedErrors, useIdempotencyKey } from './ui.tsx';
 
 type Tone = 'neutral' | 'info' | 'warn' | 'ok' | 'danger' | 'muted';
 
@@ -106,6 +106,7 @@ export function ActionDialog({
   onClose,
   tone = 'primary',
   wide,
+  placed = [],
   children,
 }: {
   title: string;
@@ -116,9 +117,13 @@ export function ActionDialog({
   onClose: () => void;
   tone?: 'primary' | 'danger';
   wide?: boolean;
+  /** the fields whose errors the form shows next to them; any other error is listed on top */
+  placed?: readonly string[];
   children: ReactNode;
 }) {
-  const unplaced = mutation.error && Object.keys(fieldErrorsOf(mutation.error)).length === 0;
+  const fieldErrors = fieldErrorsOf(mutation.error);
+  const unplaced = Object.keys(fieldErrors).filter((k) => !placed.includes(k));
+  const banner = mutation.error && (Object.keys(fieldErrors).length === 0 || unplaced.length > 0);
   return (
     <Dialog title={title} onClose={onClose} wide={wide ?? false}>
       {intro ? <div className="dialog-intro">{intro}</div> : null}
@@ -130,7 +135,8 @@ export function ActionDialog({
           if (!mutation.isPending) onSubmit();
         }}
       >
-        {unplaced ? <ErrorBanner error={mutation.error} /> : null}
+        {banner ? <ErrorBanner error={mutation.error} /> : null}
+        <UnplacedErrors errors={fieldErrors} placed={placed} />
         {children}
         <footer className="form-actions">
           <button type="submit" className={`btn btn-${tone}`} disabled={mutation.isPending}>
