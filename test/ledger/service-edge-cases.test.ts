@@ -190,9 +190,14 @@ describe.each(databaseKinds())('ledger service edge cases on %s', (kind) => {
       }),
     );
     expect(applied.error).toBeUndefined();
+    // a write-off is an application too: not dated before the invoice's latest one
+    const before = await attempt(org, (ctx) =>
+      svc.writeOff(ctx, invoiceId, { reason: 'Small balance', date: START }),
+    );
+    expect(before.error?.message).toMatch(/before the document it adjusts or its latest/);
     const writeOffId = (
       await attempt(org, (ctx) =>
-        svc.writeOff(ctx, invoiceId, { reason: 'Small balance', date: START }),
+        svc.writeOff(ctx, invoiceId, { reason: 'Small balance', date: addDays(START, 1) }),
       )
     ).value!;
     const early = await attempt(org, (ctx) =>

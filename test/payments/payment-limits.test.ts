@@ -1,7 +1,9 @@
 /**
  * What AR staff cannot do however the requests are cut: give an invoice away as discounts
- * beyond the tolerance, or date a movement after today.
+ * beyond the tolerance, date a movement after today, or date one where the money it moves was
+ * still in use.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../support/api.ts';
 import { createCustomer, createInvoice } from '../support/ar.ts';
@@ -36,6 +38,66 @@ describe.each(databaseKinds())('payment limits on %s', (kind) => {
       receivedDate: '2026-11-20',
       ...extra,
     });
+
+  /** Documents whose balance as of `asOf` (applications dated by then) is past zero or their amount. */
+  const outOfBoundsOn = async (asOf: string, ids: string[]) => {
+    const { rows } = await sql<{ id: string; amount: string; open: string }>`
+      select d.id, d.amount_minor::text as amount, (d.amount_minor
+        - coalesce((select sum(a.amount_minor) from ar_applications a
+            where a.org_id = d.org_id and a.debit_document_id = d.id and a.effective_date <= ${asOf}::date), 0)
+        + coalesce((select sum(a.amount_minor) from ar_applications a
+            where a.org_id = d.org_id and a.credit_document_id = d.id and a.effective_date <= ${asOf}::date), 0))::text as open
+      from ar_documents d where d.id in (${sql.join(ids)})`.execute(server.runtime.database.db);
+    return rows.filter((r) => {
+      const amount = BigInt(r.amount);
+      const open = BigInt(r.open);
+      return amount >= 0n ? open < 0n || open > amount : open > 0n || open < amount;
+    });
+  };
+  /** An invoice paid on 11-18 by a receipt whose application was taken back on 11-22. */
+  const paidThenTakenBack = async () => {
+    const inv = await createInvoice(manager, { customerId, amount: '100.00' });
+    const p = await receipt('100.00', {
+      receivedDate: '2026-11-18',
+      applications: [{ invoiceId: inv.id, amount: '100.00' }],
+    });
+    const taken = await manager.post(`/api/v1/applications/${p.applications[0]!.id}/unapply`, {
+      reason: 'Wrong invoice',
+      date: '2026-11-22',
+    });
+    expect(taken.status, JSON.stringify(taken.body)).toBe(201);
+    const detail = await manager.get<{ documents: Array<{ id: string; kind: string }> }>(
+      `/api/v1/payments/${p.id}`,
+    );
+    return { inv, payDoc: detail.body.documents.find((d) => d.kind === 'payment')! };
+  };
+
+  it("a refund of a payment's cash is not dated while that cash was still applied", async () => {
+    const { inv, payDoc } = await paidThenTakenBack();
+    const refund = await manager.post<Problem>('/api/v1/refunds', {
+      creditDocumentId: payDoc.id,
+      amount: '100.00',
+      reason: 'Overpaid',
+      method: 'wire',
+      date: '2026-11-19',
+    });
+    expect([refund.status, refund.body.errors?.[0]?.path]).toEqual([400, 'date']);
+    expect(await outOfBoundsOn('2026-11-20', [payDoc.id, inv.id])).toEqual([]);
+  });
+
+  it('a credit memo for an invoice paid meanwhile is applied once the invoice is open again', async () => {
+    const { inv } = await paidThenTakenBack();
+    const memo = await collector.created<{ id: string }>('/api/v1/credit-memos', {
+      customerId,
+      invoiceId: inv.id,
+      amount: '100.00',
+      reason: 'Price agreed',
+      issueDate: '2026-11-19',
+    });
+    expect(await outOfBoundsOn('2026-11-20', [inv.id, memo.id])).toEqual([]);
+    const open = await manager.get<{ openBalance: string }>(`/api/v1/ar-documents/${inv.id}`);
+    expect(open.body.openBalance).toBe('0.00');
+  });
 
   it('a collector cannot give an invoice away 5.00 at a time as discounts; a manager can', async () => {
     const inv = await createInvoice(manager, { customerId, amount: '100.00' });

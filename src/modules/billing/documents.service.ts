@@ -640,7 +640,13 @@ export async function createMemo(
       debit: invoice,
       credit: { ...(await loadDocument(ctx, id)) },
       amountMinor: applied,
-      date: maxIso(issueDate, invoice.issue_date as IsoDate),
+      // on the memo's date, or later when the invoice moved after it (what is open today
+      // was not open all along)
+      date: await latestMovement(
+        ctx,
+        [invoice.id],
+        maxIso(issueDate, invoice.issue_date as IsoDate),
+      ),
       reason,
     });
   }
@@ -691,12 +697,17 @@ export async function createAdjustment(
   const fallback =
     kind === 'write_off' ? accounts.bad_debt_expense.id : accounts.discounts_allowed.id;
   const offset = await offsetAccount(ctx, input.accountCode, fallback, ['revenue', 'expense']);
-  const date = dateOf(input.date, 'date', await orgToday(ctx));
-  if (compareDates(date, target.issue_date as IsoDate) < 0) {
-    throw new ValidationError('The date is before the document it adjusts', [
-      { path: 'date', message: `is before ${target.issue_date}` },
-    ]);
-  }
+  // one that lowers the balance is applied: not before the document's latest application
+  const date = await dateNotBefore(
+    ctx,
+    input.date,
+    reduces
+      ? await latestMovement(ctx, [target.id], target.issue_date as IsoDate)
+      : (target.issue_date as IsoDate),
+    reduces
+      ? 'The date is before the document it adjusts or its latest application'
+      : 'The date is before the document it adjusts',
+  );
   const id = newId();
   await insertPrepared(ctx, {
     row: draftRow(ctx, {
@@ -792,12 +803,14 @@ export async function createRefund(ctx: Ctx, input: RefundInput): Promise<string
       [{ path: 'amount', message: 'is more than the unapplied credit' }],
     );
   }
-  const date = dateOf(input.date, 'date', await orgToday(ctx));
-  if (compareDates(date, credit.issue_date as IsoDate) < 0) {
-    throw new ValidationError('The refund is dated before the credit', [
-      { path: 'date', message: `is before ${credit.issue_date}` },
-    ]);
-  }
+  // not before the credit, nor before its latest application: the money refunded was not
+  // free to go until then
+  const date = await dateNotBefore(
+    ctx,
+    input.date,
+    await latestMovement(ctx, [credit.id], credit.issue_date as IsoDate),
+    'The refund is dated before the credit or before its latest application',
+  );
   const accounts = await accountsByRole(ctx.db, ctx.actor.orgId);
   const id = newId();
   await insertPrepared(ctx, {

@@ -270,7 +270,9 @@ export class LedgerModel {
         });
         if (operation.op === 'credit_memo' && related && related.open > 0n) {
           const applied = related.open < total ? related.open : total;
-          this.move(expected, related, memo, applied, maxDate(operation.issueDate, related.date));
+          // on the memo's date, or later when the invoice moved after it
+          const on = this.latestMovement([related.id], maxDate(operation.issueDate, related.date));
+          this.move(expected, related, memo, applied, on);
         }
         return expected;
       }
@@ -359,7 +361,8 @@ export class LedgerModel {
         const amount = this.parse(operation.amount, credit.currency);
         if (amount <= 0n) refuse('amount not positive');
         if (amount > -credit.open) refuse(`more than the unapplied ${-credit.open}`);
-        if (compareDates(operation.date, credit.date) < 0) refuse('dated before the credit');
+        if (compareDates(operation.date, this.latestMovement([credit.id], credit.date)) < 0)
+          refuse('dated before the credit or its latest application');
         this.periodOpen(operation.date);
         const refund = this.addDoc({
           id: newId,
@@ -390,6 +393,9 @@ export class LedgerModel {
     const reduces = amount < 0n === target.amount > 0n;
     if (reduces && abs(amount) > abs(target.open)) refuse('more than the open balance');
     if (compareDates(date, target.date) < 0) refuse('dated before the document');
+    // one that lowers the balance is an application: not before the document's latest one
+    if (reduces && compareDates(date, this.latestMovement([target.id], target.date)) < 0)
+      refuse('dated before the latest application');
     this.periodOpen(date);
     const adjustment = this.addDoc({
       id: newId,
