@@ -160,3 +160,55 @@ describe.each(databaseKinds())('payment limits on %s', (kind) => {
     expect(early.body.errors?.[0]?.message).toMatch(/after today/);
   });
 });
+
+describe.each(databaseKinds())('payments listed by status on %s', (kind) => {
+  let server: TestServer;
+  let manager: ApiClient;
+  let collector: ApiClient;
+
+  beforeAll(async () => {
+    server = await startTestServer({ kind, demo: false });
+    const org = await createTestOrg(server, 'listing');
+    manager = org.clients.manager;
+    collector = org.clients.collector;
+  });
+  afterAll(() => server?.close());
+
+  it('finds each status however many payments of other statuses come first', async () => {
+    const customerId = await createCustomer(manager, { accountNumber: 'LST-1', name: 'Lister SA' });
+    const inv = await createInvoice(manager, { customerId, amount: '30.00' });
+    const pay = (amount: string, receivedDate: string, applied?: string) =>
+      collector.created<{ id: string }>('/api/v1/payments', {
+        customerId,
+        method: 'wire',
+        amount,
+        currency: 'EUR',
+        receivedDate,
+        ...(applied ? { applications: [{ invoiceId: inv.id, amount: applied }] } : {}),
+      });
+    const applied = await pay('10.00', '2026-11-02', '10.00');
+    const partly = await pay('20.00', '2026-11-02', '5.00');
+    for (let i = 0; i < 25; i++) await pay('1.00', '2026-11-03');
+    const list = async (status: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res: {
+          status: number;
+          body: { items: Array<{ id: string }>; nextCursor: string | null };
+        } = await collector.get(
+          `/api/v1/payments?customerId=${customerId}&status=${status}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(res.status).toBe(200);
+        ids.push(...res.body.items.map((i) => i.id));
+        cursor = res.body.nextCursor;
+        pages++;
+      } while (cursor && pages < 50);
+      return ids;
+    };
+    expect(await list('applied')).toEqual([applied.id]);
+    expect(await list('partially_applied')).toEqual([partly.id]);
+    expect(await list('unapplied')).toHaveLength(25);
+  });
+});

@@ -114,12 +114,17 @@ function summarySelect(db: Kysely<DB>, orgId: string) {
       'p.payer_name',
       'p.deposit_batch_id',
       'p.bank_account_id',
-      sql<bigint>`p.held_minor - coalesce((
-        select sum(d.open_minor) from ar_documents d
-        where d.org_id = p.org_id and d.payment_id = p.id and d.kind = 'payment' and d.state = 'posted'
-      ), 0)`.as('unapplied_minor'),
+      unappliedOfPayment().as('unapplied_minor'),
     ])
     .where('p.org_id', '=', orgId);
+}
+
+/** What of payment `p` is not applied: held money and what its payment documents have open. */
+function unappliedOfPayment() {
+  return sql<bigint>`(p.held_minor - coalesce((
+    select sum(d.open_minor) from ar_documents d
+    where d.org_id = p.org_id and d.payment_id = p.id and d.kind = 'payment' and d.state = 'posted'
+  ), 0))`;
 }
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summarySelect>['execute']>>[number];
@@ -172,6 +177,14 @@ export async function listPayments(
   if (query.status === 'reversed') q = q.where('p.status', '=', 'reversed');
   else if (query.status) q = q.where('p.status', '=', 'posted');
   if (query.status === 'unidentified') q = q.where('p.customer_id', 'is', null);
+  else if (query.status && query.status !== 'reversed') {
+    // the applied statuses, as paymentStatus derives them
+    const unapplied = unappliedOfPayment();
+    q = q.where('p.customer_id', 'is not', null);
+    if (query.status === 'applied') q = q.where(sql<boolean>`${unapplied} = 0`);
+    else if (query.status === 'unapplied') q = q.where(sql<boolean>`${unapplied} = p.amount_minor`);
+    else q = q.where(sql<boolean>`${unapplied} not in (0, p.amount_minor)`);
+  }
   if (query.q?.trim()) {
     const term = likeTerm(query.q);
     q = q.where((eb) =>
@@ -192,22 +205,16 @@ export async function listPayments(
       ]),
     );
   }
-  // the applied/unapplied statuses are derived: filter after reading, page on what is read
-  const derived = query.status && !['reversed', 'unidentified'].includes(query.status);
   const rows = await q
     .orderBy('p.received_date', 'desc')
     .orderBy('p.id', 'desc')
-    .limit(derived ? limit * 20 + 1 : limit + 1)
+    .limit(limit + 1)
     .execute();
-  let items = rows.map(summaryDto);
-  const more = rows.length > (derived ? limit * 20 : limit);
-  if (derived) items = items.filter((i) => i.status === query.status);
-  const page = items.slice(0, limit);
+  const page = rows.slice(0, limit).map(summaryDto);
   const last = page[page.length - 1];
   return {
     items: page,
-    nextCursor:
-      (more || items.length > limit) && last ? encodeCursor(last.receivedDate, last.id) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(last.receivedDate, last.id) : null,
   };
 }
 
