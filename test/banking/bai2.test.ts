@@ -361,6 +361,20 @@ describe('hand-written malformed BAI2 files', () => {
     expect(error.element).toBe('16');
   });
 
+  it('a test-only or deletion group is refused, naming its line; a correction is imported with a note', () => {
+    const withStatus = (status: string) =>
+      withLines((lines) =>
+        lines.with(1, lines[1]!.replace(/^(02,[^,]*,[^,]*,)1,/, `$1${status},`)),
+      );
+    expect(parseError(withStatus('4')).message).toMatch(
+      /^line 2 \(02 group header\): group 1 is marked status 4 \(test only\)/,
+    );
+    expect(parseError(withStatus('2')).message).toMatch(/group 1 is marked status 2 \(deletion\)/);
+    const corrected = parseBai2(withStatus('3')).statements[0]!;
+    expect(corrected.lines).toHaveLength(2);
+    expect(corrected.controlProblems.join('\n')).toMatch(/status 3 \(correction\)/);
+  });
+
   it('records after the 99 are an error', () => {
     const error = parseError(withLines((lines) => [...lines, '02,X,Y,1,240101,,USD,2/']));
     expect(error.message).toMatch(/^line 9 \(02 group header\): record after the 99 file trailer/);

@@ -583,6 +583,16 @@ describe('MT940 features', () => {
     ]);
   });
 
+  it('reports an MT940 statement cut off before its closing balance', () => {
+    const cut = `${HEADER}:60F:C261116EUR1000,00\n:61:2611161116C100,00NTRFNONREF//B1\n:86:Rechnung 1\n`;
+    const parsed = only(parseMt940(cut));
+    expect(parsed.closingBalance).toBeNull();
+    expect(parsed.lines).toHaveLength(1);
+    expect(parsed.controlProblems).toEqual([
+      expect.stringMatching(/no closing balance \(:62F: or :62M:\): the file may be cut off/),
+    ]);
+  });
+
   it('reads a :61: whose amount is wrapped to the next line (Sparkassen)', () => {
     const line = only(parseMt940(statement(':61:1811261126CR\n30,00N062NONREF\n'))).lines[0];
     expect([line?.valueDate, line?.amountMinor, line?.typeCode]).toEqual([

@@ -88,9 +88,13 @@ function parseFileHeader(record: Bai2LogicalRecord): FileHeader {
 
 const GROUP_STATUS_NOTES: Record<string, string | null> = {
   '1': null,
-  '2': 'group status 2 (deletion): the bank withdraws data it sent before',
   '3': 'group status 3 (correction): the group corrects data the bank sent before',
-  '4': 'group status 4 (test only): the group is test data',
+};
+
+/** Groups whose entries are no money received: the file is refused rather than worked. */
+const REFUSED_GROUP_STATUS: Record<string, string> = {
+  '2': 'is marked status 2 (deletion): the bank withdraws data it sent before, which is not done by importing; nothing was imported',
+  '4': 'is marked status 4 (test only): its entries are test data, not money; nothing was imported',
 };
 
 function parseGroupHeader(record: Bai2LogicalRecord, number: number): GroupState {
@@ -98,6 +102,8 @@ function parseGroupHeader(record: Bai2LogicalRecord, number: number): GroupState
   cursor.next(); // ultimate receiver
   const originatorId = cursor.next() || null;
   const status = cursor.next() ?? '';
+  const refused = REFUSED_GROUP_STATUS[status];
+  if (refused !== undefined) fail(record, `group ${number} ${refused}`);
   const note = GROUP_STATUS_NOTES[status];
   if (note === undefined) {
     fail(record, `group status ${JSON.stringify(status)} is not 1, 2, 3 or 4`);

@@ -14,8 +14,9 @@
  * Only active ISO 4217 currencies are accepted (a DEM statement is refused at its balance line).
  *
  * Lenient where no money or date is at stake: :61: without customer reference, :86: longer than
- * SWIFT's 6 × 65 characters, wrapped :20:/:25:/:28C: values, unknown ?NN subfields, an MT940
- * statement cut off before its closing balance (closingBalance null; the balance check skips it).
+ * SWIFT's 6 × 65 characters, wrapped :20:/:25:/:28C: values, unknown ?NN subfields. An MT940
+ * statement cut off before its closing balance is read (closingBalance null) with a control
+ * problem saying so, since its entries cannot be checked.
  *
  * Read and validated but not carried by {@link ParsedStatement}: :21:, :64: / :65: (available
  * balances), statement-level :86:, :NS: (bank extensions), :61: funds code and supplementary
@@ -469,7 +470,15 @@ function finish(draft: Draft, message: Message): ParsedStatement {
     toDate: draft.closing?.date ?? dates.at(-1) ?? null,
     openingBalance: statementBalance(draft.opening),
     closingBalance: statementBalance(draft.closing),
-    controlProblems: controlProblems(draft, currency),
+    controlProblems: [
+      ...controlProblems(draft, currency),
+      // an MT940 always ends with its closing balance; without one the file was cut off
+      ...(!mt942 && draft.closing === null
+        ? [
+            'the statement has no closing balance (:62F: or :62M:): the file may be cut off, and its entries could not be checked against the balances',
+          ]
+        : []),
+    ],
     lines: draft.lines,
   };
 }
