@@ -23,6 +23,7 @@ const SHOTS = process.env.CASH_SHOTS ?? os.tmpdir();
 const MANAGER = 'manager@demo.dunwell.test';
 const VIEWER = 'viewer@demo.dunwell.test';
 const STATEMENT = path.resolve('test/fixtures/bank/web/camt053-cash-ui.xml');
+const TWO_ACCOUNTS = path.resolve('test/fixtures/bank/bai2/dunwell/two-accounts.bai');
 /** What the statement's first line names (see the fixture). */
 const PO = 'PO-CASH-UI-4471';
 
@@ -512,6 +513,19 @@ describe.skipIf(!canRun)('payment and cash-application pages in a browser', () =
       await day.waitFor();
       expect(await day.textContent()).toContain('1,550.00');
       await shot('13-cash-reconciliation');
+    });
+
+    test('a file of two accounts reports each statement with its own figures', async () => {
+      if (!statementsLive) return;
+      await page.goto(`${server.url}/cash`);
+      await page.getByLabel('Statement file').setInputFiles(TWO_ACCOUNTS);
+      await page.getByRole('button', { name: 'Import statement' }).click();
+      const items = page.getByTestId('import-statements').locator('li');
+      await expect.poll(() => items.count()).toBe(2);
+      const texts = await items.allTextContents();
+      expect(texts[0]).toMatch(/USD.*credits 1,750\.00/);
+      expect(texts[1]).toMatch(/JPY.*credits 30,000/);
+      await shot('14-two-statements');
     });
   });
 

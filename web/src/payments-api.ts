@@ -470,7 +470,8 @@ export interface StatementSummary {
 export interface StatementImport extends StatementSummary {
   /** False: the same statement was imported before (answered 200, nothing added). */
   created: boolean;
-  statements: { id: string; created: boolean }[];
+  /** Every statement of the file (the top level is the first), each new or seen before. */
+  statements: (StatementSummary & { created: boolean })[];
   /** What the matcher made of the new lines. */
   match: { reconciled: number; suggested: number; unmatched: number };
 }

@@ -60,7 +60,8 @@ const statementSchema = z.object({
 });
 const importSchema = statementSchema.extend({
   created: z.boolean(),
-  statements: z.array(z.object({ id: z.uuid(), created: z.boolean() })),
+  /** every statement of the file (the top level is the first), each new or seen before */
+  statements: z.array(statementSchema.extend({ created: z.boolean() })),
   match: z.object({ reconciled: z.number(), suggested: z.number(), unmatched: z.number() }),
 });
 const lineSchema = z.object({
@@ -164,16 +165,14 @@ export function bankingRoutes(app: App, deps: AppDeps) {
             mappingId,
             classify,
           });
-          const first = result.statements[0]!;
-          const created = result.statements.some((s) => s.created);
+          const statements = [];
+          for (const s of result.statements) {
+            statements.push({ ...(await getStatement({ db, actor }, s.id)), created: s.created });
+          }
+          const created = statements.some((s) => s.created);
           return {
             status: created ? 201 : 200,
-            body: {
-              ...(await getStatement({ db, actor }, first.id)),
-              created,
-              statements: result.statements,
-              match,
-            },
+            body: { ...statements[0]!, created, statements, match },
           };
         },
         { hashMaterial: upload.file },

@@ -68,37 +68,81 @@ export function StatementWarnings({
   );
 }
 
+/** What one statement of the file brought: its period, totals and lines set aside. */
+function StatementOutcome({
+  s,
+  many,
+}: {
+  s: StatementImport['statements'][number];
+  many: boolean;
+}) {
+  const duplicates = s.counts.duplicate ?? 0;
+  return (
+    <>
+      {many ? (
+        <strong>
+          {s.bankAccountName} ({s.currency}):{' '}
+        </strong>
+      ) : null}
+      {s.created ? (
+        <>
+          {many ? '' : 'Imported '}
+          {s.lineCount} {s.lineCount === 1 ? 'line' : 'lines'}
+          {s.fromDate ? ` from ${formatDate(s.fromDate)} to ${formatDate(s.toDate)}` : ''}: credits{' '}
+          {formatMoney(s.creditTotal)}, debits {formatMoney(s.debitTotal)} {s.currency}
+          {duplicates > 0
+            ? `; ${duplicates} ${duplicates === 1 ? 'line was' : 'lines were'} set aside as already imported in an earlier statement`
+            : ''}
+          .
+        </>
+      ) : (
+        <>
+          <strong>Already imported</strong> on {formatDateTime(s.createdAt)}
+          {s.fileName ? ` (${s.fileName})` : ''}: nothing was added.
+        </>
+      )}{' '}
+      <Link to="/cash/statements/$id" params={{ id: s.id }}>
+        Open the statement
+      </Link>
+    </>
+  );
+}
+
 function ImportOutcome({ result }: { result: StatementImport }) {
-  const statements = result.statements.length;
+  const many = result.statements.length > 1;
+  const { match } = result;
   return (
     <div data-testid="import-result">
       <div className={`alert ${result.created ? 'alert-success' : 'alert-info'}`} role="status">
-        {result.created ? (
+        {many ? (
           <>
-            Imported {result.lineCount} lines
-            {result.fromDate
-              ? ` from ${formatDate(result.fromDate)} to ${formatDate(result.toDate)}`
-              : ''}
-            {statements > 1 ? ` in ${statements} statements` : ''}: credits{' '}
-            {formatMoney(result.creditTotal)}, debits {formatMoney(result.debitTotal)}{' '}
-            {result.currency}. {result.match.suggested} with a suggested customer,{' '}
-            {result.match.unmatched} unmatched, {result.match.reconciled} reconciled with receipts
-            already recorded.
+            {result.created ? 'Imported' : 'Already imported'} {result.statements.length} statements
+            from this file:
+            <ul data-testid="import-statements">
+              {result.statements.map((s) => (
+                <li key={s.id}>
+                  <StatementOutcome s={s} many />
+                </li>
+              ))}
+            </ul>
           </>
         ) : (
-          <>
-            <strong>Already imported</strong> on {formatDateTime(result.createdAt)}
-            {result.fileName ? ` (${result.fileName})` : ''}: nothing was added.
-          </>
-        )}{' '}
-        <Link to="/cash/statements/$id" params={{ id: result.id }}>
-          Open the statement
-        </Link>
+          <StatementOutcome s={result.statements[0] ?? { ...result }} many={false} />
+        )}
+        {result.created ? (
+          <p>
+            New receipts: {match.suggested} with a suggested customer, {match.unmatched} unmatched,{' '}
+            {match.reconciled} reconciled with receipts already recorded.
+          </p>
+        ) : null}
       </div>
-      <StatementWarnings
-        balanceProblem={result.balanceProblem}
-        controlProblems={result.controlProblems}
-      />
+      {result.statements.map((s) => (
+        <StatementWarnings
+          key={s.id}
+          balanceProblem={s.balanceProblem}
+          controlProblems={s.controlProblems}
+        />
+      ))}
     </div>
   );
 }

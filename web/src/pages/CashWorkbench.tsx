@@ -12,7 +12,14 @@ import { CashTable, cashColumns } from '../components/PaymentTable.tsx';
 import { Empty, ErrorBanner, Section } from '../components/ui.tsx';
 
 /** The statuses worth a glance in the list, in the order work goes. */
-const COUNTED: LineStatus[] = ['unmatched', 'suggested', 'applied', 'reconciled', 'ignored'];
+const COUNTED: LineStatus[] = [
+  'unmatched',
+  'suggested',
+  'applied',
+  'reconciled',
+  'ignored',
+  'duplicate',
+];
 
 export function StatementCounts({ counts }: { counts: Partial<Record<LineStatus, number>> }) {
   return (
