@@ -61,6 +61,19 @@ export function CashTable<T extends RowData>(props: Props<T>) {
                 data-testid={props.rowTestId}
                 aria-current={key === selectedKey ? 'true' : undefined}
                 onClick={onOpen ? () => onOpen(r.original) : undefined}
+                // a row that opens something is reached with Tab and opened with Enter or Space
+                tabIndex={onOpen ? 0 : undefined}
+                onKeyDown={
+                  onOpen
+                    ? (e) => {
+                        if (e.target !== e.currentTarget) return;
+                        if (e.key === 'Enter' || e.key === ' ') {
+                          e.preventDefault();
+                          onOpen(r.original);
+                        }
+                      }
+                    : undefined
+                }
               >
                 {r.getAllCells().map((c) => (
                   <td key={c.id} className={cellClass(c.column.columnDef.meta)}>
