@@ -11,7 +11,7 @@ import { databaseKinds } from '../support/db.ts';
 import { createTestOrg } from '../support/orgs.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-type Payment = { id: string; applications: Array<{ id: string; via: string }> };
+type Payment = { id: string; applications: Array<{ id: string; via: string; date: string }> };
 type Problem = { code: string; detail: string; errors?: Array<{ path: string; message: string }> };
 
 describe.each(databaseKinds())('payment limits on %s', (kind) => {
@@ -97,6 +97,77 @@ describe.each(databaseKinds())('payment limits on %s', (kind) => {
     expect(await outOfBoundsOn('2026-11-20', [inv.id, memo.id])).toEqual([]);
     const open = await manager.get<{ openBalance: string }>(`/api/v1/ar-documents/${inv.id}`);
     expect(open.body.openBalance).toBe('0.00');
+  });
+
+  it('a receipt for an invoice dated after it is applied on the invoice date; a bad discount is named', async () => {
+    const inv = await createInvoice(manager, {
+      customerId,
+      amount: '100.00',
+      issueDate: '2026-11-21',
+    });
+    const p = await collector.created<Payment>('/api/v1/payments', {
+      customerId,
+      method: 'wire',
+      amount: '50.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-20',
+      applications: [{ invoiceId: inv.id, amount: '50.00' }],
+    });
+    expect(p.applications.map((a) => a.date)).toEqual(['2026-11-21']);
+    const bad = await collector.post<Problem>('/api/v1/payments', {
+      customerId,
+      method: 'wire',
+      amount: '50.00',
+      currency: 'EUR',
+      receivedDate: '2026-11-21',
+      applications: [
+        { invoiceId: inv.id, amount: '10.00', discount: '1.001', discountReason: 'agreed' },
+      ],
+    });
+    expect([bad.status, bad.body.errors?.[0]?.path]).toEqual([422, 'applications[0].discount']);
+  });
+
+  it('a receipt reversed as recorded for the wrong customer no longer teaches its payer', async () => {
+    const wrong = await createCustomer(manager, {
+      accountNumber: 'LIM-W',
+      name: 'Wrong Customer Ltd',
+    });
+    const hints = () =>
+      server.runtime.database.db
+        .selectFrom('payer_hints')
+        .select(['account', 'uses'])
+        .where('customer_id', '=', wrong)
+        .execute();
+    const received = () =>
+      collector.created<Payment>('/api/v1/payments', {
+        method: 'wire',
+        amount: '10.00',
+        currency: 'EUR',
+        receivedDate: '2026-11-20',
+        payerName: 'ACME PAYER',
+        payerAccount: 'DE44 5001 0517 5407 3249 31',
+      });
+    const named = async () => {
+      const p = await received();
+      const res = await collector.post(`/api/v1/payments/${p.id}/assign-customer`, {
+        customerId: wrong,
+        date: '2026-11-20',
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return p;
+    };
+    const first = await named();
+    const second = await named();
+    expect(await hints()).toEqual([{ account: 'DE44500105175407324931', uses: 2 }]);
+    const reverse = (p: Payment) =>
+      collector.post(`/api/v1/payments/${p.id}/reverse`, {
+        reason: 'Assigned to the wrong customer',
+        kind: 'error',
+      });
+    expect((await reverse(first)).status).toBe(200);
+    expect(await hints()).toEqual([{ account: 'DE44500105175407324931', uses: 1 }]);
+    expect((await reverse(second)).status).toBe(200);
+    expect(await hints()).toEqual([]);
   });
 
   it('a collector cannot give an invoice away 5.00 at a time as discounts; a manager can', async () => {

@@ -398,6 +398,28 @@ describe.each(databaseKinds())('payments API on %s', (kind) => {
         ]),
       );
     expect(dollars[0]).toMatchObject({ skipped: 'the customer is billed in EUR' });
+    // nor a receipt naming one invoice twice (the database would refuse the whole batch)
+    const other = await invoice('30.00');
+    const twice = await db.transaction().execute((trx) =>
+      postReceiptsBatch({ db: trx, actor, now: new Date() }, [
+        {
+          ...receipt('sixth', 0n, 2000n),
+          allocations: [
+            { documentId: other.id, amountMinor: 1000n, discountMinor: 0n },
+            { documentId: other.id, amountMinor: 1000n, discountMinor: 0n },
+          ],
+        },
+        {
+          ...receipt('seventh', 0n, 1000n),
+          allocations: [{ documentId: other.id, amountMinor: 1000n, discountMinor: 0n }],
+        },
+      ]),
+    );
+    expect(twice.map((o) => ('skipped' in o ? o.skipped : 'posted'))).toEqual([
+      'a document is named twice',
+      'posted',
+    ]);
+    expect((await doc(other.id)).openBalance).toBe('20.00');
     expect((await doc(inv.id)).openBalance).toBe('20.00');
     await checks();
   });

@@ -7,6 +7,14 @@ import { newId } from '../../shared/ids.ts';
 import type { Ctx } from '../billing/documents.service.ts';
 import type { PayerHint } from '../banking/matching/types.ts';
 
+/** A hint's key: the account without spaces or dashes, upper case ('' for none), the name trimmed. */
+function hintKey(account: string | null, name: string | null) {
+  return {
+    normalizedAccount: account?.replace(/[\s-]/g, '').toUpperCase() ?? '',
+    trimmedName: name?.trim() || null,
+  };
+}
+
 /** Records (or strengthens) that `account` / `name` paid for `customerId`. */
 export async function learnPayer(
   ctx: Ctx,
@@ -14,8 +22,7 @@ export async function learnPayer(
   account: string | null,
   name: string | null,
 ): Promise<void> {
-  const normalizedAccount = account?.replace(/[\s-]/g, '').toUpperCase() ?? '';
-  const trimmedName = name?.trim() || null;
+  const { normalizedAccount, trimmedName } = hintKey(account, name);
   if (!normalizedAccount && !trimmedName) return;
   await sql`
     insert into payer_hints (id, org_id, customer_id, account, name, uses, created_at, last_used_at)
@@ -24,6 +31,38 @@ export async function learnPayer(
     do update set uses = payer_hints.uses + 1, last_used_at = excluded.last_used_at`.execute(
     ctx.db,
   );
+}
+
+/**
+ * Takes back one use of the hint that `account` / `name` pays for `customerId` (a payment
+ * reversed as recorded for the wrong customer); a hint with no use left is forgotten.
+ */
+export async function unlearnPayer(
+  ctx: Ctx,
+  customerId: string,
+  account: string | null,
+  name: string | null,
+): Promise<void> {
+  const { normalizedAccount, trimmedName } = hintKey(account, name);
+  if (!normalizedAccount && !trimmedName) return;
+  const hint = ctx.db
+    .updateTable('payer_hints')
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('customer_id', '=', customerId)
+    .where('account', '=', normalizedAccount)
+    .where(sql<boolean>`coalesce(name, '') = ${trimmedName ?? ''}`);
+  const left = await hint
+    .set((eb) => ({ uses: eb('uses', '-', 1) }))
+    .returning(['id', 'uses'])
+    .execute();
+  const spent = left.filter((h) => h.uses <= 0).map((h) => h.id);
+  if (spent.length > 0) {
+    await ctx.db
+      .deleteFrom('payer_hints')
+      .where('org_id', '=', ctx.actor.orgId)
+      .where('id', 'in', spent)
+      .execute();
+  }
 }
 
 /** Every hint of the organization, for the matcher's index. */

@@ -414,7 +414,11 @@ function checkReceipt(
   if (closed && compareDates(r.receivedDate, closed) <= 0)
     return `the period is closed through ${closed}`;
   let total = 0n;
+  const named = new Set<string>();
   for (const a of r.allocations) {
+    // one allocation per document (the database would refuse the whole batch)
+    if (named.has(a.documentId)) return 'a document is named twice';
+    named.add(a.documentId);
     const d = docs.get(a.documentId);
     if (!d || d.customer_id !== r.customerId || d.currency !== r.currency || d.state !== 'posted')
       return 'a document is no longer open for this customer';

@@ -56,7 +56,7 @@ import { accountsByRole, type AccountsByRole } from '../ledger/accounts.ts';
 import { assertPeriodOpen, postEntry, reverseEntry } from '../ledger/journal.ts';
 import { nextNumber } from '../ledger/numbering.ts';
 import { shortPayTolerance } from './cash-settings.ts';
-import { learnPayer } from './payer-hints.ts';
+import { learnPayer, unlearnPayer } from './payer-hints.ts';
 import { discountsTaken, newPaymentRow } from './payments.repository.ts';
 
 export const PAYMENT_METHODS = [
@@ -561,7 +561,8 @@ export async function createPayment(ctx: Ctx, input: PaymentInput): Promise<stri
     await learnPayer(ctx, customer.id, payment.payer_account, payment.payer_name);
   }
   if (input.applications?.length) {
-    await applyPayment(ctx, id, { date: receivedDate, applications: input.applications });
+    // on the day received, or later where an invoice is dated later (as the auto-apply batch)
+    await applyPayment(ctx, id, { on: receivedDate, applications: input.applications });
   }
   return id;
 }
@@ -751,12 +752,17 @@ export async function applyPayment(
     }
     let cash: bigint;
     let discount = 0n;
+    let field = 'amount';
     try {
       cash = parseAmount(a.amount, payment.currency);
+      field = 'discount';
       if (a.discount !== undefined && a.discount !== '')
         discount = parseAmount(a.discount, payment.currency);
     } catch (e) {
-      errors.push({ path: `${path}.amount`, message: e instanceof Error ? e.message : String(e) });
+      errors.push({
+        path: `${path}.${field}`,
+        message: e instanceof Error ? e.message : String(e),
+      });
       return;
     }
     if (cash < 0n || discount < 0n || cash + discount === 0n) {
@@ -1091,7 +1097,11 @@ export async function reversePayment(
     }
   }
   if (kind === 'error') {
-    // recorded by mistake (wrong customer, wrong line): the bank line is open again
+    // recorded by mistake (wrong customer, wrong line): what it taught the matcher about its
+    // payer is taken back, and the bank line is open again
+    if (payment.customer_id && (payment.payer_account || payment.payer_name)) {
+      await unlearnPayer(ctx, payment.customer_id, payment.payer_account, payment.payer_name);
+    }
     await ctx.db
       .updateTable('bank_statement_lines')
       .set({
