@@ -1094,6 +1094,71 @@ describe.each(databaseKinds())('bank statements API on %s', (kind) => {
     expect((await reconcile('2026-10-15')).totals.bankCredits).toBe('12.00');
   });
 
+  it('an Idempotency-Key answers for the file and its fields: the same file for another account is refused', async () => {
+    const accounts = await collector.get<{ items: Array<{ id: string; identifier: string }> }>(
+      '/api/v1/bank-accounts',
+    );
+    const ours = accounts.body.items.find((a) => a.identifier === IBAN)!;
+    const xml = writeCamt053([
+      statement('STMT-IDEM', '2026-10-24', [
+        { amountMinor: 1500n, bookingDate: '2026-10-24', bankReference: 'IDEM-1' },
+      ]),
+    ]);
+    const key = { 'idempotency-key': 'statement-idem-1' };
+    const first = await collector.request<Imported>(
+      'POST',
+      '/api/v1/bank-statements',
+      upload(xml, 'idem.xml', { bankAccountId: ours.id }),
+      key,
+    );
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const replay = await collector.request<Imported>(
+      'POST',
+      '/api/v1/bank-statements',
+      upload(xml, 'idem.xml', { bankAccountId: ours.id }),
+      key,
+    );
+    expect([replay.status, replay.body.id]).toEqual([201, first.body.id]);
+    const other = await collector.request<{ code: string }>(
+      'POST',
+      '/api/v1/bank-statements',
+      upload(xml, 'idem.xml', { bankAccountId: newId() }),
+      key,
+    );
+    expect([other.status, other.body.code]).toEqual([409, 'idempotency_key_reused']);
+  });
+
+  it('a zero-amount entry is set aside, not left as a receipt; ignoring a line needs a reason', async () => {
+    const mt = [
+      ':20:STMT-ZERO',
+      `:25:${IBAN}`,
+      ':28C:1/1',
+      ':60F:C261025EUR0,00',
+      ':61:2610251025C0,00NTRFNONREF//ZERO-1',
+      ':86:RATE CHANGE NOTICE',
+      ':61:2610251025C5,00NTRFNONREF//ZERO-2',
+      ':86:SMALL PAYMENT',
+      ':62F:C261025EUR5,00',
+      '-',
+    ].join('\r\n');
+    const res = await collector.post<Imported>('/api/v1/bank-statements', upload(mt, 'zero.sta'));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const lines = (
+      await collector.get<{ items: Line[] }>(`/api/v1/bank-statements/${res.body.id}/lines`)
+    ).body.items;
+    expect(lines.map((l) => [l.amount, l.status])).toEqual([
+      ['0.00', 'ignored'],
+      ['5.00', 'unmatched'],
+    ]);
+    expect(lines[0]!.statusNote).toBe('No money moved: the amount is zero');
+    const blank = await collector.post<{ errors: Array<{ path: string; message: string }> }>(
+      `/api/v1/bank-statement-lines/${lines[1]!.id}/ignore`,
+      { reason: '  ' },
+    );
+    expect(blank.status).toBe(400);
+    expect(blank.body.errors).toEqual([expect.objectContaining({ message: 'is required' })]);
+  });
+
   it('reads an MT940 account written with its currency after it (ING, Rabobank) as the account', async () => {
     expect(accountIdentifierOf('NL77INGB0574908765EUR')).toBe('NL77INGB0574908765');
     expect(accountIdentifierOf('NL34RABO0142623393 EUR')).toBe('NL34RABO0142623393');

@@ -301,9 +301,12 @@ describe.skipIf(!canRun)('payment and cash-application pages in a browser', () =
     await page.getByRole('button', { name: 'Refund unapplied' }).click();
     dialog = page.getByRole('dialog', { name: /Refund/ });
     expect(await dialog.getByLabel(/^Amount/).inputValue()).toBe('20.00');
+    // typed as a whole number, said back in the currency's decimals
+    await dialog.getByLabel(/^Amount/).fill('20');
     await dialog.getByLabel('Reason').fill('Paid twice by mistake');
     await dialog.getByRole('button', { name: 'Post refund' }).click();
     await expect.poll(() => page.getByTestId('payment-unapplied').textContent()).toBe('0.00');
+    await page.getByTestId('notice').filter({ hasText: 'Refunded 20.00 USD' }).waitFor();
 
     await page
       .getByTestId('payment-application-row')

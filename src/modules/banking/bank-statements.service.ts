@@ -539,11 +539,14 @@ async function storeStatement(
   const rows = statement.lines.map((l, i): NewStatementLine => {
     const key = keys[i] ?? null;
     const duplicateOf = earlier[i]?.duplicateOf ?? null;
+    // a zero amount (a BAI2 16 or an MT940 :61: of 0) moved no money: nothing to apply
     const status: StatementLineStatus = duplicateOf
       ? 'duplicate'
       : l.amountMinor < 0n
         ? 'debit'
-        : 'unmatched';
+        : l.amountMinor === 0n
+          ? 'ignored'
+          : 'unmatched';
     return {
       id: newId(),
       org_id: ctx.actor.orgId,
@@ -567,7 +570,8 @@ async function storeStatement(
       entry_key: key,
       group_key: groupKeys[i] ?? null,
       duplicate_of: duplicateOf,
-      status_note: earlier[i]?.note ?? null,
+      status_note:
+        earlier[i]?.note ?? (status === 'ignored' ? 'No money moved: the amount is zero' : null),
       // what cash application decides (options.classify)
       suggestions: null,
       payment_id: null,

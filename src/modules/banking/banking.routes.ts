@@ -9,7 +9,7 @@ import { parseIsoDate, type IsoDate } from '../../shared/dates.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { readUpload } from '../imports/imports.routes.ts';
+import { readUpload, uploadHashMaterial } from '../imports/imports.routes.ts';
 import { getPaymentDetail } from '../payments/payments.repository.ts';
 import { applicationLine } from '../payments/payments.schemas.ts';
 import { loadBankAccount } from '../payments/payments.service.ts';
@@ -175,7 +175,7 @@ export function bankingRoutes(app: App, deps: AppDeps) {
             body: { ...statements[0]!, created, statements, match },
           };
         },
-        { hashMaterial: upload.file },
+        { hashMaterial: uploadHashMaterial(upload) },
       );
     },
   );
@@ -324,7 +324,7 @@ export function bankingRoutes(app: App, deps: AppDeps) {
   lineAction(
     'ignore',
     'Not a customer receipt',
-    z.object({ reason: z.string().trim().max(500) }),
+    z.object({ reason: z.string().trim().min(1, 'is required').max(500) }),
     (c, id, body) => cash.ignoreLine(c, id, body.reason),
   );
   lineAction(

@@ -180,10 +180,7 @@ async function handleImport<R extends ImportOutcome, B extends RejectedBody>(
         return { status: 200, body: body(result) };
       },
       {
-        hashMaterial: Buffer.concat([
-          upload.file,
-          Buffer.from(`\0mapping:${upload.mappingText ?? ''}`),
-        ]),
+        hashMaterial: uploadHashMaterial(upload),
       },
     );
   } catch (error) {
@@ -227,6 +224,22 @@ function sendRejected(reply: FastifyReply, result: RejectedBody) {
 }
 
 /** The multipart upload: field "file" and the text fields beside it. */
+/**
+ * What of an upload its Idempotency-Key answers for: the file, its mapping and every other
+ * field (the same file sent again with another account or mapping is another request).
+ */
+export function uploadHashMaterial(upload: {
+  file: Buffer;
+  mappingText: string | undefined;
+  fields: Record<string, string>;
+}): Buffer {
+  const fields = Object.entries(upload.fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Buffer.concat([
+    upload.file,
+    Buffer.from(`\0mapping:${upload.mappingText ?? ''}\0fields:${JSON.stringify(fields)}`),
+  ]);
+}
+
 export async function readUpload(request: FastifyRequest): Promise<{
   file: Buffer;
   filename: string;

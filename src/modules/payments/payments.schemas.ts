@@ -3,6 +3,8 @@ import { PAYMENT_STATUSES } from './payments.repository.ts';
 import { DEDUCTION_REASONS, PAYMENT_METHODS, REVERSAL_KINDS } from './payments.service.ts';
 
 const text = (max: number) => z.string().trim().max(max);
+/** Text that must be given (not only spaces). */
+const required = (max: number) => text(max).min(1, 'is required');
 const optText = (max: number) => text(max).nullable().optional();
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string like "1234.50"');
 const isoDate = z.iso.date();
@@ -51,7 +53,7 @@ export const applyInput = z.object({
 });
 
 export const reverseInput = z.object({
-  reason: text(500).min(1),
+  reason: required(500),
   kind: z.enum(REVERSAL_KINDS).optional(),
   date: isoDate.optional(),
   fee: decimal.optional(),
@@ -62,8 +64,8 @@ export const assignInput = z.object({ customerId: z.uuid(), date: isoDate.option
 
 export const refundInput = z.object({
   amount: decimal,
-  reason: text(500).min(1),
-  method: text(40).min(1),
+  reason: required(500),
+  method: required(40),
   reference: optText(200),
   date: isoDate.optional(),
 });
@@ -172,7 +174,7 @@ export const listSchema = z.object({
 
 export const bankAccountInput = z.object({
   name: text(200),
-  identifier: text(64).min(1),
+  identifier: required(64),
   bankIdentifier: optText(64),
   currency: z.string().length(3),
 });

@@ -4,6 +4,7 @@ import * as api from '../api.ts';
 import {
   REFUND_METHOD_LABELS,
   REVERSAL_KIND_LABELS,
+  currencyExponent,
   formatMoney,
   readMoneyInput,
   todayIso,
@@ -220,7 +221,10 @@ export function RefundPaymentDialog({ payment, onClose, onDone }: PaymentDialogP
   const [amountError, setAmountError] = useState<string | null>(null);
   const m = useCashWrite(
     (b: pay.PaymentRefundInput, key) => pay.refundPayment(payment.id, b, key),
-    () => onDone(`Refunded ${formatMoney(amount)} ${payment.currency}`),
+    (_result, body) =>
+      onDone(
+        `Refunded ${formatMoney(body.amount, currencyExponent(payment.currency))} ${payment.currency}`,
+      ),
   );
   const errs = fieldErrorsOf(m.error);
   const submit = () => {
