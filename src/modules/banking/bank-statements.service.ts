@@ -241,7 +241,11 @@ async function earlierEntries(
       .orderBy('id')
       .execute();
     for (const r of rows) {
-      if (r.entry_key) byEntry.set(r.entry_key, [...(byEntry.get(r.entry_key) ?? []), r.id]);
+      if (r.entry_key) {
+        const ids = byEntry.get(r.entry_key);
+        if (ids) ids.push(r.id);
+        else byEntry.set(r.entry_key, [r.id]);
+      }
       if (r.group_key && !byGroup.has(r.group_key)) byGroup.set(r.group_key, r.id);
     }
   }
@@ -253,7 +257,10 @@ async function earlierEntries(
   // the lines of each batch (bank reference and day shared by several lines)
   const batches = new Map<string, number[]>();
   groupKeys.forEach((g, i) => {
-    if (g) batches.set(g, [...(batches.get(g) ?? []), i]);
+    if (!g) return;
+    const members = batches.get(g);
+    if (members) members.push(i);
+    else batches.set(g, [i]);
   });
   const usedGroups = new Set<string>();
   for (const [group, members] of batches) {
