@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../support/api.ts';
+import { upload } from './support/upload.ts';
 import { databaseKinds } from '../support/db.ts';
 import { createTestOrg } from '../support/orgs.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -25,11 +26,40 @@ type Line = {
   statusNote: string | null;
 };
 
-function upload(content: string, name: string, fields: Record<string, string> = {}) {
-  const form = new FormData();
-  form.append('file', new Blob([content]), name);
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  return form;
+/**
+ * One day's batch of three payments (300.00 under bank reference BATCH-77) as a camt.054 that
+ * itemizes it and as a camt.053 that books it as one entry.
+ */
+function batchFiles(iban: string): { camt054: string; camt053: string } {
+  const head = (kind: string, root: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:${kind}">\n<${root}>\n` +
+    '<GrpHdr><MsgId>M</MsgId><CreDtTm>2026-11-16T18:00:00</CreDtTm></GrpHdr>\n';
+  const account = `<Acct><Id><IBAN>${iban}</IBAN></Id><Ccy>CHF</Ccy></Acct>\n`;
+  const tx = (e2e: string, name: string, amount: string, text: string) =>
+    `<TxDtls><Refs><EndToEndId>${e2e}</EndToEndId></Refs><Amt Ccy="CHF">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>` +
+    `<RltdPties><Dbtr><Nm>${name}</Nm></Dbtr></RltdPties><RmtInf><Ustrd>${text}</Ustrd></RmtInf></TxDtls>`;
+  const camt054 =
+    head('camt.054.001.04', 'BkToCstmrDbtCdtNtfctn') +
+    '<Ntfctn><Id>N1</Id>' +
+    account +
+    '<Ntry><Amt Ccy="CHF">300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>' +
+    '<BookgDt><Dt>2026-11-16</Dt></BookgDt><ValDt><Dt>2026-11-16</Dt></ValDt>' +
+    '<AcctSvcrRef>BATCH-77</AcctSvcrRef><NtryDtls><Btch><NbOfTxs>3</NbOfTxs></Btch>' +
+    tx('E-1', 'Alpha AG', '100.00', 'Rechnung 1') +
+    tx('E-2', 'Beta GmbH', '120.00', 'Rechnung 2') +
+    tx('E-3', 'Gamma SA', '80.00', 'Rechnung 3') +
+    '</NtryDtls></Ntry></Ntfctn>\n</BkToCstmrDbtCdtNtfctn>\n</Document>\n';
+  const camt053 =
+    head('camt.053.001.04', 'BkToCstmrStmt') +
+    '<Stmt><Id>S1</Id>' +
+    account +
+    '<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="CHF">1000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-16</Dt></Dt></Bal>' +
+    '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="CHF">1300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-16</Dt></Dt></Bal>' +
+    '<Ntry><Amt Ccy="CHF">300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>' +
+    '<BookgDt><Dt>2026-11-16</Dt></BookgDt><ValDt><Dt>2026-11-16</Dt></ValDt>' +
+    '<AcctSvcrRef>BATCH-77</AcctSvcrRef><NtryDtls><Btch><NbOfTxs>3</NbOfTxs></Btch></NtryDtls>' +
+    '<AddtlNtryInf>Sammelgutschrift QR-Rechnung</AddtlNtryInf></Ntry></Stmt>\n</BkToCstmrStmt>\n</Document>\n';
+  return { camt054, camt053 };
 }
 
 describe.each(databaseKinds())('duplicate bank entries on %s', (kind) => {
@@ -140,34 +170,7 @@ describe.each(databaseKinds())('duplicate bank entries on %s', (kind) => {
   it('a batch booked as one camt.053 entry whose payments came itemized in a camt.054 is not open money twice', async () => {
     const iban = 'CH9300762011623852957';
     await bankAccount(iban, 'CHF');
-    const head = (kind: string, root: string) =>
-      `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:${kind}">\n<${root}>\n` +
-      '<GrpHdr><MsgId>M</MsgId><CreDtTm>2026-11-16T18:00:00</CreDtTm></GrpHdr>\n';
-    const account = `<Acct><Id><IBAN>${iban}</IBAN></Id><Ccy>CHF</Ccy></Acct>\n`;
-    const tx = (e2e: string, name: string, amount: string, text: string) =>
-      `<TxDtls><Refs><EndToEndId>${e2e}</EndToEndId></Refs><Amt Ccy="CHF">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>` +
-      `<RltdPties><Dbtr><Nm>${name}</Nm></Dbtr></RltdPties><RmtInf><Ustrd>${text}</Ustrd></RmtInf></TxDtls>`;
-    const camt054 =
-      head('camt.054.001.04', 'BkToCstmrDbtCdtNtfctn') +
-      '<Ntfctn><Id>N1</Id>' +
-      account +
-      '<Ntry><Amt Ccy="CHF">300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>' +
-      '<BookgDt><Dt>2026-11-16</Dt></BookgDt><ValDt><Dt>2026-11-16</Dt></ValDt>' +
-      '<AcctSvcrRef>BATCH-77</AcctSvcrRef><NtryDtls><Btch><NbOfTxs>3</NbOfTxs></Btch>' +
-      tx('E-1', 'Alpha AG', '100.00', 'Rechnung 1') +
-      tx('E-2', 'Beta GmbH', '120.00', 'Rechnung 2') +
-      tx('E-3', 'Gamma SA', '80.00', 'Rechnung 3') +
-      '</NtryDtls></Ntry></Ntfctn>\n</BkToCstmrDbtCdtNtfctn>\n</Document>\n';
-    const camt053 =
-      head('camt.053.001.04', 'BkToCstmrStmt') +
-      '<Stmt><Id>S1</Id>' +
-      account +
-      '<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="CHF">1000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-16</Dt></Dt></Bal>' +
-      '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="CHF">1300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-16</Dt></Dt></Bal>' +
-      '<Ntry><Amt Ccy="CHF">300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>' +
-      '<BookgDt><Dt>2026-11-16</Dt></BookgDt><ValDt><Dt>2026-11-16</Dt></ValDt>' +
-      '<AcctSvcrRef>BATCH-77</AcctSvcrRef><NtryDtls><Btch><NbOfTxs>3</NbOfTxs></Btch></NtryDtls>' +
-      '<AddtlNtryInf>Sammelgutschrift QR-Rechnung</AddtlNtryInf></Ntry></Stmt>\n</BkToCstmrStmt>\n</Document>\n';
+    const { camt054, camt053 } = batchFiles(iban);
     const details = await collector.post<Imported>(
       '/api/v1/bank-statements',
       upload(camt054, 'camt054.xml'),
@@ -190,34 +193,7 @@ describe.each(databaseKinds())('duplicate bank entries on %s', (kind) => {
   it('payments of a batch itemized in a camt.054 after the camt.053 booked it as one entry are not open money twice', async () => {
     const iban = 'CH5604835012345678009';
     await bankAccount(iban, 'CHF');
-    const head = (kind: string, root: string) =>
-      `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:${kind}">\n<${root}>\n` +
-      '<GrpHdr><MsgId>M</MsgId><CreDtTm>2026-11-16T18:00:00</CreDtTm></GrpHdr>\n';
-    const account = `<Acct><Id><IBAN>${iban}</IBAN></Id><Ccy>CHF</Ccy></Acct>\n`;
-    const tx = (e2e: string, name: string, amount: string, text: string) =>
-      `<TxDtls><Refs><EndToEndId>${e2e}</EndToEndId></Refs><Amt Ccy="CHF">${amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>` +
-      `<RltdPties><Dbtr><Nm>${name}</Nm></Dbtr></RltdPties><RmtInf><Ustrd>${text}</Ustrd></RmtInf></TxDtls>`;
-    const camt054 =
-      head('camt.054.001.04', 'BkToCstmrDbtCdtNtfctn') +
-      '<Ntfctn><Id>N1</Id>' +
-      account +
-      '<Ntry><Amt Ccy="CHF">300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>' +
-      '<BookgDt><Dt>2026-11-16</Dt></BookgDt><ValDt><Dt>2026-11-16</Dt></ValDt>' +
-      '<AcctSvcrRef>BATCH-77</AcctSvcrRef><NtryDtls><Btch><NbOfTxs>3</NbOfTxs></Btch>' +
-      tx('E-1', 'Alpha AG', '100.00', 'Rechnung 1') +
-      tx('E-2', 'Beta GmbH', '120.00', 'Rechnung 2') +
-      tx('E-3', 'Gamma SA', '80.00', 'Rechnung 3') +
-      '</NtryDtls></Ntry></Ntfctn>\n</BkToCstmrDbtCdtNtfctn>\n</Document>\n';
-    const camt053 =
-      head('camt.053.001.04', 'BkToCstmrStmt') +
-      '<Stmt><Id>S1</Id>' +
-      account +
-      '<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="CHF">1000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-16</Dt></Dt></Bal>' +
-      '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="CHF">1300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-16</Dt></Dt></Bal>' +
-      '<Ntry><Amt Ccy="CHF">300.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>' +
-      '<BookgDt><Dt>2026-11-16</Dt></BookgDt><ValDt><Dt>2026-11-16</Dt></ValDt>' +
-      '<AcctSvcrRef>BATCH-77</AcctSvcrRef><NtryDtls><Btch><NbOfTxs>3</NbOfTxs></Btch></NtryDtls>' +
-      '<AddtlNtryInf>Sammelgutschrift QR-Rechnung</AddtlNtryInf></Ntry></Stmt>\n</BkToCstmrStmt>\n</Document>\n';
+    const { camt054, camt053 } = batchFiles(iban);
     const booked = await collector.post<Imported>(
       '/api/v1/bank-statements',
       upload(camt053, 'camt053.xml'),

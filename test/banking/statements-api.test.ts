@@ -15,6 +15,7 @@ import type { Actor } from '../../src/shared/actor.ts';
 import { parseIsoDate } from '../../src/shared/dates.ts';
 import { newId } from '../../src/shared/ids.ts';
 import type { ApiClient } from '../support/api.ts';
+import { upload } from './support/upload.ts';
 import { databaseKinds } from '../support/db.ts';
 import { createTestOrg } from '../support/orgs.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -59,17 +60,6 @@ type Problem = {
 };
 
 const IBAN = 'DE44500105175407324931';
-
-function upload(content: string | Buffer, name: string, fields: Record<string, string> = {}) {
-  const form = new FormData();
-  form.append(
-    'file',
-    new Blob([typeof content === 'string' ? content : new Uint8Array(content)]),
-    name,
-  );
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  return form;
-}
 
 describe.each(databaseKinds())('bank statements API on %s', (kind) => {
   let server: TestServer;

@@ -5,21 +5,15 @@ import { useNavigate } from '@tanstack/react-router';
 import { useCanEdit } from '../auth.ts';
 import { LINE_STATUS_LABELS, formatDate, formatDateTime } from '../format.ts';
 import * as pay from '../payments-api.ts';
-import type { LineStatus, StatementSummary } from '../payments-api.ts';
+import { LINE_STATUSES, type LineStatus, type StatementSummary } from '../payments-api.ts';
 import { CashStatementImport } from '../components/CashStatementImport.tsx';
 import { Money, NotAvailable, isMissingRoute } from '../components/ledger-ui.tsx';
 import { CashTable, cashColumns } from '../components/PaymentTable.tsx';
 import { Empty, ErrorBanner, Section } from '../components/ui.tsx';
 
 /** The statuses worth a glance in the list, in the order work goes. */
-const COUNTED: LineStatus[] = [
-  'unmatched',
-  'suggested',
-  'applied',
-  'reconciled',
-  'ignored',
-  'duplicate',
-];
+/** Every status but money going out. */
+const COUNTED: LineStatus[] = LINE_STATUSES.filter((s) => s !== 'debit');
 
 export function StatementCounts({ counts }: { counts: Partial<Record<LineStatus, number>> }) {
   return (
