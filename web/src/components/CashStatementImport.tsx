@@ -110,14 +110,14 @@ function StatementOutcome({
 
 function ImportOutcome({ result }: { result: StatementImport }) {
   const many = result.statements.length > 1;
+  const fresh = result.statements.filter((s) => s.created).length;
   const { match } = result;
   return (
     <div data-testid="import-result">
       <div className={`alert ${result.created ? 'alert-success' : 'alert-info'}`} role="status">
         {many ? (
           <>
-            {result.created ? 'Imported' : 'Already imported'} {result.statements.length} statements
-            from this file:
+            {result.statements.length} statements in this file, {fresh} new:
             <ul data-testid="import-statements">
               {result.statements.map((s) => (
                 <li key={s.id}>
