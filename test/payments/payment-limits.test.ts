@@ -245,6 +245,24 @@ describe.each(databaseKinds())('payments listed by status on %s', (kind) => {
   });
   afterAll(() => server?.close());
 
+  it('lists the bank accounts of the base currency first, then by name', async () => {
+    for (const [name, identifier, currency] of [
+      ['Zulu operating', 'DE02120300000000202051', 'EUR'],
+      ['Alpha dollars', '987654321', 'USD'],
+      ['Bravo reserve', 'DE44500105175407324931', 'EUR'],
+    ] as const) {
+      await manager.created('/api/v1/bank-accounts', { name, identifier, currency });
+    }
+    const accounts = await collector.get<{ items: Array<{ name: string }> }>(
+      '/api/v1/bank-accounts',
+    );
+    expect(accounts.body.items.map((a) => a.name)).toEqual([
+      'Bravo reserve',
+      'Zulu operating',
+      'Alpha dollars',
+    ]);
+  });
+
   it('finds each status however many payments of other statuses come first', async () => {
     const customerId = await createCustomer(manager, { accountNumber: 'LST-1', name: 'Lister SA' });
     const inv = await createInvoice(manager, { customerId, amount: '30.00' });

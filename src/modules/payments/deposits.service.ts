@@ -126,12 +126,18 @@ export async function updateBankAccount(
   ]);
 }
 
+/**
+ * The organization's bank accounts: those in its base currency first (the pages that default
+ * to the first account pick the operating account, not one a foreign file added), then by name.
+ */
 export async function listBankAccounts(ctx: Pick<Ctx, 'db' | 'actor'>) {
   const rows = await ctx.db
-    .selectFrom('bank_accounts')
-    .selectAll()
-    .where('org_id', '=', ctx.actor.orgId)
-    .orderBy('name')
+    .selectFrom('bank_accounts as b')
+    .innerJoin('organizations as o', 'o.id', 'b.org_id')
+    .selectAll('b')
+    .where('b.org_id', '=', ctx.actor.orgId)
+    .orderBy(sql`b.currency = o.base_currency`, 'desc')
+    .orderBy('b.name')
     .execute();
   return rows.map((r) => ({
     id: r.id,
