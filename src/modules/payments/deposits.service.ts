@@ -17,12 +17,7 @@ import {
 import { newId } from '../../shared/ids.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { recordAudit } from '../audit/index.ts';
-import {
-  dateNotBefore,
-  orgToday,
-  requireManager,
-  type Ctx,
-} from '../billing/documents.service.ts';
+import { dateNotBefore, orgToday, requireManager, type Ctx } from '../billing/documents.service.ts';
 import { accountsByRole } from '../ledger/accounts.ts';
 import { assertPeriodOpen, postEntry } from '../ledger/journal.ts';
 import { nextNumber } from '../ledger/numbering.ts';
@@ -106,12 +101,17 @@ export async function updateBankAccount(
     .where('id', '=', id)
     .executeTakeFirst();
   if (!before) throw new NotFoundError(`Bank account ${id} not found`);
+  const changes = {
+    ...(input.name?.trim() && input.name.trim() !== before.name ? { name: input.name.trim() } : {}),
+    ...(input.active !== undefined && input.active !== before.active
+      ? { active: input.active }
+      : {}),
+  };
+  // nothing that differs: nothing written, nothing audited
+  if (Object.keys(changes).length === 0) return;
   await ctx.db
     .updateTable('bank_accounts')
-    .set({
-      ...(input.name?.trim() ? { name: input.name.trim() } : {}),
-      ...(input.active !== undefined ? { active: input.active } : {}),
-    })
+    .set(changes)
     .where('org_id', '=', ctx.actor.orgId)
     .where('id', '=', id)
     .execute();
@@ -121,7 +121,7 @@ export async function updateBankAccount(
       entityId: id,
       action: 'update',
       before: { name: before.name, active: before.active },
-      after: input,
+      after: changes,
     },
   ]);
 }

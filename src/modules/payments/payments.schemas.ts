@@ -179,7 +179,7 @@ export const bankAccountInput = z.object({
   currency: z.string().length(3),
 });
 export const bankAccountPatch = z.object({
-  name: text(200).optional(),
+  name: required(200).optional(),
   active: z.boolean().optional(),
 });
 export const bankAccountSchema = z.object({
