@@ -311,6 +311,23 @@ function batchKeys(lines: ParsedStatement['lines']): (string | null)[] {
   return out;
 }
 
+/**
+ * Takes the bank account's lock: whatever ties its lines to receipts and deposits (an import,
+ * matching a statement again, linking a line) runs one at a time per account, so two of them
+ * cannot tie one receipt or deposit to two lines. Taken first, before any line. FOR NO KEY
+ * UPDATE: a receipt recorded for the account meanwhile (its foreign key takes a key-share lock
+ * on the row) does not wait for it, which would close a circle with the lines it holds.
+ */
+export async function lockBankAccount(ctx: Ctx, bankAccountId: string): Promise<void> {
+  await ctx.db
+    .selectFrom('bank_accounts')
+    .select('id')
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', bankAccountId)
+    .forNoKeyUpdate()
+    .executeTakeFirstOrThrow();
+}
+
 async function loadMapping(ctx: Ctx, id: string) {
   const mapping = await ctx.db
     .selectFrom('bank_file_mappings as m')
@@ -440,13 +457,7 @@ export async function importBankFile(
     // one import of an account's statements at a time: two uploads of the same day at once
     // (a double click, or the intraday and end-of-day reports) see each other's statement and
     // lines instead of both storing theirs
-    await ctx.db
-      .selectFrom('bank_accounts')
-      .select('id')
-      .where('org_id', '=', ctx.actor.orgId)
-      .where('id', '=', account.id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    await lockBankAccount(ctx, account.id);
     const fingerprint = statementFingerprint(account.identifier, statement);
     const existing = await storedAs(ctx, account, statement, fingerprint);
     if (existing) {

@@ -14,7 +14,7 @@ import { addDays, compareDates, type IsoDate } from '../../shared/dates.ts';
 import { DomainError, ForbiddenError, NotFoundError } from '../../shared/errors.ts';
 import { formatAmount } from '../../shared/money.ts';
 import { recordAudit } from '../audit/index.ts';
-import { orgToday, type Ctx } from '../billing/documents.service.ts';
+import { lockDocuments, orgToday, type Ctx } from '../billing/documents.service.ts';
 import { postReceiptsBatch, type BatchReceipt } from '../payments/payments.batch.ts';
 import {
   applyPayment,
@@ -24,7 +24,11 @@ import {
 } from '../payments/payments.service.ts';
 import { loadPayerHints } from '../payments/payer-hints.ts';
 import { grantedDiscounts } from '../payments/payments.repository.ts';
-import type { LineClassifier, NewStatementLine } from './bank-statements.service.ts';
+import {
+  lockBankAccount,
+  type LineClassifier,
+  type NewStatementLine,
+} from './bank-statements.service.ts';
 import { MatchIndex } from './matching/match-index.ts';
 import type { MatchLine, Suggestion } from './matching/types.ts';
 
@@ -488,6 +492,8 @@ export async function matchStatement(
 ): Promise<MatchCounts> {
   requireWriter(ctx);
   const statement = await loadStatement(ctx, statementId);
+  // the receipts and deposits it ties are the account's: one at a time per account
+  await lockBankAccount(ctx, statement.bank_account_id);
   const lines = await openLines(ctx, statementId);
   const matcher = index ?? (await buildMatchIndex(ctx, statement.currency));
   const counts: MatchCounts = { reconciled: 0, suggested: 0, unmatched: 0 };
@@ -729,6 +735,11 @@ export async function applyLine(
   const line = await lockLine(ctx, lineId);
   requireOpen(line);
   const receivedDate = (line.booking_date ?? line.value_date ?? (await orgToday(ctx))) as IsoDate;
+  // the invoices before the payment's number, as the auto-apply batch takes them
+  await lockDocuments(
+    ctx,
+    input.applications.map((a) => a.invoiceId),
+  );
   const paymentId = await createPayment(ctx, {
     customerId: input.customerId,
     method: methodOf(line.format, line.type_code),
@@ -845,6 +856,14 @@ export async function reopenLine(ctx: Ctx, lineId: string): Promise<void> {
 /** Ties a line to a receipt recorded by hand (same amount and currency, not tied elsewhere). */
 export async function linkLine(ctx: Ctx, lineId: string, paymentId: string): Promise<void> {
   requireWriter(ctx);
+  // the account first, as matching a statement again takes it before its lines
+  const account = await ctx.db
+    .selectFrom('bank_statement_lines')
+    .select('bank_account_id')
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', '=', lineId)
+    .executeTakeFirst();
+  if (account) await lockBankAccount(ctx, account.bank_account_id);
   const line = await lockLine(ctx, lineId);
   requireOpen(line);
   const payment = await loadPayment(ctx, paymentId, true);

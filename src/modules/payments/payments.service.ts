@@ -486,6 +486,9 @@ export async function createPayment(ctx: Ctx, input: PaymentInput): Promise<stri
   if (bankAccountId) await loadBankAccount(ctx, bankAccountId, input.currency, 'bankAccountId');
   const cashAccount = batch ? accounts.undeposited_funds : accounts.cash;
   const id = newId();
+  // the invoices it applies to are locked before a number is taken, in the order the batch
+  // of auto-apply takes them: the other order deadlocked with it
+  await lockDocuments(ctx, input.applications?.map((a) => a.invoiceId) ?? []);
   const number = await nextNumber(ctx.db, ctx.actor.orgId, 'payment');
   const held = customer && kind === 'receipt' ? 0n : amount;
   const payment = await ctx.db
