@@ -631,7 +631,7 @@ function readRemittance(line: MatchLine): {
 } {
   let info =
     line.remittanceInfo && line.remittanceInfo !== 'NOTPROVIDED' ? line.remittanceInfo : '';
-  if (info.length > MAX_TEXT_LENGTH) info = info.slice(0, MAX_TEXT_LENGTH);
+  if (info.length > MAX_TEXT_LENGTH) info = cutText(info);
   const id = line.endToEndId && line.endToEndId !== 'NOTPROVIDED' ? line.endToEndId : '';
   const found =
     info.indexOf(':') < 0 ? null : readStatedAmounts(info, line.currency, line.amountMinor);
@@ -647,7 +647,18 @@ function readRemittance(line: MatchLine): {
 /** The remittance text and the end-to-end id ("NOTPROVIDED" is no id), as one text. */
 function remittanceText(info: string, id: string): string {
   const text = info && id ? `${info} ${id}` : info || id;
-  return text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;
+  return text.length > MAX_TEXT_LENGTH ? cutText(text) : text;
+}
+
+/**
+ * The first MAX_TEXT_LENGTH characters, without the word the cut goes through: "INV-100431"
+ * cut to "INV-1004" would name another document.
+ */
+function cutText(text: string): string {
+  if (/\s/.test(text[MAX_TEXT_LENGTH] ?? ' ')) return text.slice(0, MAX_TEXT_LENGTH);
+  const cut = text.slice(0, MAX_TEXT_LENGTH);
+  const space = cut.search(/\s\S*$/);
+  return space > 0 ? cut.slice(0, space) : '';
 }
 
 /**

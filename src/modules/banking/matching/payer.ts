@@ -87,10 +87,15 @@ export function findPayers(
       addSource(payers, customer, source);
     }
   }
+  // a number quoted twice ("Rechnung 10023 / Ref 10023") is one clue, not two
+  const quoted = new Set<string>();
   for (let r = 0; r < references.length; r++) {
     const reference = references[r]!;
     for (const hit of numberHits[r] ?? []) {
       if (!hit.exact && reference.core.length < MIN_CUSTOMER_NUMBER_DIGITS) continue;
+      const clue = `${hit.customer}:${reference.core}`;
+      if (quoted.has(clue)) continue;
+      quoted.add(clue);
       addSource(payers, hit.customer, {
         kind: 'number',
         strength: hit.exact ? 'strong' : 'medium',
