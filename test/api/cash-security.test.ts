@@ -19,6 +19,15 @@ const WRITE: Role[] = ['admin', 'manager', 'collector'];
 const MANAGE: Role[] = ['admin', 'manager'];
 const NOWHERE = '0190a0a0-0000-7000-8000-0000000000ff';
 
+/** A wire of 5.00 received on 2026-11-15; `fields` name the customer and whatever is probed. */
+const receipt = (fields: Record<string, unknown>) => ({
+  method: 'wire',
+  amount: '5.00',
+  currency: 'EUR',
+  receivedDate: '2026-11-15',
+  ...fields,
+});
+
 const IBAN_A = 'DE44500105175407324931';
 const IBAN_B = 'DE89370400440532013000';
 
@@ -408,50 +417,34 @@ describe.each(databaseKinds())('cash routes security on %s', (kind) => {
     const cases: Array<[string, () => Promise<ApiResponse>]> = [
       [
         'payment for A customer',
-        () =>
-          m.post('/api/v1/payments', {
-            customerId: A.customer,
-            method: 'wire',
-            amount: '5.00',
-            currency: 'EUR',
-            receivedDate: '2026-11-15',
-          }),
+        () => m.post('/api/v1/payments', receipt({ customerId: A.customer })),
       ],
       [
         'payment into A bank account',
         () =>
-          m.post('/api/v1/payments', {
-            customerId: B.customer,
-            method: 'wire',
-            amount: '5.00',
-            currency: 'EUR',
-            receivedDate: '2026-11-15',
-            bankAccountId: A.bankAccount,
-          }),
+          m.post(
+            '/api/v1/payments',
+            receipt({ customerId: B.customer, bankAccountId: A.bankAccount }),
+          ),
       ],
       [
         'payment into A deposit batch',
         () =>
-          m.post('/api/v1/payments', {
-            customerId: B.customer,
-            method: 'check',
-            amount: '5.00',
-            currency: 'EUR',
-            receivedDate: '2026-11-15',
-            depositBatchId: A.batch,
-          }),
+          m.post(
+            '/api/v1/payments',
+            receipt({ customerId: B.customer, method: 'check', depositBatchId: A.batch }),
+          ),
       ],
       [
         'payment applied to A invoice at creation',
         () =>
-          m.post('/api/v1/payments', {
-            customerId: B.customer,
-            method: 'wire',
-            amount: '5.00',
-            currency: 'EUR',
-            receivedDate: '2026-11-15',
-            applications: [{ invoiceId: A.invoice2, amount: '5.00' }],
-          }),
+          m.post(
+            '/api/v1/payments',
+            receipt({
+              customerId: B.customer,
+              applications: [{ invoiceId: A.invoice2, amount: '5.00' }],
+            }),
+          ),
       ],
       [
         'B payment applied to A invoice',
@@ -569,29 +562,15 @@ describe.each(databaseKinds())('cash routes security on %s', (kind) => {
     const col = b.clients.collector;
     const m = b.clients.manager;
     const pairs: Array<[string, (id: string) => Promise<ApiResponse>]> = [
-      [
-        'customerId',
-        (id) =>
-          m.post('/api/v1/payments', {
-            customerId: id,
-            method: 'wire',
-            amount: '5',
-            currency: 'EUR',
-            receivedDate: '2026-11-15',
-          }),
-      ],
+      ['customerId', (id) => m.post('/api/v1/payments', receipt({ customerId: id, amount: '5' }))],
       ['bankAccountId', (id) => col.post('/api/v1/deposit-batches', { bankAccountId: id })],
       [
         'depositBatchId',
         (id) =>
-          m.post('/api/v1/payments', {
-            customerId: B.customer,
-            method: 'check',
-            amount: '5',
-            currency: 'EUR',
-            receivedDate: '2026-11-15',
-            depositBatchId: id,
-          }),
+          m.post(
+            '/api/v1/payments',
+            receipt({ customerId: B.customer, method: 'check', amount: '5', depositBatchId: id }),
+          ),
       ],
       [
         'applications[].invoiceId',

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MatchIndex } from '../../src/modules/banking/matching/match-index.ts';
+import { item, line } from './support/match-book.ts';
 import type {
   MatchCustomer,
   MatchLine,
@@ -14,46 +15,8 @@ import type {
   PayerHint,
   Suggestion,
 } from '../../src/modules/banking/matching/types.ts';
-import type { IsoDate } from '../../src/shared/dates.ts';
 
-const d = (s: string) => s as IsoDate;
 const THRESHOLD = 0.9;
-
-function item(
-  customerId: string,
-  number: string,
-  openMinor: bigint,
-  extra: Partial<OpenItem> = {},
-) {
-  return {
-    id: `doc-${number}`,
-    customerId,
-    number,
-    poNumber: null,
-    currency: 'EUR',
-    openMinor,
-    amountMinor: openMinor,
-    issueDate: d('2026-02-01'),
-    dueDate: d('2026-03-01'),
-    discountDate: null,
-    discountMinor: 0n,
-    ...extra,
-  } satisfies OpenItem;
-}
-
-function line(extra: Partial<MatchLine>): MatchLine {
-  return {
-    amountMinor: 0n,
-    currency: 'EUR',
-    bookingDate: d('2026-03-10'),
-    valueDate: null,
-    counterpartyName: null,
-    counterpartyAccount: null,
-    remittanceInfo: null,
-    endToEndId: null,
-    ...extra,
-  };
-}
 
 function match(
   customers: MatchCustomer[],

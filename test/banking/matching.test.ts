@@ -33,6 +33,7 @@ import {
   readAmount,
   readStatedAmounts,
 } from '../../src/modules/banking/matching/stated-amounts.ts';
+import { d, item, line } from './support/match-book.ts';
 import type {
   MatchCustomer,
   MatchLine,
@@ -40,48 +41,7 @@ import type {
   PayerHint,
   Suggestion,
 } from '../../src/modules/banking/matching/types.ts';
-import type { IsoDate } from '../../src/shared/dates.ts';
 import { formatAmount } from '../../src/shared/money.ts';
-
-const d = (s: string) => s as IsoDate;
-
-let nextItem = 0;
-function item(
-  customerId: string,
-  number: string,
-  openMinor: bigint,
-  extra: Partial<OpenItem> = {},
-) {
-  nextItem++;
-  return {
-    id: `doc-${number}`,
-    customerId,
-    number,
-    poNumber: null,
-    currency: 'EUR',
-    openMinor,
-    amountMinor: openMinor,
-    issueDate: d('2026-02-01'),
-    dueDate: d(`2026-03-${String(1 + (nextItem % 28)).padStart(2, '0')}`),
-    discountDate: null,
-    discountMinor: 0n,
-    ...extra,
-  } satisfies OpenItem;
-}
-
-function line(extra: Partial<MatchLine>): MatchLine {
-  return {
-    amountMinor: 0n,
-    currency: 'EUR',
-    bookingDate: d('2026-03-10'),
-    valueDate: null,
-    counterpartyName: null,
-    counterpartyAccount: null,
-    remittanceInfo: null,
-    endToEndId: null,
-    ...extra,
-  };
-}
 
 const ACME_IBAN = 'DE89370400440532013000';
 const customers: MatchCustomer[] = [

@@ -109,9 +109,20 @@ export async function findDocument(
   return query.executeTakeFirst();
 }
 
-/** Locks documents in id order, so writers that lock the same pair never deadlock. */
+/**
+ * Locks documents in id order, so writers that lock the same pair never deadlock: one query,
+ * its rows locked as the sort hands them up (before, one query per document).
+ */
 export async function lockDocuments(ctx: Ctx, ids: readonly string[]): Promise<void> {
-  for (const id of [...new Set(ids)].sort()) await findDocument(ctx.db, ctx.actor.orgId, id, true);
+  if (ids.length === 0) return;
+  await ctx.db
+    .selectFrom('ar_documents')
+    .select('id')
+    .where('org_id', '=', ctx.actor.orgId)
+    .where('id', 'in', [...new Set(ids)])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
 }
 
 export async function loadDocument(ctx: Ctx, id: string, what = 'Document', lock = false) {

@@ -7,12 +7,14 @@ import { newId } from '../../shared/ids.ts';
 import type { Ctx } from '../billing/documents.service.ts';
 import type { PayerHint } from '../banking/matching/types.ts';
 
-/** A hint's key: the account without spaces or dashes, upper case ('' for none), the name trimmed. */
+/**
+ * A hint's key: the account without spaces or dashes, upper case ('' for none), the name
+ * trimmed; null when the bank line named neither (nothing to learn or take back).
+ */
 function hintKey(account: string | null, name: string | null) {
-  return {
-    normalizedAccount: account?.replace(/[\s-]/g, '').toUpperCase() ?? '',
-    trimmedName: name?.trim() || null,
-  };
+  const normalizedAccount = account?.replace(/[\s-]/g, '').toUpperCase() ?? '';
+  const trimmedName = name?.trim() || null;
+  return normalizedAccount || trimmedName ? { normalizedAccount, trimmedName } : null;
 }
 
 /** Records (or strengthens) that `account` / `name` paid for `customerId`. */
@@ -22,8 +24,9 @@ export async function learnPayer(
   account: string | null,
   name: string | null,
 ): Promise<void> {
-  const { normalizedAccount, trimmedName } = hintKey(account, name);
-  if (!normalizedAccount && !trimmedName) return;
+  const key = hintKey(account, name);
+  if (!key) return;
+  const { normalizedAccount, trimmedName } = key;
   await sql`
     insert into payer_hints (id, org_id, customer_id, account, name, uses, created_at, last_used_at)
     values (${newId()}, ${ctx.actor.orgId}, ${customerId}, ${normalizedAccount}, ${trimmedName}, 1, ${ctx.now}, ${ctx.now})
@@ -43,8 +46,9 @@ export async function unlearnPayer(
   account: string | null,
   name: string | null,
 ): Promise<void> {
-  const { normalizedAccount, trimmedName } = hintKey(account, name);
-  if (!normalizedAccount && !trimmedName) return;
+  const key = hintKey(account, name);
+  if (!key) return;
+  const { normalizedAccount, trimmedName } = key;
   const hint = ctx.db
     .updateTable('payer_hints')
     .where('org_id', '=', ctx.actor.orgId)
