@@ -1,9 +1,7 @@
 /**
  * Adversarial bank lines against small books: no suggestion at or above the auto-apply
  * threshold (0.90) may put the money on the wrong customer or documents. A miss (< 0.90) is
- * acceptable; a wrong auto-apply is not. Each case was found by review; the cases still open
- * (names that begin another, digits that are postcodes or phone numbers against an amount
- * several customers owe) are listed in the issue's note with what fixing them cost.
+ * acceptable; a wrong auto-apply is not. Each case was found by review.
  */
 import { describe, expect, it } from 'vitest';
 import { MatchIndex } from '../../src/modules/banking/matching/match-index.ts';
@@ -122,5 +120,112 @@ describe('coincidences that stay below the threshold', () => {
       },
     );
     expect(wrongAutoApplies(out, 'b')).toEqual([]);
+  });
+});
+
+describe('digits that belong to an address, a phone, an IBAN or a date', () => {
+  // four customers owe the same flat fee; an unknown payer writes digits that are one's invoice
+  const customers = [
+    cust('a', 'Alpha Tools GmbH'),
+    cust('b', 'Beta Farms Ltd'),
+    cust('c', 'Gamma Bau AG'),
+    cust('d', 'Delta Druck GmbH'),
+  ];
+  const fees = [
+    item('a', 'INV-80600', 50000n),
+    item('b', 'INV-80331', 50000n),
+    item('b', 'INV-20260310', 50000n),
+    item('c', 'INV-3704', 50000n),
+    item('d', 'INV-80500', 50000n),
+  ];
+  const paid = (remittanceInfo: string) =>
+    match(customers, fees, {
+      amountMinor: 50000n,
+      counterpartyName: 'Max Mustermann',
+      remittanceInfo,
+    });
+
+  it.each([
+    ['a postcode', 'Beitrag Max Mustermann, Hauptstr. 5, 80331 München'],
+    ['a phone number', 'Max Mustermann Tel. 0891 80331'],
+    ['a block of an IBAN', 'Konto DE89 3704 0044 0532 0130 00'],
+    ['a date written as digits', 'Zahlung vom 20260310'],
+  ])('%s names no invoice: "%s"', (_, text) => {
+    expect(wrongAutoApplies(paid(text), null)).toEqual([]);
+  });
+
+  it('the same digits on their own are still an invoice number', () => {
+    const [best] = paid('Zahlung 80331');
+    expect(best?.customerId).toBe('b');
+    expect(best?.score).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+});
+
+describe('payer names that resemble a customer but are another company', () => {
+  it('a word that begins another ("Sun" / "Sunrise") is another word', () => {
+    const out = match([cust('a', 'Sunrise Media GmbH')], [item('a', 'INV-1', 123456n)], {
+      amountMinor: 123456n,
+      counterpartyName: 'Sun Media GmbH',
+    });
+    expect(wrongAutoApplies(out, null)).toEqual([]);
+  });
+
+  it('one letter short at the end ("Schmid" / "Schmidt") is no strong payer', () => {
+    const out = match([cust('a', 'Schmidt GmbH')], [item('a', 'INV-1', 77777n)], {
+      amountMinor: 77777n,
+      counterpartyName: 'Schmid GmbH',
+    });
+    expect(wrongAutoApplies(out, null)).toEqual([]);
+  });
+
+  it('a long name with its legal form was not cut by the bank', () => {
+    const customers = [cust('a', 'Stadtwerke Musterstadt Netz GmbH')];
+    const items = [item('a', 'INV-1', 123456n)];
+    const out = match(customers, items, {
+      amountMinor: 123456n,
+      counterpartyName: 'Stadtwerke Musterstadt GmbH',
+    });
+    expect(wrongAutoApplies(out, null)).toEqual([]);
+    // cut by the bank at 27 characters, it is still the customer
+    const cut = match(customers, items, {
+      amountMinor: 123456n,
+      counterpartyName: 'STADTWERKE MUSTERSTADT NETZ',
+    });
+    expect(cut[0]?.customerId).toBe('a');
+    expect(cut[0]?.score).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+
+  it('"Mueller GmbH & Co. KG" is not "Müller GmbH", even with its customer number as a postcode', () => {
+    const customers = [
+      cust('a', 'Müller GmbH', 'C80331'),
+      cust('b', 'Mueller GmbH & Co. KG', 'C10001'),
+    ];
+    const items = [item('a', 'INV-1', 123456n), item('b', 'INV-2', 99999n)];
+    const out = match(customers, items, {
+      amountMinor: 123456n,
+      counterpartyName: 'Mueller GmbH & Co. KG',
+      remittanceInfo: 'Hauptstr. 1, 80331 Muenchen',
+    });
+    expect(wrongAutoApplies(out, 'b')).toEqual([]);
+  });
+});
+
+describe('a one-character slip that is another customer number', () => {
+  // Kept on purpose (review F asked otherwise): with dense numbering nearly every slip is some
+  // other document's number; the known payer and its invoice of exactly the amount outweigh a
+  // number whose amount does not fit. When the other document owes the amount too, the two tie
+  // and neither is applied (see "coincidences that stay below the threshold").
+  it('goes to the known payer whose invoice owes exactly the amount', () => {
+    const customers = [cust('a', 'Anker Handels GmbH'), cust('b', 'Birke Handels GmbH')];
+    const items = [item('a', 'INV-10040', 11900n), item('b', 'INV-10041', 33300n)];
+    const hints: PayerHint[] = [{ customerId: 'a', account: 'DE111', name: null }];
+    const out = match(
+      customers,
+      items,
+      { amountMinor: 11900n, counterpartyAccount: 'DE111', remittanceInfo: 'INV-10041' },
+      hints,
+    );
+    expect(out[0]?.customerId).toBe('a');
+    expect(out[0]?.allocations.map((a) => a.documentId)).toEqual(['doc-INV-10040']);
   });
 });

@@ -20,6 +20,7 @@ import {
   documentKey,
   extractReferences,
   jaroWinkler,
+  legalFormsConflict,
   maskAccount,
   nameSimilarity,
   nameWords,
@@ -140,6 +141,36 @@ describe('normalize', () => {
     expect(extractReferences(null)).toEqual([]);
   });
 
+  it('skips the numbers of IBANs, phone numbers, postcodes and dates written as digits', () => {
+    const refs = (text: string) => extractReferences(text).map((r) => `${r.prefix}/${r.core}`);
+    // an IBAN in groups of four: no block is an invoice number; a failing check digit is kept
+    expect(refs('IBAN DE89 3704 0044 0532 0130 00')).toEqual([]);
+    expect(refs('from GB82 WEST 1234 5698 7654 32, INV 4711')).toEqual(['INV/4711']);
+    expect(refs('DE00 3704 0044 0532 0130 00')).not.toEqual([]);
+    // phone and fax numbers after their keyword, or written with a country code
+    expect(refs('Max Mustermann Tel. 0891 80331')).toEqual([]);
+    expect(refs('Fax: 089/123 456-0 Rechnung 4711')).toEqual(['RECHNUNG/4711']);
+    expect(refs('Rückfragen +49 89 1234567, RE 10023')).toEqual(['RE/10023']);
+    // a postcode after a street and house number, after PLZ or a country letter
+    expect(refs('Hauptstr. 5 80331 München')).toEqual([]);
+    expect(refs('Hauptstraße 12a, 80331 Muenchen INV-10023')).toEqual(['INV/10023']);
+    expect(refs('Am Ring 7-9, D-50667 Köln')).toEqual([]);
+    expect(refs('PLZ 80331 Zahlung 10023')).toEqual(['ZAHLUNG/10023']);
+    expect(refs('12 Baker Street, 80331 London')).toEqual([]);
+    expect(refs('12 rue de la Paix, 75002 Paris')).toEqual([]);
+    expect(refs('Hauptstr. 5, 74613 Öhringen')).toEqual([]);
+    // a date without separators after a date word
+    expect(refs('Zahlung vom 20260310')).toEqual([]);
+    expect(refs('Datum: 10032026, Rg 4711')).toEqual(['RG/4711']);
+    expect(refs('RE 100326 VOM 100326')).toEqual(['RE/100326']);
+    expect(refs('paid on 120526')).toEqual(['ON/120526']);
+    // but the same digits elsewhere are references: a bare number, a year-based invoice number
+    expect(refs('Zahlung 80331')).toEqual(['ZAHLUNG/80331']);
+    expect(refs('Rechnung 20260312')).toEqual(['RECHNUNG/20260312']);
+    expect(refs('80331 Danke')).toEqual(['/80331']);
+    expect(refs('EREF+12345 SVWZ+INV-10023')).toEqual(['EREF/12345', 'INV/10023']);
+  });
+
   it('keeps the text as written for evidence', () => {
     expect(extractReferences('Zahlung Rg. 000123 Straße 5').map((r) => r.written)).toEqual([
       'Rg. 000123',
@@ -165,6 +196,29 @@ describe('normalize', () => {
     expect(nameSimilarity('SUMMIT LOGISTICS GRO', 'Summit Logistics Group')).toBe(0.96);
     expect(nameSimilarity('SUMMIT LOGISTICS', 'Summit Logistics Group')).toBeCloseTo(0.87, 2);
     expect(nameSimilarity('ACME LOGISTICS', 'Apex Logistics')).toBeLessThan(0.5);
+  });
+
+  it('reads shortened words and cut names, but not a word that merely begins another', () => {
+    // a word shortened by the payer ("Techn.") or a name cut by the bank
+    expect(nameSimilarity('MUSTER TECHN SERVICE', 'Muster Technik Service')).toBeGreaterThan(0.95);
+    expect(nameSimilarity('STADTWERKE MUSTERSTADT NE', 'Stadtwerke Musterstadt Netz GmbH')).toBe(
+      0.96,
+    );
+    // another word that begins the same, or one letter short: another company, or a typo
+    expect(nameSimilarity('SUN MEDIA GMBH', 'Sunrise Media GmbH')).toBeLessThan(0.75);
+    expect(nameSimilarity('SCHMID GMBH', 'Schmidt GmbH')).toBeLessThan(0.85);
+    // a name with its legal form was not cut: "GmbH" after the words says they are whole
+    expect(
+      nameSimilarity('STADTWERKE MUSTERSTADT GMBH', 'Stadtwerke Musterstadt Netz GmbH'),
+    ).toBeLessThan(0.85);
+  });
+
+  it('tells legal forms apart: a bank may cut a form, not add to it', () => {
+    expect(legalFormsConflict('GMBH', 'GMBH CO KG')).toBe(false);
+    expect(legalFormsConflict('GMBH CO KG', 'GMBH')).toBe(true);
+    expect(legalFormsConflict('GMBH', 'SARL')).toBe(true);
+    expect(legalFormsConflict('', 'GMBH')).toBe(false);
+    expect(legalFormsConflict('GMBH', '')).toBe(false);
   });
 
   it('formats evidence amounts and discount shares exactly', () => {

@@ -58,6 +58,7 @@ import { nextNumber } from '../ledger/numbering.ts';
 import { shortPayTolerance } from './cash-settings.ts';
 import { learnPayer, unlearnPayer } from './payer-hints.ts';
 import { discountsTaken, newPaymentRow } from './payments.repository.ts';
+import { IBAN_SHAPE, isIban } from '../../shared/iban.ts';
 
 export const PAYMENT_METHODS = [
   'check',
@@ -256,17 +257,6 @@ export function accountIdentifierOf(raw: string | null | undefined): string | nu
 
 /** A German bank code (8 digits) and account number (up to 10), as MT940 gives them. */
 const GERMAN_ACCOUNT = /^(\d{8})\/(\d{1,10})$/;
-
-/** Country, check digits and up to 30 letters and digits (test files' IBANs fail the check). */
-const IBAN_SHAPE = /^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/;
-
-/** Whether `text` (upper case, no spaces) is an IBAN: its shape, and mod 97 = 1. */
-function isIban(text: string): boolean {
-  if (!IBAN_SHAPE.test(text)) return false;
-  const moved = text.slice(4) + text.slice(0, 4);
-  const digits = moved.replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
-  return BigInt(digits) % 97n === 1n;
-}
 
 // ---------------------------------------------------------------------------------------------
 // AR documents the payment posts (payment, discount, short-pay write-off)

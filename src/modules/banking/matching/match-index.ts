@@ -6,7 +6,9 @@
  * 1. Payer evidence per customer (`payer.ts`): learned payer account (strong when only one
  *    customer paid from it, medium for 2–3), payer name against customer, other and learned
  *    names (strong from 0.92 with a lead of 0.05 over every other customer, medium from 0.85,
- *    weak from 0.75; equal words with conflicting legal forms — GmbH vs SARL — cost 0.10), the
+ *    weak from 0.75; equal words with conflicting legal forms — GmbH vs SARL, or a bank's
+ *    "GmbH & Co. KG" for a customer's "GmbH" — cost 0.10; a word that merely begins another —
+ *    "Sun" / "Sunrise" — is another word, and a name with its legal form was not cut), the
  *    customer's own number in the text (strong with its letters, medium by digits). Two medium
  *    sources make a strong payer. A customer without own evidence while another customer is
  *    the strong payer counts as "contra".
@@ -17,7 +19,9 @@
  *    slip), and PO numbers. A one-off reading is only looked for when the exact readings do
  *    not already explain the amount, and only among documents something else points at: an
  *    open (or discounted) balance equal to the amount, or the 40 oldest items of a strong payer.
- *    A customer number written with its letters ("C010023") is not read as a document number.
+ *    A customer number written with its letters ("C010023") is not read as a document number,
+ *    nor are the digits of an IBAN, a phone number, a postcode after a street or a date written
+ *    without separators after a date word ("vom 20260310").
  * 3. For each customer with named documents, how the amount relates to what they owe: exact;
  *    net of the early-payment discounts still allowed on the line's date (valueDate ??
  *    bookingDate on or before discountDate); the original amount of partly credited documents;

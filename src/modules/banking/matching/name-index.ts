@@ -15,6 +15,7 @@
  */
 import {
   legalFormsConflict,
+  mayBeCut,
   prepareName,
   preparedSimilarity,
   similarityCeiling,
@@ -60,7 +61,13 @@ const CANDIDATE_CACHE_SIZE = 50_000;
  * What a query's words select before legal forms are compared: the entries to score and their
  * word similarity to the query (NaN until it is needed).
  */
-type Candidates = { query: PreparedName | null; ids: number[]; words: number[] };
+type Candidates = {
+  query: PreparedName | null;
+  ids: number[];
+  words: number[];
+  /** the bank's name may be cut ({@link mayBeCut}) */
+  cut: boolean;
+};
 
 /** A growable Int32Array (names are added one by one while the index is built). */
 class IntList {
@@ -159,12 +166,15 @@ export class NameIndex {
   }
 
   /** {@link query} for a name already split by {@link splitName}. */
-  queryParts({ tokens, form }: NameParts): NameMatch[] {
+  queryParts(parts: NameParts): NameMatch[] {
+    const { tokens, form } = parts;
     if (tokens.length === 0) return [];
-    const words = tokens.join(' ');
+    // the words' similarities are remembered with the candidates; they differ when cut
+    const cut = mayBeCut(parts);
+    const words = cut ? tokens.join(' ') : `${tokens.join(' ')}\u0000`;
     let candidates = this.candidateCache.get(words);
     if (candidates === undefined) {
-      candidates = this.candidates(tokens);
+      candidates = this.candidates(tokens, cut);
       if (this.candidateCache.size >= CANDIDATE_CACHE_SIZE) this.candidateCache.clear();
       this.candidateCache.set(words, candidates);
     }
@@ -172,16 +182,16 @@ export class NameIndex {
   }
 
   /** The best-counted entries for these words (the same for every legal form). */
-  private candidates(tokens: readonly string[]): Candidates {
+  private candidates(tokens: readonly string[], cut: boolean): Candidates {
     const lists = this.queryLists(tokens);
-    if (lists === 0) return { query: null, ids: [], words: [] };
+    if (lists === 0) return { query: null, ids: [], words: [], cut };
     const touched = this.count(lists);
     const scored = this.best(touched, tokens.length);
     const counts = this.counts;
     for (let k = 0; k < touched; k++) counts[this.touched[k]!] = 0;
     const ids: number[] = [];
     for (let k = 0; k < scored; k++) ids.push(this.chosen[k]!);
-    return { query: prepareName(tokens), ids, words: ids.map(() => NaN) };
+    return { query: prepareName(tokens), ids, words: ids.map(() => NaN), cut };
   }
 
   /** The keys of the query's words that some known name has, rarest first; returns how many. */
@@ -291,7 +301,7 @@ export class NameIndex {
   }
 
   /** The candidates as close as MIN_NAME_SIMILARITY, best per customer, best first. */
-  private similar({ query, ids, words }: Candidates, form: string): NameMatch[] {
+  private similar({ query, ids, words, cut }: Candidates, form: string): NameMatch[] {
     const out: NameMatch[] = [];
     if (query === null) return out;
     for (let k = 0; k < ids.length; k++) {
@@ -299,8 +309,9 @@ export class NameIndex {
       const name = this.names[id]!;
       const penalty = legalFormsConflict(form, this.forms[id]!) ? FORM_CONFLICT : 0;
       // names too unlike in weight to reach the minimum are not compared word by word
-      if (similarityCeiling(query, name) - penalty < MIN_NAME_SIMILARITY - CEILING_SLACK) continue;
-      if (Number.isNaN(words[k]!)) words[k] = preparedSimilarity(query, name);
+      const ceiling = similarityCeiling(query, name, cut);
+      if (ceiling - penalty < MIN_NAME_SIMILARITY - CEILING_SLACK) continue;
+      if (Number.isNaN(words[k]!)) words[k] = preparedSimilarity(query, name, cut);
       const similarity = words[k]! - penalty;
       if (similarity < MIN_NAME_SIMILARITY) continue;
       const customer = this.customerOf.data[id]!;

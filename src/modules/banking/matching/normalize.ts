@@ -4,6 +4,7 @@
  * state; everything here runs once per bank line (or once per item when the index is built), so
  * it avoids per-call allocations where that is cheap to do.
  */
+import { isIban } from '../../../shared/iban.ts';
 
 // ---------------------------------------------------------------------------
 // Plain text
@@ -224,12 +225,15 @@ export function nameTokens(name: string): string[] {
 }
 
 /**
- * True when two canonical legal forms cannot be the same company: both known and neither a
- * prefix of the other ("GMBH" and "GMBH CO KG" may be a cut name; "GMBH" and "SARL" are not).
+ * True when the legal form on a bank line (`bank`) says it is another company than a known name
+ * with form `known`: both known and the bank's form is not the known one or its beginning. A
+ * bank may cut "GMBH & CO KG" to "GMBH", but it does not add "& CO KG" to a "GMBH": "Müller GmbH
+ * & Co. KG" is another company than "Müller GmbH" (often its partner, but not the debtor), and
+ * "GMBH" and "SARL" are different companies.
  */
-export function legalFormsConflict(a: string, b: string): boolean {
-  if (a === '' || b === '' || a === b) return false;
-  return !(`${a} `.startsWith(`${b} `) || `${b} `.startsWith(`${a} `));
+export function legalFormsConflict(bank: string, known: string): boolean {
+  if (bank === '' || known === '' || bank === known) return false;
+  return !`${known} `.startsWith(`${bank} `);
 }
 
 /** {@link nameTokens} joined by single spaces: "Müller GmbH & Co. KG" → "MULLER". */
@@ -316,6 +320,66 @@ const OCR_DIGITS: Readonly<Record<string, string>> = {
 const NOT_A_REFERENCE =
   /\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b|(?<![\d.,])\d{1,3}(?:[.,'’]\d{3})+[.,]\d{1,2}(?!\d)|(?<![\d.,])\d+[.,]\d{1,2}(?![\d.,])/g;
 const MAYBE_DATE_OR_AMOUNT = /[0-9][.,'’/-][0-9]/;
+
+/**
+ * Numbers that look like document numbers but are part of something else a payer writes: an
+ * IBAN written in groups of four or in one piece (masked only when its check digits hold), a
+ * phone or fax number after its keyword or written with "+" and a country code, a postcode
+ * after a street and house number ("Hauptstr. 5, 80331 München") or after "PLZ" or "D-", and a
+ * date written without separators after a date word ("vom 20260310"). Read as references they
+ * name whatever document happens to have those digits, at any customer. Upper-case text.
+ */
+const IBAN_WRITTEN =
+  /\b[A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)\b/g;
+const PHONE_NUMBER =
+  /\b(?:TEL|TELEFON|TELEPHONE|PHONE|FON|FAX|TELEFAX|MOBIL|MOBILE|HANDY|CELL)\b[.:]?[ ]*(?:NR[.:]?[ ]*)?[+(]?[0-9][0-9 ()/.-]{4,}[0-9]|(?<![A-Z0-9+])[+][0-9]{1,3}[ ()/.-]*[0-9][0-9 ()/.-]{5,}[0-9]/g;
+const POSTCODE = new RegExp(
+  [
+    // "Hauptstr. 5 80331 München", "Am Ring 7-9, D-50667 Köln"
+    String.raw`\b[A-Z]*(?:STR|STRASSE|WEG|GASSE|PLATZ|ALLEE|RING|DAMM|UFER)\b[.]?[ ]*[0-9]{1,4}[A-Z]?(?:[ ]*[-/][ ]*[0-9]{1,4}[A-Z]?)?[ ]*,?[ ]*(?:[A-Z]{1,2}-)?([0-9]{4,5})(?=[ ,]+\p{L})`,
+    // "12 Baker Street, 80331 London", "12 rue de la Paix, 75002 Paris"
+    String.raw`\b(?:STREET|ROAD|AVENUE|LANE|DRIVE|ST|RD|AVE|RUE|BOULEVARD|BD|CHEMIN|PLACE)\b[A-Z .]*,[ ]*([0-9]{4,5})(?=[ ,]+\p{L})`,
+    // "PLZ 80331", "D-80331", "CH-8001"
+    String.raw`\b(?:PLZ[.:]?[ ]*|D-|CH-)([0-9]{4,5})\b`,
+  ].join('|'),
+  'gu',
+);
+const DAY_MONTH = String.raw`(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])`;
+const YEAR_MONTH_DAY = String.raw`(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])`;
+const COMPACT_DATE = new RegExp(
+  [
+    // yyyymmdd or ddmmyyyy after any date word
+    String.raw`\b(?:VOM|DATUM|DATE|DATED|AM|ON|DU|DEL|PER)\b[.:]?[ ]*(${YEAR_MONTH_DAY}|${DAY_MONTH}(?:19|20)[0-9]{2})\b`,
+    // ddmmyy only after a word that is nothing but a date word (six digits are often invoices)
+    String.raw`\b(?:VOM|DATUM|DATE|DATED)\b[.:]?[ ]*(${DAY_MONTH}[0-9]{2})\b`,
+  ].join('|'),
+  'g',
+);
+/** What each of those needs; one test per text keeps most lines away from the patterns. */
+const MAYBE_NON_REFERENCE =
+  /[A-Z]{2}[0-9]{2}[ A-Z0-9]{11}|TEL|FON|FAX|MOBIL|HANDY|CELL|[+][0-9]|STR|WEG|GASSE|PLATZ|ALLEE|RING|DAMM|UFER|ROAD|AVENUE|LANE|DRIVE|RUE|BOULEVARD|CHEMIN|PLACE|\b(?:ST|RD|AVE|BD|PLZ|D|CH|VOM|DATUM|DATE|DATED|AM|ON|DU|DEL|PER)\b/;
+
+/** Blanked with a character that is neither a word nor a joiner: a list does not go on across it. */
+function blank(text: string): string {
+  return '\u0001'.repeat(text.length);
+}
+
+/** Blanks a match's last `tail` characters (the number after its context). */
+function blankTail(match: string, tail: string): string {
+  return match.slice(0, match.length - tail.length) + blank(tail);
+}
+
+/** {@link extractReferences}' text with the numbers of addresses, phones, IBANs and dates blanked. */
+function withoutNonReferences(upper: string): string {
+  if (!MAYBE_NON_REFERENCE.test(upper)) return upper;
+  return upper
+    .replace(IBAN_WRITTEN, (m) => (isIban(m.replace(/ /g, '')) ? blank(m) : m))
+    .replace(PHONE_NUMBER, blank)
+    .replace(POSTCODE, (m, german?: string, western?: string, marked?: string) =>
+      blankTail(m, (german ?? western ?? marked)!),
+    )
+    .replace(COMPACT_DATE, (m, long?: string, short?: string) => blankTail(m, (long ?? short)!));
+}
 /** Fewest digits a bare number needs to count as a reference; with a prefix attached, 2. */
 const MIN_BARE_DIGITS = 3;
 /** More digits than this is an id, an IBAN or a phone number, not a document number. */
@@ -361,6 +425,7 @@ export function extractReferences(text: string | null, ends?: number[]): Remitta
   if (MAYBE_DATE_OR_AMOUNT.test(upper)) {
     upper = upper.replace(NOT_A_REFERENCE, (m) => ' '.repeat(m.length));
   }
+  upper = withoutNonReferences(upper);
   const found: RemittanceReference[] = [];
   const seen = new Set<string>();
   let prefix = '';
@@ -554,7 +619,22 @@ export function jaroWinkler(a: string, b: string): number {
   return jaro + prefix * 0.1 * (1 - jaro);
 }
 
-/** How alike two words of a name are: equal 1; truncated (prefix of 3+) 0.95; typo by JW. */
+/** Fewest letters of a word written shortened ("TECHN" for "TECHNIK"). */
+const MIN_SHORTENED = 4;
+/** A shortened word leaves out at least this many letters; one missing is a typo or a name. */
+const MIN_LEFT_OUT = 2;
+/** How alike a word and a longer word it begins are, when it is a shortening. */
+const SHORTENED = 0.95;
+/** … and when it lacks only the last letter: a typo, or another name ("SCHMID", "SCHMIDT"). */
+const LAST_LETTER_MISSING = 0.9;
+
+/**
+ * How alike two words of a name are: equal 1; shortened (4+ letters that begin a word 2+
+ * letters longer: "TECHN", "INTERNAT") 0.95; a typo by Jaro-Winkler from 0.88. A word that only
+ * begins another ("SUN" / "SUNRISE") is another word; one letter missing at the end
+ * ("SCHMID" / "SCHMIDT") is 0.90: a typo, or another name. Names cut by the bank are compared cut to the same
+ * length instead ({@link preparedSimilarity}).
+ */
 function tokenSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   // different first letters: no prefix of the other; a typo then needs the second letter
@@ -566,7 +646,10 @@ function tokenSimilarity(a: string, b: string): number {
   }
   const short = a.length <= b.length ? a : b;
   const long = a.length <= b.length ? b : a;
-  if (short.length >= 3 && long.startsWith(short)) return 0.95;
+  if (long.startsWith(short)) {
+    if (short.length < MIN_SHORTENED) return 0;
+    return long.length - short.length >= MIN_LEFT_OUT ? SHORTENED : LAST_LETTER_MISSING;
+  }
   if (short.length < 4 || long.length - short.length > 2) return 0;
   // a typo keeps the first or the second letter; skipping other pairs saves most of the work
   if (a.charCodeAt(0) !== b.charCodeAt(0) && a.charCodeAt(1) !== b.charCodeAt(1)) return 0;
@@ -586,7 +669,20 @@ function tokenWeight(token: string): number {
  * same length, and the better figure wins. Order-insensitive for equal-length names.
  */
 export function nameSimilarity(bankName: string, customerName: string): number {
-  return tokenSetSimilarity(nameTokens(bankName), nameTokens(customerName));
+  const bank = splitName(bankName);
+  return preparedSimilarity(
+    prepareName(bank.tokens),
+    prepareName(nameTokens(customerName)),
+    mayBeCut(bank),
+  );
+}
+
+/**
+ * Whether a bank's name may have been cut inside its words: one with a legal form (or the
+ * beginning of one) kept its words whole, since the form comes last.
+ */
+export function mayBeCut(bankName: NameParts): boolean {
+  return bankName.form === '';
 }
 
 /** Bank formats cut names at 27, 35 or 70 characters; shorter names are taken as written. */
@@ -620,12 +716,15 @@ export function tokenSetSimilarity(a: readonly string[], b: readonly string[]): 
   return preparedSimilarity(prepareName(a), prepareName(b));
 }
 
-/** {@link tokenSetSimilarity} on prepared names (the bank's first). */
-export function preparedSimilarity(a: PreparedName, b: PreparedName): number {
+/**
+ * {@link tokenSetSimilarity} on prepared names (the bank's first); `cut`: the bank's name may
+ * have been cut ({@link mayBeCut}).
+ */
+export function preparedSimilarity(a: PreparedName, b: PreparedName, cut = true): number {
   if (a.tokens.length === 0 || b.tokens.length === 0) return 0;
   const full = softJaccard(a, b.tokens, b.weights, b.tokens.length, b.totalWeight);
   if (full === 1) return 1;
-  if (a.length >= MIN_TRUNCATED_LENGTH && b.length > a.length) {
+  if (comparedCut(a, b, cut)) {
     return Math.max(full, Math.min(TRUNCATED_MAX, truncatedSimilarity(a, b.tokens, a.length)));
   }
   return full;
@@ -636,11 +735,16 @@ export function preparedSimilarity(a: PreparedName, b: PreparedName): number {
  * shared weight is at most the lighter name's, so the soft Jaccard is at most lighter / heavier.
  * (1 when the second name may be compared cut to the first's length.)
  */
-export function similarityCeiling(a: PreparedName, b: PreparedName): number {
-  if (a.length >= MIN_TRUNCATED_LENGTH && b.length > a.length) return 1;
+export function similarityCeiling(a: PreparedName, b: PreparedName, cut = true): number {
+  if (comparedCut(a, b, cut)) return 1;
   const lighter = Math.min(a.totalWeight, b.totalWeight);
   const heavier = Math.max(a.totalWeight, b.totalWeight);
   return heavier > 0 ? lighter / heavier : 1;
+}
+
+/** The known name `b` is also compared cut to the length of the bank's `a`. */
+function comparedCut(a: PreparedName, b: PreparedName, cut: boolean): boolean {
+  return cut && a.length >= MIN_TRUNCATED_LENGTH && b.length > a.length;
 }
 
 /** Scratch words and weights of a name cut to a length (see {@link truncatedSimilarity}). */

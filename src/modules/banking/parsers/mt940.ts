@@ -23,6 +23,7 @@
  * details (except an IBAN there, which Rabobank uses for the counterparty account).
  */
 import type { IsoDate } from '../../../shared/dates.ts';
+import { IBAN_SHAPE } from '../../../shared/iban.ts';
 import { parseDetails } from './mt940-details.ts';
 import {
   type Balance,
@@ -54,7 +55,6 @@ const KNOWN_TAGS = new Set([
   '13', '13D', '34F', '90D', '90C', 'NS',
 ]); // prettier-ignore
 
-const IBAN_SHAPE = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;
 /** CRLF and old-Mac CR line ends, read as LF. */
 const CARRIAGE_RETURN = /\r\n?/g;
 const TAG = /^:([0-9A-Z]{2,4}):/;
