@@ -41,6 +41,7 @@ import { postEntries } from '../src/modules/ledger/journal.ts';
 import { createOrganization } from '../src/modules/organizations/index.ts';
 import { systemActor } from '../src/shared/actor.ts';
 import type { IsoDate } from '../src/shared/dates.ts';
+import { formatAmount } from '../src/shared/money.ts';
 import { generateRemittanceScenario, type ScenarioLine } from './dataset/remittances.ts';
 import {
   DEFAULT_SERVER_URL,
@@ -416,6 +417,9 @@ async function main() {
     let withTrue = 0;
     let autoCorrect = 0;
     let falseMatches = 0;
+    const wrong: string[] = [];
+    const numbers = new Map(scenario.openItems.map((it) => [it.id, it.number]));
+    const number = (id: string) => numbers.get(id) ?? id;
     const perKind = new Map<string, { lines: number; correct: number; wrong: number }>();
     for (const r of rows) {
       const line = truthByRef.get(r.bank_reference ?? '');
@@ -436,6 +440,11 @@ async function main() {
         } else {
           falseMatches++;
           k.wrong++;
+          if (wrong.length < 10) {
+            wrong.push(
+              `  ${line.kind}: ${formatAmount(line.amountMinor, CURRENCY)} "${line.remittanceInfo ?? ''}" from ${line.counterpartyName ?? '?'} — applied to ${[...docs].map(number).join(', ')}${line.truth?.customerId === r.customer_id ? '' : ' of another customer'}, true: ${line.truth ? line.truth.documentIds.map(number).join(', ') : 'none'}`,
+            );
+          }
         }
       }
       perKind.set(line.kind, k);
@@ -484,6 +493,7 @@ async function main() {
     console.log(
       `false-match rate            ${pct(summary.falseMatchRate)}  (${falseMatches} lines; target ≤ 0.1 %)`,
     );
+    if (wrong.length > 0) console.log(`the false matches (up to 10):\n${wrong.join('\n')}`);
     console.log('\nper kind of line: lines, auto-applied correctly, applied wrongly');
     for (const [kind, k] of [...perKind].sort())
       console.log(

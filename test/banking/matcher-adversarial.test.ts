@@ -229,3 +229,35 @@ describe('a one-character slip that is another customer number', () => {
     expect(out[0]?.allocations.map((a) => a.documentId)).toEqual(['doc-INV-10040']);
   });
 });
+
+describe('the amount equals another item than the one the text names', () => {
+  // found in bench:match: an overpay of the named invoice equal to another open item
+  const customers = [cust('a', 'Prairie Feinmechanik Inc.')];
+  const items = [item('a', 'INV-040312', 45624n), item('a', 'INV-385088', 80041n)];
+  const hints: PayerHint[] = [{ customerId: 'a', account: 'FR111', name: null }];
+
+  it('is not applied to the item of that amount, and says why', () => {
+    const out = match(
+      customers,
+      items,
+      { amountMinor: 80041n, counterpartyAccount: 'FR111', remittanceInfo: 'INV-040312' },
+      hints,
+    );
+    expect(out.filter((s) => s.score >= THRESHOLD)).toEqual([]);
+    const byAmount = out.find((s) => s.allocations[0]?.documentId === 'doc-INV-385088');
+    expect(byAmount?.evidence).toContain(
+      'The remittance names INV-040312, which this answer leaves out',
+    );
+  });
+
+  it('without the number it is', () => {
+    const [best] = match(
+      customers,
+      items,
+      { amountMinor: 80041n, counterpartyAccount: 'FR111', remittanceInfo: 'Zahlung' },
+      hints,
+    );
+    expect(best?.allocations.map((a) => a.documentId)).toEqual(['doc-INV-385088']);
+    expect(best?.score).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+});

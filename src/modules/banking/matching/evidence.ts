@@ -106,7 +106,11 @@ export function explain(view: IndexView, ctx: LineContext, h: Hypothesis): strin
         `Of the customers this payer points at, only ${view.customerNameOf(h.customer)} has open items that make up the amount`,
       );
     }
-    out.push('No document is named in the remittance text');
+    out.push(
+      ex.namedElsewhere
+        ? `The remittance names ${listNumbers(ex.namedElsewhere.map((i) => view.items[i]!.number))}, which this answer leaves out`
+        : 'No document is named in the remittance text',
+    );
   } else {
     const it = view.items[ex.item]!;
     out.push(

@@ -164,6 +164,8 @@ export type Explanation =
       poolSize?: number;
       /** the amount is round, which proves less */
       round?: boolean;
+      /** documents of this customer the text names (not nearly) and this answer leaves out */
+      namedElsewhere?: readonly number[];
     }
   | {
       kind: 'stated';

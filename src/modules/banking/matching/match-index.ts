@@ -87,7 +87,8 @@
  * by coincidence, C(pool, size) / (2 × amount in minor units) (`sumBasis` in `scoring.ts`): a
  * pair among 10 items for 3,615.69 is 0.006 %, three of 40 items for the same is 1.4 %.
  * Adjustments: a round amount (a multiple of 50 whole units: deposits, payments on account)
- * −0.06; discounted balances −0.01; a payer pointing at 2–3 customers of which only one has
+ * −0.06; discounted balances −0.01; the text names (not merely nearly) another document of the
+ * customer, which the answer leaves out −0.10 (the number and the amount disagree); a payer pointing at 2–3 customers of which only one has
  * open items that explain the amount scores as strong −0.01 for that one (unless another
  * customer is the strong payer).
  *
@@ -143,6 +144,7 @@ import {
   postings,
   sameAnswer,
   type CustomerSummary,
+  type Hit,
   type Hypothesis,
   type IndexView,
   type LineContext,
@@ -171,6 +173,7 @@ import {
   AMBIGUITY_MARGIN,
   AMOUNT_ONLY_MAX,
   DEFAULT_AUTO_APPLY_THRESHOLD,
+  NAMED_ELSEWHERE_PENALTY,
   ROUND_AMOUNT_UNITS,
   clampScore,
 } from './scoring.ts';
@@ -561,7 +564,9 @@ export class MatchIndex implements IndexView {
         const settled = h.shortPayMinor === 0n && h.unappliedMinor === 0n;
         if (settled || h.explanation.kind === 'stated') explained.add(h.customer);
       }
-      for (const h of amountHypotheses(this, ctx, explained, best)) hypotheses.push(h);
+      for (const h of amountHypotheses(this, ctx, explained, best)) {
+        hypotheses.push(namedElsewhere(h, named));
+      }
     }
     const ranked = this.rank(hypotheses);
     const out: Suggestion[] = [];
@@ -687,4 +692,21 @@ function isoDay(date: string): number {
     day = day * 10 + digit;
   }
   return day;
+}
+
+/**
+ * An answer by amount alone that leaves out documents of its customer the text names: less
+ * sure by {@link NAMED_ELSEWHERE_PENALTY}, and it says which.
+ */
+function namedElsewhere(h: Hypothesis, named: ReadonlyMap<number, readonly Hit[]>): Hypothesis {
+  const ex = h.explanation;
+  const hits = named.get(h.customer);
+  if (ex.kind !== 'amount' || ex.basis === 'payerOnly' || hits === undefined) return h;
+  const left = hits.filter((hit) => hit.quality !== 'fuzzy' && !h.itemIndexes.includes(hit.item));
+  if (left.length === 0) return h;
+  return {
+    ...h,
+    score: h.score - NAMED_ELSEWHERE_PENALTY,
+    explanation: { ...ex, namedElsewhere: left.map((hit) => hit.item) },
+  };
 }

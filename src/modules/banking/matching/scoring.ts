@@ -103,6 +103,12 @@ export const FUZZY_SIBLINGS_PENALTY = 0.1;
  * is likely wrong (amounts swapped, a typo), so a person should look at it before it is applied.
  */
 export const STATED_MISFIT_PENALTY = 0.1;
+/**
+ * An answer by amount alone leaves out a document of the same customer that the text names (not
+ * merely nearly): the number and the amount disagree — a wrong number, or an overpay of the
+ * named one that happens to equal another item — so a person decides.
+ */
+export const NAMED_ELSEWHERE_PENALTY = 0.1;
 /** The payer is unknown but the amount matches more than one open item of the book. */
 export const UNKNOWN_PAYER_SHARED_AMOUNT = 0.3;
 
