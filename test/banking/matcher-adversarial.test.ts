@@ -211,10 +211,11 @@ describe('payer names that resemble a customer but are another company', () => {
 });
 
 describe('a one-character slip that is another customer number', () => {
-  // Kept on purpose (review F asked otherwise): with dense numbering nearly every slip is some
-  // other document's number; the known payer and its invoice of exactly the amount outweigh a
-  // number whose amount does not fit. When the other document owes the amount too, the two tie
-  // and neither is applied (see "coincidences that stay below the threshold").
+  // Kept on purpose (review F asked otherwise): with dense numbering a slip is often some other
+  // customer's open document (in bench:match-engine's book 1,580 of 3,976 slips, 40 %, are).
+  // The known payer and its invoice of exactly the amount outweigh a number whose amount does
+  // not fit. When the other document owes the amount too, the two tie and neither is applied
+  // (see "coincidences that stay below the threshold").
   it('goes to the known payer whose invoice owes exactly the amount', () => {
     const customers = [cust('a', 'Anker Handels GmbH'), cust('b', 'Birke Handels GmbH')];
     const items = [item('a', 'INV-10040', 11900n), item('b', 'INV-10041', 33300n)];
