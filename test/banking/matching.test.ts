@@ -159,6 +159,11 @@ describe('normalize', () => {
     expect(refs('12 Baker Street, 80331 London')).toEqual([]);
     expect(refs('12 rue de la Paix, 75002 Paris')).toEqual([]);
     expect(refs('Hauptstr. 5, 74613 Öhringen')).toEqual([]);
+    // and the house number
+    expect(refs('Hauptstr. 123')).toEqual([]);
+    expect(refs('Ironwood Brewing 12 Main Street, Portland')).toEqual([]);
+    expect(refs('1600 Pennsylvania Ave NW INV 4711')).toEqual(['INV/4711']);
+    expect(refs('Facture 2291, 12 rue de la Paix')).toEqual(['FACTURE/2291']);
     // a date without separators after a date word
     expect(refs('Zahlung vom 20260310')).toEqual([]);
     expect(refs('Datum: 10032026, Rg 4711')).toEqual(['RG/4711']);
@@ -168,6 +173,7 @@ describe('normalize', () => {
     expect(refs('Zahlung 80331')).toEqual(['ZAHLUNG/80331']);
     expect(refs('Rechnung 20260312')).toEqual(['RECHNUNG/20260312']);
     expect(refs('80331 Danke')).toEqual(['/80331']);
+    expect(refs('Catering 4711, Engineering 4712')).toEqual(['CATERING/4711', '/4712']);
     expect(refs('EREF+12345 SVWZ+INV-10023')).toEqual(['EREF/12345', 'INV/10023']);
   });
 

@@ -325,24 +325,43 @@ const MAYBE_DATE_OR_AMOUNT = /[0-9][.,'’/-][0-9]/;
  * Numbers that look like document numbers but are part of something else a payer writes: an
  * IBAN written in groups of four or in one piece (masked only when its check digits hold), a
  * phone or fax number after its keyword or written with "+" and a country code, a postcode
- * after a street and house number ("Hauptstr. 5, 80331 München") or after "PLZ" or "D-", and a
- * date written without separators after a date word ("vom 20260310"). Read as references they
+ * after a street and house number ("Hauptstr. 5, 80331 München") or after "PLZ" or "D-", the
+ * house number itself ("Hauptstr. 123", "12 Main Street", "12 rue de la Paix"), and a date
+ * written without separators after a date word ("vom 20260310"). Read as references they
  * name whatever document happens to have those digits, at any customer. Upper-case text.
  */
 const IBAN_WRITTEN =
   /\b[A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)\b/g;
 const PHONE_NUMBER =
   /\b(?:TEL|TELEFON|TELEPHONE|PHONE|FON|FAX|TELEFAX|MOBIL|MOBILE|HANDY|CELL)\b[.:]?[ ]*(?:NR[.:]?[ ]*)?[+(]?[0-9][0-9 ()/.-]{4,}[0-9]|(?<![A-Z0-9+])[+][0-9]{1,3}[ ()/.-]*[0-9][0-9 ()/.-]{5,}[0-9]/g;
+/** A German street ("Hauptstraße", "Mühlenweg", "Am Ring"); "…ring" alone is too common a word end. */
+const GERMAN_STREET = String.raw`(?:[A-Z]*(?:STR|STRASSE|WEG|GASSE|PLATZ|ALLEE|DAMM|UFER)|RING)`;
 const POSTCODE = new RegExp(
   [
     // "Hauptstr. 5 80331 München", "Am Ring 7-9, D-50667 Köln"
-    String.raw`\b[A-Z]*(?:STR|STRASSE|WEG|GASSE|PLATZ|ALLEE|RING|DAMM|UFER)\b[.]?[ ]*[0-9]{1,4}[A-Z]?(?:[ ]*[-/][ ]*[0-9]{1,4}[A-Z]?)?[ ]*,?[ ]*(?:[A-Z]{1,2}-)?([0-9]{4,5})(?=[ ,]+\p{L})`,
+    String.raw`\b${GERMAN_STREET}\b[.]?[ ]*[0-9]{1,4}[A-Z]?(?:[ ]*[-/][ ]*[0-9]{1,4}[A-Z]?)?[ ]*,?[ ]*(?:[A-Z]{1,2}-)?([0-9]{4,5})(?=[ ,]+\p{L})`,
     // "12 Baker Street, 80331 London", "12 rue de la Paix, 75002 Paris"
     String.raw`\b(?:STREET|ROAD|AVENUE|LANE|DRIVE|ST|RD|AVE|RUE|BOULEVARD|BD|CHEMIN|PLACE)\b[A-Z .]*,[ ]*([0-9]{4,5})(?=[ ,]+\p{L})`,
     // "PLZ 80331", "D-80331", "CH-8001"
     String.raw`\b(?:PLZ[.:]?[ ]*|D-|CH-)([0-9]{4,5})\b`,
   ].join('|'),
   'gu',
+);
+/** A house number: "5", "12a", "7-9". */
+const HOUSE_NUMBER = String.raw`[0-9]{1,5}[A-Z]?(?:[ ]*[-/][ ]*[0-9]{1,4}[A-Z]?)?`;
+const HOUSE_NUMBER_AFTER = new RegExp(
+  // "Hauptstr. 5", "Am Ring 7-9" (the number comes after the street)
+  String.raw`\b${GERMAN_STREET}\b[.]?[ ]*(${HOUSE_NUMBER})\b`,
+  'g',
+);
+const HOUSE_NUMBER_BEFORE = new RegExp(
+  [
+    // "12 Main Street", "1600 Pennsylvania Ave" (the number comes first)
+    String.raw`\b(${HOUSE_NUMBER})[ ]+(?:[A-Z]+[ ]+){1,3}(?:STREET|ROAD|AVENUE|LANE|DRIVE|ST|RD|AVE|BLVD|WAY)\b`,
+    // "12 rue de la Paix", "12, avenue Foch"
+    String.raw`\b(${HOUSE_NUMBER})[ ]*,?[ ]*(?:RUE|AVENUE|BOULEVARD|BD|CHEMIN|PLACE|ALLEE)\b`,
+  ].join('|'),
+  'g',
 );
 const DAY_MONTH = String.raw`(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])`;
 const YEAR_MONTH_DAY = String.raw`(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])`;
@@ -357,7 +376,7 @@ const COMPACT_DATE = new RegExp(
 );
 /** What each of those needs; one test per text keeps most lines away from the patterns. */
 const MAYBE_NON_REFERENCE =
-  /[A-Z]{2}[0-9]{2}[ A-Z0-9]{11}|TEL|FON|FAX|MOBIL|HANDY|CELL|[+][0-9]|STR|WEG|GASSE|PLATZ|ALLEE|RING|DAMM|UFER|ROAD|AVENUE|LANE|DRIVE|RUE|BOULEVARD|CHEMIN|PLACE|\b(?:ST|RD|AVE|BD|PLZ|D|CH|VOM|DATUM|DATE|DATED|AM|ON|DU|DEL|PER)\b/;
+  /[A-Z]{2}[0-9]{2}[ A-Z0-9]{11}|TEL|FON|FAX|MOBIL|HANDY|CELL|[+][0-9]|STR|WEG|GASSE|PLATZ|ALLEE|RING|DAMM|UFER|ROAD|AVENUE|LANE|DRIVE|RUE|BOULEVARD|CHEMIN|PLACE|WAY|BLVD|\b(?:ST|RD|AVE|BD|PLZ|D|CH|VOM|DATUM|DATE|DATED|AM|ON|DU|DEL|PER)\b/;
 
 /** Blanked with a character that is neither a word nor a joiner: a list does not go on across it. */
 function blank(text: string): string {
@@ -369,6 +388,11 @@ function blankTail(match: string, tail: string): string {
   return match.slice(0, match.length - tail.length) + blank(tail);
 }
 
+/** Blanks a match's first `head` characters (the number before its context). */
+function blankHead(match: string, head: string): string {
+  return blank(head) + match.slice(head.length);
+}
+
 /** {@link extractReferences}' text with the numbers of addresses, phones, IBANs and dates blanked. */
 function withoutNonReferences(upper: string): string {
   if (!MAYBE_NON_REFERENCE.test(upper)) return upper;
@@ -377,6 +401,10 @@ function withoutNonReferences(upper: string): string {
     .replace(PHONE_NUMBER, blank)
     .replace(POSTCODE, (m, german?: string, western?: string, marked?: string) =>
       blankTail(m, (german ?? western ?? marked)!),
+    )
+    .replace(HOUSE_NUMBER_AFTER, (m, number: string) => blankTail(m, number))
+    .replace(HOUSE_NUMBER_BEFORE, (m, english?: string, french?: string) =>
+      blankHead(m, (english ?? french)!),
     )
     .replace(COMPACT_DATE, (m, long?: string, short?: string) => blankTail(m, (long ?? short)!));
 }
