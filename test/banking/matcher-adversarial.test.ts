@@ -41,6 +41,17 @@ function wrongAutoApplies(out: Suggestion[], rightCustomer: string | null) {
     }));
 }
 
+/** What would be applied automatically: customer, score, documents. */
+function auto(out: Suggestion[]) {
+  return out
+    .filter((s) => s.score >= THRESHOLD)
+    .map((s) => ({
+      customerId: s.customerId,
+      score: s.score,
+      docs: s.allocations.map((a) => a.documentId),
+    }));
+}
+
 const cust = (id: string, name: string, accountNumber: string | null = null): MatchCustomer => ({
   id,
   name,
@@ -260,5 +271,127 @@ describe('the amount equals another item than the one the text names', () => {
     );
     expect(best?.allocations.map((a) => a.documentId)).toEqual(['doc-INV-385088']);
     expect(best?.score).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+});
+
+describe('a named invoice short-paid with the exact amount of another (found by review G)', () => {
+  // A strong payer reuses last month's transfer template: the text still says INV-1001
+  // (1,190.00, still open), the amount is exactly the new INV-1002 (238.00). Both answers are
+  // doubtful; neither may be applied alone.
+  const customers = [cust('a', 'Alpha Tools GmbH', 'C10001'), cust('b', 'Beta Farms Ltd')];
+  const items = () => [
+    item('a', 'INV-1001', 119000n),
+    item('a', 'INV-1002', 23800n),
+    item('a', 'INV-0990', 33333n),
+    item('b', 'INV-3000', 50000n),
+  ];
+
+  it('"INV-1001" with the exact amount of INV-1002: no automatic short pay of INV-1001', () => {
+    const out = match(customers, items(), {
+      amountMinor: 23800n,
+      counterpartyName: 'Alpha Tools GmbH',
+      remittanceInfo: 'INV-1001',
+    });
+    expect(auto(out)).toEqual([]);
+  });
+
+  it('"Rechnung 1001" (digits only) with the exact amount of INV-1002: the same at 0.90', () => {
+    const out = match(customers, items(), {
+      amountMinor: 23800n,
+      counterpartyName: 'Alpha Tools GmbH',
+      remittanceInfo: 'Rechnung 1001',
+    });
+    expect(auto(out)).toEqual([]);
+  });
+});
+
+describe('document numbers written "D-…" or "CH-…" are no postcodes (found by review G)', () => {
+  it('a parent pays its subsidiary\'s "RG D-10234": not auto-applied to the parent\'s own item', () => {
+    // Beta Holding (strong payer by name) pays Alpha's invoice D-10234 and names it; Beta owes
+    // the same amount on D-10290: read as a postcode, "D-10234" would leave the amount alone
+    // to put the money on Beta.
+    const out = match(
+      [cust('a', 'Alpha Tools GmbH'), cust('b', 'Beta Holding GmbH')],
+      [item('a', 'D-10234', 119000n), item('b', 'D-10290', 119000n)],
+      { amountMinor: 119000n, counterpartyName: 'Beta Holding GmbH', remittanceInfo: 'RG D-10234' },
+    );
+    expect(auto(out).filter((s) => s.customerId !== 'a')).toEqual([]);
+  });
+
+  it('"RG D-10234" with the exact amount and an unknown payer is found', () => {
+    const out = match(
+      [cust('a', 'Alpha Tools GmbH'), cust('b', 'Beta Farms Ltd')],
+      [item('a', 'D-10234', 119000n), item('b', 'D-10290', 50000n)],
+      { amountMinor: 119000n, counterpartyName: 'Max Mustermann', remittanceInfo: 'RG D-10234' },
+    );
+    expect(auto(out)).toEqual([
+      { customerId: 'a', score: expect.any(Number), docs: ['doc-D-10234'] },
+    ]);
+  });
+
+  it('"Rechnung CH-4711" with the exact amount is found', () => {
+    const out = match(
+      [cust('a', 'Alpha Tools GmbH'), cust('b', 'Beta Farms Ltd')],
+      [item('a', 'CH-4711', 120000n), item('b', 'CH-4712', 120000n)],
+      { amountMinor: 120000n, remittanceInfo: 'Rechnung CH-4711' },
+    );
+    expect(auto(out)).toEqual([
+      { customerId: 'a', score: expect.any(Number), docs: ['doc-CH-4711'] },
+    ]);
+  });
+});
+
+describe('ordinary bank spellings of a name stay strong (found by review G)', () => {
+  const amountOnly = (customerName: string, bankName: string) =>
+    match(
+      [cust('a', customerName), cust('b', 'Beta Farms Ltd')],
+      [
+        item('a', 'INV-2001', 123456n),
+        item('a', 'INV-2002', 50010n),
+        item('b', 'INV-3000', 99900n),
+      ],
+      { amountMinor: 123456n, counterpartyName: bankName, remittanceInfo: 'Zahlung' },
+    );
+  const applied = [{ customerId: 'a', score: expect.any(Number), docs: ['doc-INV-2001'] }];
+
+  it('a name cut at 27 characters whose last fragment reads as a legal form ("… SE" of "Service")', () => {
+    // "Gebäudereinigung Krause Service" cut by the bank at 27 → "GEBAEUDEREINIGUNG KRAUSE SE":
+    // "SE" looks like a legal form, but at a full name field it may be a cut word.
+    expect(
+      auto(amountOnly('Gebäudereinigung Krause Service', 'GEBAEUDEREINIGUNG KRAUSE SE')),
+    ).toEqual(applied);
+  });
+
+  it('a plural s missing ("ACME SOLUTION LTD" for "Acme Solutions Ltd")', () => {
+    expect(auto(amountOnly('Acme Solutions Ltd', 'ACME SOLUTIONZ LTD'))).toEqual(applied);
+    expect(auto(amountOnly('Acme Solutions Ltd', 'ACME SOLUTION LTD'))).toEqual(applied);
+  });
+
+  it('"NORDWEST INDUSTRIE GMBH" for "Nordwest Industries GmbH"', () => {
+    expect(auto(amountOnly('Nordwest Industries GmbH', 'NORDWEST INDUSTRIE GMBH'))).toEqual(
+      applied,
+    );
+  });
+});
+
+describe('a bank name with more legal form than the customer record (a decision, see review G)', () => {
+  // "Müller Logistik GmbH & Co. KG" is another legal entity than "Müller Logistik GmbH" (often
+  // its general partner). Master data sometimes leaves "& Co. KG" out; then a payment known by
+  // the name alone waits for a person, and one that names its invoice is still applied.
+  const customers = [cust('a', 'Müller Logistik GmbH')];
+  const items = [item('a', 'INV-2001', 123456n), item('a', 'INV-2002', 50010n)];
+  const bank = { amountMinor: 123456n, counterpartyName: 'MUELLER LOGISTIK GMBH & CO. KG' };
+
+  it('by amount alone: suggested, not applied', () => {
+    const out = match(customers, items, { ...bank, remittanceInfo: 'Zahlung' });
+    expect(auto(out)).toEqual([]);
+    expect(out[0]?.allocations.map((a) => a.documentId)).toEqual(['doc-INV-2001']);
+  });
+
+  it('with its invoice named: applied', () => {
+    const out = match(customers, items, { ...bank, remittanceInfo: 'INV-2001' });
+    expect(auto(out)).toEqual([
+      { customerId: 'a', score: expect.any(Number), docs: ['doc-INV-2001'] },
+    ]);
   });
 });

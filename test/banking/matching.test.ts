@@ -147,6 +147,7 @@ describe('normalize', () => {
     expect(refs('IBAN DE89 3704 0044 0532 0130 00')).toEqual([]);
     expect(refs('from GB82 WEST 1234 5698 7654 32, INV 4711')).toEqual(['INV/4711']);
     expect(refs('DE00 3704 0044 0532 0130 00')).not.toEqual([]);
+    expect(refs('AT61 1904 3002 3457 3201 4711')).toEqual(['/4711']);
     // phone and fax numbers after their keyword, or written with a country code
     expect(refs('Max Mustermann Tel. 0891 80331')).toEqual([]);
     expect(refs('Fax: 089/123 456-0 Rechnung 4711')).toEqual(['RECHNUNG/4711']);

@@ -8,7 +8,9 @@
  *    names (strong from 0.92 with a lead of 0.05 over every other customer, medium from 0.85,
  *    weak from 0.75; equal words with conflicting legal forms — GmbH vs SARL, or a bank's
  *    "GmbH & Co. KG" for a customer's "GmbH" — cost 0.10; a word that merely begins another —
- *    "Sun" / "Sunrise" — is another word, and a name with its legal form was not cut), the
+ *    "Sun" / "Sunrise" — is another word; a name with its legal form was not cut by the bank,
+ *    unless that form is a word of up to three letters at a full name field of 27, 35 or 70
+ *    characters, "… KRAUSE SE"), the
  *    customer's own number in the text (strong with its letters, medium by digits). Two medium
  *    sources make a strong payer. A customer without own evidence while another customer is
  *    the strong payer counts as "contra".
@@ -88,7 +90,8 @@
  * pair among 10 items for 3,615.69 is 0.006 %, three of 40 items for the same is 1.4 %.
  * Adjustments: a round amount (a multiple of 50 whole units: deposits, payments on account)
  * −0.06; discounted balances −0.01; the text names (not merely nearly) another document of the
- * customer, which the answer leaves out −0.10 (the number and the amount disagree); a payer pointing at 2–3 customers of which only one has
+ * customer, which the answer leaves out −0.10 (the number and the amount disagree; that
+ * customer's short pay or overpay of the named documents then takes −0.10 too); a payer pointing at 2–3 customers of which only one has
  * open items that explain the amount scores as strong −0.01 for that one (unless another
  * customer is the strong payer).
  *
@@ -486,7 +489,7 @@ export class MatchIndex implements IndexView {
     const known = this.rawNameCache.get(name);
     if (known) return known;
     const parts = splitName(name);
-    const key = `${parts.tokens.join(' ')}|${parts.form}`;
+    const key = `${parts.tokens.join(' ')}|${parts.form}|${parts.cutWord ?? ''}`;
     let found = this.nameCache.get(key);
     if (found === undefined) {
       found = this.names.queryParts(parts);
@@ -564,9 +567,9 @@ export class MatchIndex implements IndexView {
         const settled = h.shortPayMinor === 0n && h.unappliedMinor === 0n;
         if (settled || h.explanation.kind === 'stated') explained.add(h.customer);
       }
-      for (const h of amountHypotheses(this, ctx, explained, best)) {
-        hypotheses.push(namedElsewhere(h, named));
-      }
+      const byAmount = amountHypotheses(this, ctx, explained, best);
+      for (const h of byAmount) hypotheses.push(namedElsewhere(h, named));
+      this.doubtNamedMisfits(hypotheses);
     }
     const ranked = this.rank(hypotheses);
     const out: Suggestion[] = [];
@@ -581,6 +584,31 @@ export class MatchIndex implements IndexView {
       });
     }
     return out;
+  }
+
+  /**
+   * The other side of {@link namedElsewhere}: where the amount equals unnamed items of a
+   * customer exactly (and no other set of them), that customer's short pay or overpay of the
+   * named documents is as
+   * doubtful (a transfer template with last month's number, or a coincidence), so neither wins
+   * alone.
+   */
+  private doubtNamedMisfits(hypotheses: Hypothesis[]): void {
+    for (const a of hypotheses) {
+      const ex = a.explanation;
+      // several items with that amount point at none of them: the named document stands
+      if (ex.kind !== 'amount' || ex.namedElsewhere === undefined || ex.alternatives > 0) continue;
+      for (let k = 0; k < hypotheses.length; k++) {
+        const h = hypotheses[k]!;
+        const named = h.explanation;
+        if (h.customer !== a.customer || named.kind !== 'named') continue;
+        if (named.fit !== 'short' && named.fit !== 'over') continue;
+        const doubted = { ...h, score: h.score - NAMED_ELSEWHERE_PENALTY };
+        const numbers = listNumbers(ex.items.map((i) => this.items[i]!.number));
+        addNote(doubted, `Amount equals ${numbers} exactly, which the text does not name`);
+        hypotheses[k] = doubted;
+      }
+    }
   }
 
   private describeAnswer(h: Hypothesis): string {
@@ -696,7 +724,8 @@ function isoDay(date: string): number {
 
 /**
  * An answer by amount alone that leaves out documents of its customer the text names: less
- * sure by {@link NAMED_ELSEWHERE_PENALTY}, and it says which.
+ * sure by {@link NAMED_ELSEWHERE_PENALTY}, and it says which (see also
+ * `MatchIndex.doubtNamedMisfits`).
  */
 function namedElsewhere(h: Hypothesis, named: ReadonlyMap<number, readonly Hit[]>): Hypothesis {
   const ex = h.explanation;

@@ -14,6 +14,7 @@
  * answer: counts, lists and ranks live in scratch arrays reused across queries.
  */
 import {
+  cutReading,
   legalFormsConflict,
   mayBeCut,
   prepareName,
@@ -165,8 +166,25 @@ export class NameIndex {
     return this.queryParts(splitName(name));
   }
 
-  /** {@link query} for a name already split by {@link splitName}. */
+  /**
+   * {@link query} for a name already split by {@link splitName}; a name that may be cut inside
+   * a word that looks like a legal form is also looked up in that reading, the better
+   * similarity per customer kept.
+   */
   queryParts(parts: NameParts): NameMatch[] {
+    const found = this.lookUp(parts);
+    const cut = cutReading(parts);
+    if (cut === null) return found;
+    const out = [...found];
+    for (const m of this.lookUp(cut)) {
+      const k = out.findIndex((o) => o.customer === m.customer);
+      if (k < 0) out.push(m);
+      else if (m.similarity > out[k]!.similarity) out[k] = m;
+    }
+    return out.sort((a, b) => b.similarity - a.similarity || a.customer - b.customer);
+  }
+
+  private lookUp(parts: NameParts): NameMatch[] {
     const { tokens, form } = parts;
     if (tokens.length === 0) return [];
     // the words' similarities are remembered with the candidates; they differ when cut

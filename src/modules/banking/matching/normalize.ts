@@ -88,7 +88,29 @@ const WEAK_NAME_TOKENS: ReadonlySet<string> = new Set([
 const UMLAUT_SPELLING = /([AOU])E/g;
 
 /** A company name split for comparison: its words, and its legal form in canonical spelling. */
-export type NameParts = { tokens: string[]; form: string };
+export type NameParts = {
+  tokens: string[];
+  form: string;
+  /**
+   * A bank's name field is full (27, 35 or 70 characters) and its form is one word of up to
+   * three letters: that word may be what the cut left of a longer word ("GEBAEUDEREINIGUNG
+   * KRAUSE SE" of "… Service"), so the name is also read with it as a word, cut
+   * ({@link cutReading}).
+   */
+  cutWord?: string;
+};
+
+/** Lengths of the name fields banks cut payer names to (SEPA/DTAUS 27, MT940 35, camt 70). */
+const BANK_NAME_FIELD_LENGTHS: ReadonlySet<number> = new Set([27, 35, 70]);
+/** Longest form word that may be a cut fragment ("SE", "CO", "AG"). */
+const MAX_FRAGMENT_FORM = 3;
+
+/** The other reading of a name with a {@link NameParts.cutWord}: the word kept, no form. */
+export function cutReading(parts: NameParts): NameParts | null {
+  return parts.cutWord === undefined
+    ? null
+    : { tokens: [...parts.tokens, parts.cutWord], form: '' };
+}
 
 /**
  * Splits a company name: words without the trailing legal form (at least one word stays), a
@@ -109,12 +131,22 @@ export function splitName(name: string): NameParts {
     tokens[tokens.length - 1] += last;
   }
   const form: string[] = [];
+  const words = tokens.length;
+  const last = tokens[words - 1]!;
   while (tokens.length > 1 && LEGAL_FORM_WORDS.has(tokens[tokens.length - 1]!)) {
     const canonical = LEGAL_FORM_WORDS.get(tokens.pop()!)!;
     if (canonical !== '' && form[0] !== canonical) form.unshift(canonical);
   }
   for (let i = 0; i < tokens.length; i++) tokens[i] = withoutUmlautSpelling(tokens[i]!);
-  return { tokens, form: form.length === 1 ? form[0]! : form.join(' ') };
+  const parts: NameParts = { tokens, form: form.length === 1 ? form[0]! : form.join(' ') };
+  if (
+    tokens.length === words - 1 &&
+    last.length <= MAX_FRAGMENT_FORM &&
+    BANK_NAME_FIELD_LENGTHS.has(name.trim().length)
+  ) {
+    parts.cutWord = last;
+  }
+  return parts;
 }
 
 /** "MUELLER" → "MULLER": AE, OE and UE read as A, O and U (see {@link splitName}). */
@@ -339,11 +371,11 @@ const GERMAN_STREET = String.raw`(?:[A-Z]*(?:STR|STRASSE|WEG|GASSE|PLATZ|ALLEE|D
 const POSTCODE = new RegExp(
   [
     // "Hauptstr. 5 80331 München", "Am Ring 7-9, D-50667 Köln"
-    String.raw`\b${GERMAN_STREET}\b[.]?[ ]*[0-9]{1,4}[A-Z]?(?:[ ]*[-/][ ]*[0-9]{1,4}[A-Z]?)?[ ]*,?[ ]*(?:[A-Z]{1,2}-)?([0-9]{4,5})(?=[ ,]+\p{L})`,
+    String.raw`\b${GERMAN_STREET}\b[.]?[ ]{0,3}[0-9]{1,4}[A-Z]?(?:[ ]{0,2}[-/][ ]{0,2}[0-9]{1,4}[A-Z]?)?[ ]{0,3},?[ ]{0,3}(?:[A-Z]{1,2}-)?([0-9]{4,5})(?=[ ,]+\p{L})`,
     // "12 Baker Street, 80331 London", "12 rue de la Paix, 75002 Paris"
-    String.raw`\b(?:STREET|ROAD|AVENUE|LANE|DRIVE|ST|RD|AVE|RUE|BOULEVARD|BD|CHEMIN|PLACE)\b[A-Z .]*,[ ]*([0-9]{4,5})(?=[ ,]+\p{L})`,
-    // "PLZ 80331", "D-80331", "CH-8001"
-    String.raw`\b(?:PLZ[.:]?[ ]*|D-|CH-)([0-9]{4,5})\b`,
+    String.raw`\b(?:STREET|ROAD|AVENUE|LANE|DRIVE|ST|RD|AVE|RUE|BOULEVARD|BD|CHEMIN|PLACE)\b[A-Z .]{0,40},[ ]{0,3}([0-9]{4,5})(?=[ ,]+\p{L})`,
+    // "PLZ 80331", "D-80331 München", "CH-8001 Zürich" ("D-10234" alone may be a document)
+    String.raw`\bPLZ[.:]?[ ]*([0-9]{4,5})\b|\b(?:D|CH)-([0-9]{4,5})(?=[ ,]+\p{L})`,
   ].join('|'),
   'gu',
 );
@@ -351,7 +383,7 @@ const POSTCODE = new RegExp(
 const HOUSE_NUMBER = String.raw`[0-9]{1,5}[A-Z]?(?:[ ]*[-/][ ]*[0-9]{1,4}[A-Z]?)?`;
 const HOUSE_NUMBER_AFTER = new RegExp(
   // "Hauptstr. 5", "Am Ring 7-9" (the number comes after the street)
-  String.raw`\b${GERMAN_STREET}\b[.]?[ ]*(${HOUSE_NUMBER})\b`,
+  String.raw`\b${GERMAN_STREET}\b[.]?[ ]{0,3}(${HOUSE_NUMBER})\b`,
   'g',
 );
 const HOUSE_NUMBER_BEFORE = new RegExp(
@@ -388,6 +420,20 @@ function blankTail(match: string, tail: string): string {
   return match.slice(0, match.length - tail.length) + blank(tail);
 }
 
+/**
+ * Blanks an IBAN written in one piece or in groups; a group the pattern took from a number
+ * written after it ("AT61 1904 3002 3457 3201 4711") is given back.
+ */
+function blankIban(match: string): string {
+  let end = match.length;
+  while (end >= 15) {
+    const candidate = match.slice(0, end);
+    if (isIban(candidate.replace(/ /g, ''))) return blank(candidate) + match.slice(end);
+    end = candidate.lastIndexOf(' ');
+  }
+  return match;
+}
+
 /** Blanks a match's first `head` characters (the number before its context). */
 function blankHead(match: string, head: string): string {
   return blank(head) + match.slice(head.length);
@@ -397,10 +443,10 @@ function blankHead(match: string, head: string): string {
 function withoutNonReferences(upper: string): string {
   if (!MAYBE_NON_REFERENCE.test(upper)) return upper;
   return upper
-    .replace(IBAN_WRITTEN, (m) => (isIban(m.replace(/ /g, '')) ? blank(m) : m))
+    .replace(IBAN_WRITTEN, blankIban)
     .replace(PHONE_NUMBER, blank)
-    .replace(POSTCODE, (m, german?: string, western?: string, marked?: string) =>
-      blankTail(m, (german ?? western ?? marked)!),
+    .replace(POSTCODE, (m, german?: string, western?: string, plz?: string, country?: string) =>
+      blankTail(m, (german ?? western ?? plz ?? country)!),
     )
     .replace(HOUSE_NUMBER_AFTER, (m, number: string) => blankTail(m, number))
     .replace(HOUSE_NUMBER_BEFORE, (m, english?: string, french?: string) =>
@@ -653,14 +699,14 @@ const MIN_SHORTENED = 4;
 const MIN_LEFT_OUT = 2;
 /** How alike a word and a longer word it begins are, when it is a shortening. */
 const SHORTENED = 0.95;
-/** … and when it lacks only the last letter: a typo, or another name ("SCHMID", "SCHMIDT"). */
+/** … and when it lacks only the last letter (but an S): a typo, or another name ("SCHMID"). */
 const LAST_LETTER_MISSING = 0.9;
 
 /**
  * How alike two words of a name are: equal 1; shortened (4+ letters that begin a word 2+
  * letters longer: "TECHN", "INTERNAT") 0.95; a typo by Jaro-Winkler from 0.88. A word that only
  * begins another ("SUN" / "SUNRISE") is another word; one letter missing at the end
- * ("SCHMID" / "SCHMIDT") is 0.90: a typo, or another name. Names cut by the bank are compared cut to the same
+ * ("SCHMID" / "SCHMIDT") is 0.90: a typo, or another name; a plural S missing is 0.95. Names cut by the bank are compared cut to the same
  * length instead ({@link preparedSimilarity}).
  */
 function tokenSimilarity(a: string, b: string): number {
@@ -676,7 +722,9 @@ function tokenSimilarity(a: string, b: string): number {
   const long = a.length <= b.length ? b : a;
   if (long.startsWith(short)) {
     if (short.length < MIN_SHORTENED) return 0;
-    return long.length - short.length >= MIN_LEFT_OUT ? SHORTENED : LAST_LETTER_MISSING;
+    if (long.length - short.length >= MIN_LEFT_OUT) return SHORTENED;
+    // "SOLUTION" / "SOLUTIONS", "INDUSTRIE" / "INDUSTRIES": a plural, not another name
+    return long.charCodeAt(long.length - 1) === 83 ? SHORTENED : LAST_LETTER_MISSING;
   }
   if (short.length < 4 || long.length - short.length > 2) return 0;
   // a typo keeps the first or the second letter; skipping other pairs saves most of the work
@@ -698,11 +746,12 @@ function tokenWeight(token: string): number {
  */
 export function nameSimilarity(bankName: string, customerName: string): number {
   const bank = splitName(bankName);
-  return preparedSimilarity(
-    prepareName(bank.tokens),
-    prepareName(nameTokens(customerName)),
-    mayBeCut(bank),
-  );
+  const known = prepareName(nameTokens(customerName));
+  const similarity = preparedSimilarity(prepareName(bank.tokens), known, mayBeCut(bank));
+  const cut = cutReading(bank);
+  return cut
+    ? Math.max(similarity, preparedSimilarity(prepareName(cut.tokens), known))
+    : similarity;
 }
 
 /**
