@@ -226,6 +226,11 @@ export type Hypothesis = {
   key: string;
   /** Σ item indexes: answers whose sums differ allocate other items (ids are unique per item) */
   itemSum: number;
+  /**
+   * The score before a conflict with another answer lowered it: as a rival in the ambiguity
+   * rule it still counts at this, so lowering it lets no third answer win alone.
+   */
+  reach?: number;
 };
 
 /**

@@ -594,20 +594,25 @@ export class MatchIndex implements IndexView {
    * alone.
    */
   private doubtNamedMisfits(hypotheses: Hypothesis[]): void {
-    for (const a of hypotheses) {
+    for (let n = 0; n < hypotheses.length; n++) {
+      const a = hypotheses[n]!;
       const ex = a.explanation;
       // several items with that amount point at none of them: the named document stands
       if (ex.kind !== 'amount' || ex.namedElsewhere === undefined || ex.alternatives > 0) continue;
+      let doubts = false;
       for (let k = 0; k < hypotheses.length; k++) {
         const h = hypotheses[k]!;
         const named = h.explanation;
         if (h.customer !== a.customer || named.kind !== 'named') continue;
         if (named.fit !== 'short' && named.fit !== 'over') continue;
-        const doubted = { ...h, score: h.score - NAMED_ELSEWHERE_PENALTY };
+        const doubted = { ...h, score: h.score - NAMED_ELSEWHERE_PENALTY, reach: h.score };
         const numbers = listNumbers(ex.items.map((i) => this.items[i]!.number));
         addNote(doubted, `Amount equals ${numbers} exactly, which the text does not name`);
         hypotheses[k] = doubted;
+        doubts = true;
       }
+      // the two doubt each other: as rivals of a third answer both count as they were
+      if (doubts) hypotheses[n] = { ...a, reach: a.score + NAMED_ELSEWHERE_PENALTY };
     }
   }
 
@@ -633,9 +638,13 @@ export class MatchIndex implements IndexView {
         (keyOf(a) < keyOf(b) ? -1 : 1),
     );
     const top = sorted[0];
-    const rival = sorted[1];
+    // the strongest other answer, counting a lowered one at the score it had (see `reach`)
+    let rival = sorted[1];
+    for (let k = 2; k < sorted.length; k++) {
+      if (rival && reachOf(sorted[k]!) > reachOf(rival)) rival = sorted[k];
+    }
     // scores are sums of table values: compare with a little slack for float rounding
-    if (top && rival && rival.score >= top.score - AMBIGUITY_MARGIN - 1e-9) {
+    if (top && rival && reachOf(rival) >= top.score - AMBIGUITY_MARGIN - 1e-9) {
       const cap = this.threshold - AMBIGUITY_DROP;
       const band = top.score - AMBIGUITY_MARGIN - 1e-9;
       if (top.score > cap) {
@@ -738,4 +747,8 @@ function namedElsewhere(h: Hypothesis, named: ReadonlyMap<number, readonly Hit[]
     score: h.score - NAMED_ELSEWHERE_PENALTY,
     explanation: { ...ex, namedElsewhere: left.map((hit) => hit.item) },
   };
+}
+
+function reachOf(h: Hypothesis): number {
+  return h.reach ?? h.score;
 }

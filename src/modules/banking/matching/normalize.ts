@@ -697,16 +697,25 @@ export function jaroWinkler(a: string, b: string): number {
 const MIN_SHORTENED = 4;
 /** A shortened word leaves out at least this many letters; one missing is a typo or a name. */
 const MIN_LEFT_OUT = 2;
+/** Trade words that names write with or without a plural S (singular, normalized). */
+// prettier-ignore
+const PLURAL_TRADE_WORDS: ReadonlySet<string> = new Set([
+  'SOLUTION', 'INDUSTRIE', 'SYSTEM', 'PRODUCT', 'SERVICE', 'PARTNER', 'NETWORK', 'LOGISTIC',
+  'ELECTRONIC', 'GRAPHIC', 'CONSULTANT', 'ENTERPRISE', 'HOLDING', 'BROTHER', 'ASSOCIATE',
+  'COMMUNICATION', 'INVESTMENT', 'DESIGN', 'PROJECT', 'INSTRUMENT', 'COMPONENT', 'MATERIAL',
+  'TOOL', 'PRODUKT', 'FOOD', 'MOTOR', 'TECHNIC', 'MECHANIC', 'PLASTIC', 'METAL', 'VENTURE',
+]);
 /** How alike a word and a longer word it begins are, when it is a shortening. */
 const SHORTENED = 0.95;
-/** … and when it lacks only the last letter (but an S): a typo, or another name ("SCHMID"). */
+/** … and when it lacks only the last letter (but a trade word's plural S): a typo, or another name ("SCHMID"). */
 const LAST_LETTER_MISSING = 0.9;
 
 /**
  * How alike two words of a name are: equal 1; shortened (4+ letters that begin a word 2+
  * letters longer: "TECHN", "INTERNAT") 0.95; a typo by Jaro-Winkler from 0.88. A word that only
  * begins another ("SUN" / "SUNRISE") is another word; one letter missing at the end
- * ("SCHMID" / "SCHMIDT") is 0.90: a typo, or another name; a plural S missing is 0.95. Names cut by the bank are compared cut to the same
+ * ("SCHMID" / "SCHMIDT") is 0.90: a typo, or another name; a trade word's plural S missing
+ * ("SOLUTION" / "SOLUTIONS") is 0.95. Names cut by the bank are compared cut to the same
  * length instead ({@link preparedSimilarity}).
  */
 function tokenSimilarity(a: string, b: string): number {
@@ -723,8 +732,10 @@ function tokenSimilarity(a: string, b: string): number {
   if (long.startsWith(short)) {
     if (short.length < MIN_SHORTENED) return 0;
     if (long.length - short.length >= MIN_LEFT_OUT) return SHORTENED;
-    // "SOLUTION" / "SOLUTIONS", "INDUSTRIE" / "INDUSTRIES": a plural, not another name
-    return long.charCodeAt(long.length - 1) === 83 ? SHORTENED : LAST_LETTER_MISSING;
+    // "SOLUTION" / "SOLUTIONS": a plural of a trade word; "PETER" / "PETERS" are two names
+    return long.charCodeAt(long.length - 1) === 83 && PLURAL_TRADE_WORDS.has(short)
+      ? SHORTENED
+      : LAST_LETTER_MISSING;
   }
   if (short.length < 4 || long.length - short.length > 2) return 0;
   // a typo keeps the first or the second letter; skipping other pairs saves most of the work
