@@ -90,10 +90,11 @@
  * pair among 10 items for 3,615.69 is 0.006 %, three of 40 items for the same is 1.4 %.
  * Adjustments: a round amount (a multiple of 50 whole units: deposits, payments on account)
  * −0.06; discounted balances −0.01; the text names (not merely nearly) another document of the
- * customer, which the answer leaves out −0.10 (the number and the amount disagree; that
- * customer's short pay or overpay of the named documents then takes −0.10 too); a payer pointing at 2–3 customers of which only one has
- * open items that explain the amount scores as strong −0.01 for that one (unless another
- * customer is the strong payer).
+ * customer, which the answer leaves out −0.10 (the number and the amount disagree; when no
+ * other item has that amount, that customer's short pay or overpay of the named documents
+ * takes −0.10 too, and both still hold a third answer back at their earlier score); a payer
+ * pointing at 2–3 customers of which only one has open items that explain the amount scores as
+ * strong −0.01 for that one (unless another customer is the strong payer).
  *
  * So these reach 0.90 and apply automatically: a named document (full or digits) with the exact
  * or discounted amount, whoever paid; the original amount of a fully named, partly credited
@@ -589,9 +590,8 @@ export class MatchIndex implements IndexView {
   /**
    * The other side of {@link namedElsewhere}: where the amount equals unnamed items of a
    * customer exactly (and no other set of them), that customer's short pay or overpay of the
-   * named documents is as
-   * doubtful (a transfer template with last month's number, or a coincidence), so neither wins
-   * alone.
+   * named documents is as doubtful (a transfer template with last month's number, or a
+   * coincidence), so neither wins alone.
    */
   private doubtNamedMisfits(hypotheses: Hypothesis[]): void {
     for (let n = 0; n < hypotheses.length; n++) {

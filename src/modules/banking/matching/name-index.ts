@@ -14,6 +14,7 @@
  * answer: counts, lists and ranks live in scratch arrays reused across queries.
  */
 import {
+  CUT_READING_MAX,
   cutReading,
   legalFormsConflict,
   mayBeCut,
@@ -50,8 +51,6 @@ const WORD_POINTS = 2;
 const PREFIX_POINTS = 1;
 /** "ACME GMBH" vs "Acme SARL": same words, but another legal entity (never a strong match). */
 const FORM_CONFLICT = 0.1;
-/** The best similarity a name reaches only read as cut inside a form-like word: medium. */
-const CUT_READING_MAX = 0.91;
 /** Similarities below this are not reported at all. */
 export const MIN_NAME_SIMILARITY = 0.75;
 /** Float rounding allowance when a bound decides that a name cannot reach the minimum. */
@@ -178,10 +177,10 @@ export class NameIndex {
     const cut = cutReading(parts);
     if (cut === null) return found;
     const out = [...found];
-    for (const found of this.lookUp(cut)) {
+    for (const asCut of this.lookUp(cut)) {
       // a reading the bank may not have meant ("… TRADING CO" of "… Consultants") is no
       // strong payer, nor one of a group
-      const m = { ...found, similarity: Math.min(found.similarity, CUT_READING_MAX) };
+      const m = { ...asCut, similarity: Math.min(asCut.similarity, CUT_READING_MAX) };
       const k = out.findIndex((o) => o.customer === m.customer);
       if (k < 0) out.push(m);
       else if (m.similarity > out[k]!.similarity) out[k] = m;

@@ -105,6 +105,12 @@ const BANK_NAME_FIELD_LENGTHS: ReadonlySet<number> = new Set([27, 35, 70]);
 /** Longest form word that may be a cut fragment ("SE", "CO", "AG"). */
 const MAX_FRAGMENT_FORM = 3;
 
+/**
+ * The best similarity a name reaches only in its {@link cutReading}: a medium payer at most, and
+ * no strong one's rival ("JOHNSON BROTHERS TRADING CO" may be a whole name, not "… Consultants").
+ */
+export const CUT_READING_MAX = 0.91;
+
 /** The other reading of a name with a {@link NameParts.cutWord}: the word kept, no form. */
 export function cutReading(parts: NameParts): NameParts | null {
   return parts.cutWord === undefined
@@ -707,7 +713,10 @@ const PLURAL_TRADE_WORDS: ReadonlySet<string> = new Set([
 ]);
 /** How alike a word and a longer word it begins are, when it is a shortening. */
 const SHORTENED = 0.95;
-/** … and when it lacks only the last letter (but a trade word's plural S): a typo, or another name ("SCHMID"). */
+/**
+ * … and when it lacks only the last letter (but a trade word's plural S): a typo, or another
+ * name ("SCHMID").
+ */
 const LAST_LETTER_MISSING = 0.9;
 
 /**
@@ -760,9 +769,9 @@ export function nameSimilarity(bankName: string, customerName: string): number {
   const known = prepareName(nameTokens(customerName));
   const similarity = preparedSimilarity(prepareName(bank.tokens), known, mayBeCut(bank));
   const cut = cutReading(bank);
-  return cut
-    ? Math.max(similarity, preparedSimilarity(prepareName(cut.tokens), known))
-    : similarity;
+  if (cut === null) return similarity;
+  const asCut = Math.min(CUT_READING_MAX, preparedSimilarity(prepareName(cut.tokens), known));
+  return Math.max(similarity, asCut);
 }
 
 /**
