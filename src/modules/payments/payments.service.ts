@@ -28,6 +28,7 @@ import {
   ValidationError,
   type FieldError,
 } from '../../shared/errors.ts';
+import { IBAN_SHAPE, isIban } from '../../shared/iban.ts';
 import { newId } from '../../shared/ids.ts';
 import { formatAmount, parseAmount } from '../../shared/money.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -58,7 +59,6 @@ import { nextNumber } from '../ledger/numbering.ts';
 import { shortPayTolerance } from './cash-settings.ts';
 import { learnPayer, unlearnPayer } from './payer-hints.ts';
 import { discountsTaken, newPaymentRow } from './payments.repository.ts';
-import { IBAN_SHAPE, isIban } from '../../shared/iban.ts';
 
 export const PAYMENT_METHODS = [
   'check',
