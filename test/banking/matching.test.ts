@@ -178,6 +178,31 @@ describe('normalize', () => {
     expect(refs('EREF+12345 SVWZ+INV-10023')).toEqual(['EREF/12345', 'INV/10023']);
   });
 
+  // found by review I: invoice numbers before a payer name that has a street word in it
+  it.each([
+    ['RE 4711 Krankenhaus St. Elisabeth', ['RE/4711']],
+    ['Rechnung 4711 Pfarrei St Josef', ['RECHNUNG/4711']],
+    ['INV#10023 CITY OF ST LOUIS', ['INV/10023']],
+    ['INVOICE 10023 DIOCESE OF ST AUGUSTINE', ['INVOICE/10023']],
+    ['PMT INV 10023 FROM ST MARYS HOSPITAL', ['INV/10023']],
+    ['Invoice 10023 Penny Lane Ltd', ['INVOICE/10023']],
+    ['INV 10023 PARK AVE DENTAL', ['INV/10023']],
+    ['INV 10023 PAID BY WAY OF ACH', ['INV/10023']],
+    ['INV 4711 EXTERNAL HARD DRIVE', ['INV/4711']],
+    ['Payment 10023 City of St Paul', ['PAYMENT/10023']],
+    ['RE 4711 4712 4713 Pfarramt St. Peter', ['RE/4711', 'RE/4712', 'RE/4713']],
+    ['Rechnung 4711 und 4712 Kinderhaus St. Anna', ['RECHNUNG/4711', 'RECHNUNG/4712']],
+    ['Rechnungen 4711, 4712 Seniorenheim St Josef', ['/4711', '/4712']],
+    ['Facture 10023 Rue du Commerce SARL', ['FACTURE/10023']],
+    ['RE 4711 Allee Center', ['RE/4711']],
+    ['FACTURE 10023 PLACE DE LA BOURSE', ['FACTURE/10023']],
+    ['Lindenstr. 5 RE-4711 Material', ['RE/4711']],
+    ['Hauptstr. 5, RG-12345 Restzahlung', ['RG/12345']],
+  ])('keeps the invoice number in "%s"', (text, expected) => {
+    const refs = (t: string) => extractReferences(t).map((r) => `${r.prefix}/${r.core}`);
+    expect(refs(text)).toEqual(expected);
+  });
+
   it('keeps the text as written for evidence', () => {
     expect(extractReferences('Zahlung Rg. 000123 Straße 5').map((r) => r.written)).toEqual([
       'Rg. 000123',

@@ -377,7 +377,7 @@ const GERMAN_STREET = String.raw`(?:[A-Z]*(?:STR|STRASSE|WEG|GASSE|PLATZ|ALLEE|D
 const POSTCODE = new RegExp(
   [
     // "Hauptstr. 5 80331 München", "Am Ring 7-9, D-50667 Köln"
-    String.raw`\b${GERMAN_STREET}\b[.]?[ ]{0,3}[0-9]{1,4}[A-Z]?(?:[ ]{0,2}[-/][ ]{0,2}[0-9]{1,4}[A-Z]?)?[ ]{0,3},?[ ]{0,3}(?:[A-Z]{1,2}-)?([0-9]{4,5})(?=[ ,]+\p{L})`,
+    String.raw`\b${GERMAN_STREET}\b[.]?[ ]{0,3}[0-9]{1,4}[A-Z]?(?:[ ]{0,2}[-/][ ]{0,2}[0-9]{1,4}[A-Z]?)?[ ]{0,3},?[ ]{0,3}(?:(?:D|A|CH|F|B|L|NL|DK|FL)-)?([0-9]{4,5})(?=[ ,]+\p{L})`,
     // "12 Baker Street, 80331 London", "12 rue de la Paix, 75002 Paris"
     String.raw`\b(?:STREET|ROAD|AVENUE|LANE|DRIVE|ST|RD|AVE|RUE|BOULEVARD|BD|CHEMIN|PLACE)\b[A-Z .]{0,40},[ ]{0,3}([0-9]{4,5})(?=[ ,]+\p{L})`,
     // "PLZ 80331", "D-80331 München", "CH-8001 Zürich" ("D-10234" alone may be a document)
@@ -392,12 +392,18 @@ const HOUSE_NUMBER_AFTER = new RegExp(
   String.raw`\b${GERMAN_STREET}\b[.]?[ ]{0,3}(${HOUSE_NUMBER})\b`,
   'g',
 );
+/** A house number written first has at most four digits ("1600 Pennsylvania Ave"). */
+const HOUSE_NUMBER_FIRST = String.raw`[0-9]{1,4}[A-Z]?(?:[ ]*[-/][ ]*[0-9]{1,4}[A-Z]?)?`;
+/** …and is not a number right after a document word ("RE 4711 Krankenhaus St. Elisabeth"), */
+const NOT_AFTER_PREFIX = String.raw`(?<!\b(?:INV|INVOICE|INVOICES|RE|RG|RECHNUNG|RECHNUNGEN|FACTURE|FACTURES|FACTUUR|BILL|REF|NR|NO)\b[ .:#-]*)`;
+/** …nor the last of a list of numbers ("RE 4711 4712 Pfarramt St. Peter"). */
+const NOT_IN_LIST = String.raw`(?<![0-9][ ]*(?:[,;&/+]|\bUND\b|\bAND\b)?[ ]*)`;
 const HOUSE_NUMBER_BEFORE = new RegExp(
   [
     // "12 Main Street", "1600 Pennsylvania Ave" (the number comes first)
-    String.raw`\b(${HOUSE_NUMBER})[ ]+(?:[A-Z]+[ ]+){1,3}(?:STREET|ROAD|AVENUE|LANE|DRIVE|ST|RD|AVE|BLVD|WAY)\b`,
+    String.raw`${NOT_AFTER_PREFIX}${NOT_IN_LIST}\b(${HOUSE_NUMBER_FIRST})[ ]+(?:[A-Z]+[ ]+){1,3}(?:STREET|ROAD|AVENUE|LANE|DRIVE|ST|RD|AVE|BLVD|WAY)\b`,
     // "12 rue de la Paix", "12, avenue Foch"
-    String.raw`\b(${HOUSE_NUMBER})[ ]*,?[ ]*(?:RUE|AVENUE|BOULEVARD|BD|CHEMIN|PLACE|ALLEE)\b`,
+    String.raw`${NOT_AFTER_PREFIX}\b(${HOUSE_NUMBER_FIRST})[ ]*,?[ ]*(?:RUE|AVENUE|BOULEVARD|BD|CHEMIN|PLACE|ALLEE)\b`,
   ].join('|'),
   'g',
 );
